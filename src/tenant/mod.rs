@@ -1,0 +1,2 @@
+//! The tenant model ([`TenantSnapshot`]) and its sources: a Deploy CLI export on disk or the live
+//! Management API.
