@@ -5,6 +5,8 @@
 
 use crate::findings::{Category, Evidence, Finding, ObjectRef, PathStep, Severity};
 
+use crate::tenant::DataKind;
+
 use super::context::ScanContext;
 
 /// Fixed facts about a rule, listed by `authpath rules` and `docs/checks.md`.
@@ -66,36 +68,11 @@ impl Hit {
     }
 }
 
-/// The data a rule needs that a scan may lack (an export without attack-protection files, a
-/// token without `read:client_grants`). A rule whose needs are missing is reported as not
-/// evaluated instead of passing silently.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Needs {
-    Clients,
-    ClientGrants,
-    ResourceServers,
-    Connections,
-    Actions,
-    Rules,
-    Hooks,
-    Roles,
-    TenantSettings,
-    AttackProtection,
-    Guardian,
-    CustomDomains,
-    LogStreams,
-    EmailProvider,
-    EmailTemplates,
-    Prompts,
-    Organizations,
-    NetworkAcls,
-    EventStreams,
-}
-
 /// A rule: metadata, the data it needs, and its evaluation.
 pub struct Rule {
     pub meta: RuleMeta,
-    pub needs: &'static [Needs],
+    /// Data the rule reads; when the source lacks any of it the rule is reported as not evaluated.
+    pub needs: &'static [DataKind],
     pub eval: fn(&ScanContext) -> Vec<Hit>,
 }
 
