@@ -44,12 +44,19 @@ where
     Ok(Option::<Scalar>::deserialize(deserializer)?.map(Scalar::into_text))
 }
 
-/// `Option<bool>` from a boolean or the strings `"true"`/`"false"` (any case).
+/// A scalar, with a string that is exactly one unresolved keyword marker read as absent.
+fn scalar_or_marker<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Scalar>, D::Error> {
+    Ok(Option::<Scalar>::deserialize(deserializer)?
+        .filter(|s| !matches!(s, Scalar::Text(t) if crate::tenant::keywords::is_marker(t))))
+}
+
+/// `Option<bool>` from a boolean or the strings `"true"`/`"false"` (any case). A string that is
+/// one unresolved keyword marker (`"##ENABLED##"`) reads as absent.
 pub fn opt_lenient_bool<'de, D>(deserializer: D) -> Result<Option<bool>, D::Error>
 where
     D: Deserializer<'de>,
 {
-    match Option::<Scalar>::deserialize(deserializer)? {
+    match scalar_or_marker(deserializer)? {
         None => Ok(None),
         Some(Scalar::Bool(b)) => Ok(Some(b)),
         Some(Scalar::Text(s)) => match s.trim().to_ascii_lowercase().as_str() {
@@ -64,12 +71,12 @@ where
     }
 }
 
-/// `Option<f64>` from a number or a numeric string (`"168"`).
+/// `Option<f64>` from a number or a numeric string (`"168"`); a marker string reads as absent.
 pub fn opt_lenient_f64<'de, D>(deserializer: D) -> Result<Option<f64>, D::Error>
 where
     D: Deserializer<'de>,
 {
-    match Option::<Scalar>::deserialize(deserializer)? {
+    match scalar_or_marker(deserializer)? {
         None => Ok(None),
         Some(Scalar::Int(i)) => Ok(Some(i as f64)),
         Some(Scalar::Float(f)) => Ok(Some(f)),
@@ -82,12 +89,13 @@ where
     }
 }
 
-/// `Option<i64>` from an integer, an integral float or a numeric string.
+/// `Option<i64>` from an integer, an integral float or a numeric string; a marker string reads
+/// as absent.
 pub fn opt_lenient_i64<'de, D>(deserializer: D) -> Result<Option<i64>, D::Error>
 where
     D: Deserializer<'de>,
 {
-    match Option::<Scalar>::deserialize(deserializer)? {
+    match scalar_or_marker(deserializer)? {
         None => Ok(None),
         Some(Scalar::Int(i)) => Ok(Some(i)),
         Some(Scalar::Float(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
@@ -177,6 +185,8 @@ mod tests {
         assert_eq!(probe(r#"{"flag": "TRUE"}"#).unwrap().flag, Some(true));
         assert_eq!(probe(r#"{"flag": false}"#).unwrap().flag, Some(false));
         assert!(probe(r#"{"flag": "yes please"}"#).is_err());
+        assert_eq!(probe(r###"{"flag": "##ENABLED##"}"###).unwrap().flag, None);
+        assert_eq!(probe(r#"{"count": "@@COUNT@@"}"#).unwrap().count, None);
         assert_eq!(probe(r#"{"hours": "1.5"}"#).unwrap().hours, Some(1.5));
         assert_eq!(probe(r#"{"hours": 72}"#).unwrap().hours, Some(72.0));
         assert!(probe(r#"{"hours": "many"}"#).is_err());
