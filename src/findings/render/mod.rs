@@ -11,6 +11,7 @@ mod markdown;
 mod mermaid;
 mod sarif;
 mod sarif_location;
+mod sarif_model;
 mod table;
 mod text;
 

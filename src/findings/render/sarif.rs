@@ -9,164 +9,18 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use super::json::to_pretty_json;
 use super::sarif_location::{TENANT_FILE, artifact_uri, evidence_for_step, object_file};
+use super::sarif_model::{
+    ArtifactLocation, Configuration, DescriptorRef, Driver, Help, Invocation, Location,
+    LogicalLocation, Message, Notification, PhysicalLocation, Region, ResultProperties,
+    RuleDescriptor, RuleProperties, Run, SarifLog, SarifResult, Tool,
+};
 use super::{RenderOptions, sorted_findings};
 use crate::findings::model::{Evidence, Finding, ScanReport, Severity};
 
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const FINGERPRINT_KEY: &str = "authpathFindingId/v1";
-
-#[derive(Serialize)]
-struct SarifLog {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: Vec<Run>,
-}
-
-#[derive(Serialize)]
-struct Run {
-    tool: Tool,
-    invocations: Vec<Invocation>,
-    results: Vec<SarifResult>,
-    properties: BTreeMap<&'static str, String>,
-}
-
-#[derive(Serialize)]
-struct Tool {
-    driver: Driver,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Driver {
-    name: &'static str,
-    version: &'static str,
-    semantic_version: &'static str,
-    rules: Vec<RuleDescriptor>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RuleDescriptor {
-    id: String,
-    name: String,
-    short_description: Message,
-    full_description: Message,
-    help: Help,
-    default_configuration: Configuration,
-    properties: RuleProperties,
-}
-
-#[derive(Serialize)]
-struct Message {
-    text: String,
-}
-
-#[derive(Serialize)]
-struct Help {
-    text: String,
-    markdown: String,
-}
-
-#[derive(Serialize)]
-struct Configuration {
-    level: &'static str,
-}
-
-#[derive(Serialize)]
-struct RuleProperties {
-    #[serde(rename = "security-severity")]
-    security_severity: &'static str,
-    tags: Vec<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Invocation {
-    execution_successful: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    tool_execution_notifications: Vec<Notification>,
-}
-
-#[derive(Serialize)]
-struct Notification {
-    level: &'static str,
-    message: Message,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    descriptor: Option<DescriptorRef>,
-}
-
-#[derive(Serialize)]
-struct DescriptorRef {
-    id: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SarifResult {
-    rule_id: String,
-    rule_index: usize,
-    level: &'static str,
-    message: Message,
-    locations: Vec<Location>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    related_locations: Vec<Location>,
-    partial_fingerprints: BTreeMap<&'static str, String>,
-    properties: ResultProperties,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ResultProperties {
-    severity: &'static str,
-    category: &'static str,
-    objects: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    attack_path: Vec<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Location {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<usize>,
-    physical_location: PhysicalLocation,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    logical_locations: Vec<LogicalLocation>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<Message>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PhysicalLocation {
-    artifact_location: ArtifactLocation,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    region: Option<Region>,
-}
-
-#[derive(Serialize)]
-struct ArtifactLocation {
-    uri: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Region {
-    start_line: u32,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LogicalLocation {
-    name: String,
-    fully_qualified_name: String,
-    kind: &'static str,
-}
 
 /// Renders the report as a SARIF 2.1.0 log with one run.
 pub fn render(report: &ScanReport, opts: &RenderOptions) -> String {

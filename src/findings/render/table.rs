@@ -9,6 +9,9 @@ use super::sorted_findings;
 use super::text::{Painter, clean, wrapped};
 use crate::findings::model::{Finding, PathStep, ScanReport, Severity};
 
+/// Width of the `== SEVERITY (n) ====` group rules.
+const RULE_WIDTH: usize = 80;
+
 /// Renders the report for a terminal.
 pub fn render(report: &ScanReport, opts: &RenderOptions) -> String {
     let paint = Painter { color: opts.color };
@@ -27,11 +30,11 @@ pub fn render(report: &ScanReport, opts: &RenderOptions) -> String {
             continue;
         }
         let title = format!("{} ({})", severity.as_str().to_uppercase(), group.len());
-        let _ = writeln!(
-            out,
-            "\n{}",
-            paint.severity(severity, &format!("== {title} {}", "=".repeat(60)))
+        let rule = format!(
+            "== {title} {}",
+            "=".repeat(RULE_WIDTH.saturating_sub(title.len() + 4))
         );
+        let _ = writeln!(out, "\n{}", paint.severity(severity, &rule));
         for finding in group {
             out.push('\n');
             out.push_str(&finding_block(finding, paint));
@@ -208,6 +211,9 @@ mod tests {
             .collect();
         assert_eq!(positions.len(), 5);
         assert!(positions.windows(2).all(|w| w[0] < w[1]));
+        for rule in out.lines().filter(|l| l.starts_with("== ")) {
+            assert_eq!(rule.chars().count(), RULE_WIDTH, "{rule}");
+        }
     }
 
     #[test]
