@@ -19,7 +19,11 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "authpath", version, about = "Auth0 tenants as an identity attack graph")]
+#[command(
+    name = "authpath",
+    version,
+    about = "Auth0 tenants as an identity attack graph"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -126,7 +126,10 @@ pub enum EffectKind {
     /// Account linking (`users.link`, `linkUsers`, `POST .../identities`).
     LinkAccounts,
     /// An outbound HTTP call. `url` is the literal URL (or its literal prefix) when known.
-    Egress { url: Option<String>, cleartext: bool },
+    Egress {
+        url: Option<String>,
+        cleartext: bool,
+    },
     /// A credential written into the code. The value itself is never kept: only its masked
     /// form and a fingerprint (`sha256` hex, first 16 chars) to match it to a tenant secret.
     HardcodedSecret {

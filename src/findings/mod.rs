@@ -3,6 +3,7 @@
 
 pub mod mask;
 pub mod model;
+pub mod render;
 
 pub use mask::mask_secret;
 pub use model::{

@@ -54,7 +54,9 @@ impl fmt::Display for Severity {
 
 /// Finding category. The code categories are the fixed vocabulary of `ARCHITECTURE.md`; the
 /// configuration categories group single-object checks and attack paths.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     // Code categories (fixed vocabulary).
@@ -121,7 +123,9 @@ impl fmt::Display for Category {
 }
 
 /// Kinds of tenant objects a finding can name (fixed vocabulary of `ARCHITECTURE.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ObjectKind {
     Tenant,
@@ -172,7 +176,9 @@ impl fmt::Display for ObjectKind {
 }
 
 /// A tenant object, by display name.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub struct ObjectRef {
     pub kind: ObjectKind,
     pub name: String,
@@ -180,7 +186,10 @@ pub struct ObjectRef {
 
 impl ObjectRef {
     pub fn new(kind: ObjectKind, name: impl Into<String>) -> Self {
-        ObjectRef { kind, name: name.into() }
+        ObjectRef {
+            kind,
+            name: name.into(),
+        }
     }
 }
 
