@@ -80,6 +80,8 @@ pub enum Source {
     HttpResponse,
     /// A literal string value inlined in the code (used for guard comparisons).
     Literal { value: String },
+    /// A credential written into the code (see [`EffectKind::HardcodedSecret`]), by fingerprint.
+    HardcodedSecret { fingerprint: String },
 }
 
 impl Source {
@@ -125,11 +127,9 @@ pub enum EffectKind {
     ManagementApiCall { method: String },
     /// Account linking (`users.link`, `linkUsers`, `POST .../identities`).
     LinkAccounts,
-    /// An outbound HTTP call. `url` is the literal URL (or its literal prefix) when known.
-    Egress {
-        url: Option<String>,
-        cleartext: bool,
-    },
+    /// An outbound HTTP call. `url` is the literal URL (or its literal prefix) when known;
+    /// `host` is the literal host when the URL (prefix) names it completely.
+    Egress { url: Option<String>, cleartext: bool, host: Option<String> },
     /// A credential written into the code. The value itself is never kept: only its masked
     /// form and a fingerprint (`sha256` hex, first 16 chars) to match it to a tenant secret.
     HardcodedSecret {

@@ -1,11 +1,90 @@
 //! JavaScript analysis of tenant code (Actions, Rules, Hooks, database and profile scripts) on
 //! `swc_ecma_parser`: the sources each piece of code reads, the effects it performs, the
 //! conditions that guard them, hard-coded secrets and outbound calls. See [`effects`] for the
-//! output contract.
+//! output contract and [`findings`] for the code rules.
+//!
+//! Pipeline: [`parse`] (size and nesting guard, swc, line table) -> [`flow`] / [`expr`] /
+//! [`calls`] / [`egress`] (abstract interpretation over [`value`]s with [`guards`], collected by
+//! [`collect`], secrets by [`secrets`]) -> [`findings`].
 
+pub mod calls;
+pub mod collect;
 pub mod effects;
+pub mod egress;
+pub mod expr;
+pub mod findings;
+pub mod flow;
+pub mod guards;
+pub mod infer;
+pub mod parse;
+pub mod secrets;
+pub mod value;
 
 pub use effects::{
     CodeFinding, CodeHint, CodeKind, CodeReport, Effect, EffectKind, ParseFailure, SecretKind,
     Source,
 };
+pub use infer::infer_kind;
+pub use parse::parse_only;
+
+use crate::findings::{Category, Severity, mask::mask_in};
+
+/// Analyses one piece of code. Never fails: code that cannot be analysed gives a report with
+/// `parse_error` and one `code.unanalysable-code` finding.
+pub fn analyze(source: &str, file: &str, hint: &CodeHint) -> CodeReport {
+    let (inferred_kind, inferred_trigger) = infer_kind(source);
+    let kind = hint.kind.unwrap_or(inferred_kind);
+    let trigger = match (&hint.trigger, hint.kind) {
+        (Some(t), _) => t.clone(),
+        (None, Some(k)) if k != inferred_kind => "unknown".to_string(),
+        _ => inferred_trigger,
+    };
+    let mut report = CodeReport {
+        file: file.to_string(),
+        kind,
+        trigger,
+        parse_error: None,
+        effects: Vec::new(),
+        findings: Vec::new(),
+        reads_user_metadata: Default::default(),
+        reads_app_metadata: Default::default(),
+        secret_names: Default::default(),
+    };
+    let parsed = match parse::parse(source) {
+        Ok(p) => p,
+        Err(e) => {
+            let failure = ParseFailure { message: e.to_string(), line: e.line() };
+            report.findings.push(CodeFinding {
+                rule: format!("code.{}", Category::UnanalysableCode.as_str()),
+                category: Category::UnanalysableCode,
+                severity: Severity::Medium,
+                line: failure.line.unwrap_or(1),
+                message: format!("code could not be analysed: {}", failure.message),
+            });
+            report.parse_error = Some(failure);
+            return report;
+        }
+    };
+    let mut analyzer = flow::Analyzer::new(&parsed.text, &parsed.lines, kind, &report.trigger);
+    analyzer.run(&parsed.program);
+    let mut out = analyzer.out;
+    out.effects.sort_by_key(|e| e.line);
+    // Never let a secret value reach the report.
+    for secret in &out.secret_values {
+        for e in &mut out.effects {
+            e.text = mask_in(&e.text, secret);
+            if let EffectKind::Egress { url: Some(u), .. } = &mut e.kind {
+                *u = mask_in(u, secret);
+            }
+        }
+        for (_, text) in &mut out.substring_email_checks {
+            *text = mask_in(text, secret);
+        }
+    }
+    report.findings = findings::code_findings(&out.effects, &out.substring_email_checks);
+    report.effects = out.effects;
+    report.reads_user_metadata = out.reads_user_metadata;
+    report.reads_app_metadata = out.reads_app_metadata;
+    report.secret_names = out.secret_names;
+    report
+}

@@ -1,0 +1,320 @@
+//! Calls: `require`, local functions (inlined), callbacks passed to array methods, promises and
+//! HTTP clients, and the sinks — Actions `api.*`, the Rules / Hooks / scripts callback,
+//! `ManagementClient` construction and methods, Rules `auth0.users.*`, and HTTP egress.
+
+use std::collections::BTreeSet;
+
+use swc_common::Span;
+use swc_ecma_ast::{Expr, ExprOrSpread, NewExpr};
+
+use super::effects::{CodeKind, EffectKind, Source};
+use super::egress::recognise;
+use super::expr::named;
+use super::flow::Analyzer;
+use super::guards::unwrap;
+use super::secrets::classify_literal;
+use super::value::{Path, Root, Val};
+
+const ITERATORS: [&str; 10] =
+    ["forEach", "map", "filter", "some", "every", "find", "findIndex", "flatMap", "reduce", "sort"];
+const SUBSTRING_CHECKS: [&str; 5] = ["includes", "indexOf", "endsWith", "match", "search"];
+
+impl<'a> Analyzer<'a> {
+    pub fn join_args(&mut self, args: &'a [ExprOrSpread]) -> Val {
+        let mut out = Val::default();
+        for a in args {
+            let v = self.eval(&a.expr);
+            out.sources.extend(v.sources);
+            out.from_egress |= v.from_egress;
+        }
+        out
+    }
+
+    pub fn eval_call(&mut self, callee: &'a Expr, args: &'a [ExprOrSpread], span: Span) -> Val {
+        if let Expr::Ident(i) = unwrap(callee)
+            && &*i.sym == "require"
+            && self.scopes.iter().all(|s| !s.contains_key("require"))
+        {
+            let name = args.first().and_then(|a| match &*a.expr {
+                Expr::Lit(swc_ecma_ast::Lit::Str(s)) => Some(s.value.to_string_lossy().to_string()),
+                _ => None,
+            });
+            return match name {
+                Some(n) => self.path_val(Path::root(Root::Module(n.as_str().into()))),
+                None => Val::default(),
+            };
+        }
+        let (recv, method, callee_val) = match unwrap(callee) {
+            Expr::Member(m) => {
+                let obj = self.eval(&m.obj);
+                let key = self.member_key(&m.prop);
+                let val = self.member(&obj, &key);
+                (Some(obj), Some(key), val)
+            }
+            other => (None, None, self.eval(other)),
+        };
+        let vals: Vec<Val> = args.iter().map(|a| self.eval(&a.expr)).collect();
+        self.check_header_call(&vals, span);
+        if let (Some(r), Some(m)) = (&recv, &method) {
+            self.check_substring_email(r, m, &vals, span);
+        }
+        if let Some(path) = callee_val.path.clone() {
+            let handled = self.path_sink(&path, args, &vals, span);
+            if let Some(v) = handled {
+                return v;
+            }
+        }
+        if let Some(idx) = callee_val.func {
+            return self.call_fn(idx, vals);
+        }
+        self.generic_call(recv.as_ref(), method.as_deref(), &callee_val, vals, false)
+    }
+
+    /// An unknown call: taint flows from the receiver and arguments to the result; function
+    /// arguments are analysed with parameter values that fit the call.
+    fn generic_call(&mut self, recv: Option<&Val>, method: Option<&str>, callee: &Val, vals: Vec<Val>, egress: bool) -> Val {
+        let base = recv.cloned().unwrap_or_else(|| callee.taint_only());
+        let mut out = base.taint_only();
+        for v in &vals {
+            if v.func.is_none() {
+                out = out.join(&v.taint_only());
+            }
+        }
+        for v in &vals {
+            let Some(idx) = v.func else { continue };
+            let params = match method {
+                Some(m) if ITERATORS.contains(&m) => {
+                    let elem = self.member(&base, "*");
+                    vec![elem.clone(), elem, base.clone()]
+                }
+                Some("then" | "catch" | "finally") => vec![base.clone()],
+                _ if egress => vec![base.clone(), base.clone(), base.clone()],
+                _ => vec![out.taint_only(), out.taint_only(), out.taint_only()],
+            };
+            let ret = self.call_fn(idx, params);
+            out = out.join(&ret.taint_only());
+        }
+        out
+    }
+
+    /// Sinks keyed by the callee's path. `None` when the path is not a sink.
+    fn path_sink(&mut self, path: &Path, args: &'a [ExprOrSpread], vals: &[Val], span: Span) -> Option<Val> {
+        match &path.root {
+            Root::Api => {
+                self.api_sink(&path.dotted(), vals, span);
+                Some(Val::default())
+            }
+            Root::Callback if path.segs.is_empty() => {
+                self.callback_sink(args, vals, span);
+                Some(Val::default())
+            }
+            Root::Management | Root::RulesAuth0 if !path.segs.is_empty() => {
+                self.management_sink(path, vals, span);
+                let generic = self.generic_call(None, None, &Val::default(), vals.to_vec(), false);
+                Some(generic)
+            }
+            _ => {
+                let style = recognise(path)?;
+                let resp = self.egress_call(style, vals, span);
+                Some(self.generic_call(Some(&resp), None, &resp, vals.to_vec(), true).join(&resp))
+            }
+        }
+    }
+
+    fn api_sink(&mut self, method: &str, vals: &[Val], span: Span) {
+        let arg = |i: usize| vals.get(i).cloned().unwrap_or_default();
+        let name = |i: usize| vals.get(i).and_then(|v| v.const_str()).map(str::to_string);
+        let all: BTreeSet<Source> = vals.iter().flat_map(|v| v.sources.iter().cloned()).collect();
+        let kind = match method {
+            "user.setAppMetadata" => EffectKind::SetAppMetadata { key: name(0) },
+            "user.setUserMetadata" => EffectKind::SetUserMetadata { key: name(0) },
+            "accessToken.setCustomClaim" => EffectKind::AccessTokenClaim { name: name(0) },
+            "idToken.setCustomClaim" => EffectKind::IdTokenClaim { name: name(0) },
+            "accessToken.addScope" => {
+                return self.emit(EffectKind::AddScope { scope: name(0) }, span, &arg(0).sources);
+            }
+            "accessToken.removeScope" => {
+                return self.emit(EffectKind::RemoveScope { scope: name(0) }, span, &arg(0).sources);
+            }
+            "multifactor.enable" | "authentication.challengeWith" | "authentication.challengeWithAny"
+            | "authentication.enrollWith" | "authentication.enrollWithAny" => {
+                return self.emit(EffectKind::RequireMfa, span, &all);
+            }
+            "access.deny" => return self.emit(EffectKind::DenyAccess, span, &all),
+            "redirect.sendUserTo" => return self.emit(EffectKind::Redirect, span, &all),
+            _ => return,
+        };
+        self.emit(kind, span, &arg(1).sources);
+    }
+
+    /// `callback(err)` denies; scripts return a profile (`email_verified`); credentials-exchange
+    /// Hooks return the access token's claims and scopes.
+    fn callback_sink(&mut self, args: &'a [ExprOrSpread], vals: &[Val], span: Span) {
+        if args.first().is_some_and(|a| matches!(unwrap(&a.expr), Expr::New(_))) {
+            self.emit(EffectKind::DenyAccess, span, &BTreeSet::new());
+            return;
+        }
+        let Some(result) = vals.get(1) else { return };
+        match self.kind {
+            CodeKind::ProfileScript | CodeKind::DbScript => match result.prop("email_verified") {
+                Some(v) if v.is_true && v.sources.is_empty() => {
+                    self.emit(EffectKind::AssertsEmailVerified { constant_true: true }, span, &BTreeSet::new());
+                }
+                Some(v) if !v.sources.is_empty() => {
+                    self.emit(EffectKind::AssertsEmailVerified { constant_true: false }, span, &v.sources);
+                }
+                Some(_) => {}
+                None if result.sources.contains(&Source::ProviderProfile) => {
+                    self.emit(EffectKind::AssertsEmailVerified { constant_true: false }, span, &result.sources);
+                }
+                None => {}
+            },
+            CodeKind::Hook if self.trigger == "credentials-exchange" => {
+                let Some(props) = result.props.clone() else { return };
+                for (k, v) in props.iter() {
+                    if k == "scope" {
+                        self.emit_scopes(v, span);
+                    } else {
+                        self.emit(EffectKind::AccessTokenClaim { name: named(k) }, span, &v.sources);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn management_sink(&mut self, path: &Path, vals: &[Val], span: Span) {
+        let method = path.dotted();
+        let all: BTreeSet<Source> = vals.iter().flat_map(|v| v.sources.iter().cloned()).collect();
+        let lower = method.to_ascii_lowercase();
+        let is_rules = path.root == Root::RulesAuth0;
+        let app = lower.ends_with("updateappmetadata");
+        let user = lower.ends_with("updateusermetadata");
+        if app || user {
+            let flushed = self.out.flush_pending(app);
+            let data = vals.get(1).cloned().unwrap_or_default();
+            if !flushed || data.props.is_some() {
+                self.emit_metadata_writes(app, &data, span);
+            }
+            if is_rules {
+                return;
+            }
+        }
+        self.emit(EffectKind::ManagementApiCall { method: method.clone() }, span, &all);
+        if lower.contains("link") {
+            self.emit(EffectKind::LinkAccounts, span, &all);
+        }
+        for v in vals {
+            for (field, app) in [("app_metadata", true), ("user_metadata", false)] {
+                if let Some(md) = v.prop(field) {
+                    self.emit_metadata_writes(app, md, span);
+                }
+            }
+        }
+    }
+
+    /// One metadata write per known key of an object literal, or one with an unknown key.
+    fn emit_metadata_writes(&mut self, app: bool, data: &Val, span: Span) {
+        let mk = |k: Option<String>| {
+            if app { EffectKind::SetAppMetadata { key: k } } else { EffectKind::SetUserMetadata { key: k } }
+        };
+        match &data.props {
+            Some(props) if !props.is_empty() => {
+                for (k, v) in props.iter() {
+                    self.emit(mk(named(k)), span, &v.sources);
+                }
+            }
+            _ => self.emit(mk(None), span, &data.sources),
+        }
+    }
+
+    pub fn eval_new(&mut self, n: &'a NewExpr) -> Val {
+        let callee = self.eval(&n.callee);
+        let vals: Vec<Val> = n.args.iter().flatten().map(|a| self.eval(&a.expr)).collect();
+        let is_mgmt = callee.path.as_ref().is_some_and(|p| {
+            p.segs.last().map_or(matches!(&p.root, Root::Global(g) if &**g == "ManagementClient"), |s| &**s == "ManagementClient")
+        });
+        if is_mgmt {
+            let opts = vals.first().cloned().unwrap_or_default();
+            let names: Vec<String> = ["clientSecret", "client_secret", "clientId", "client_id", "token", "domain"]
+                .iter()
+                .filter_map(|k| opts.prop(k))
+                .flat_map(|v| v.sources.iter())
+                .filter_map(|s| match s {
+                    Source::Secret { name } => Some(name.clone()),
+                    _ => None,
+                })
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            if !names.is_empty() {
+                self.emit(EffectKind::ManagementClientFromSecrets { secret_names: names }, n.span, &opts.sources);
+            }
+            return self.path_val(Path::root(Root::Management));
+        }
+        if let Some(idx) = callee.func {
+            self.call_fn(idx, vals.clone());
+        }
+        vals.iter().fold(Val::default(), |acc, v| acc.join(&v.taint_only()))
+    }
+
+    /// `x.set('Authorization', 'Bearer ...')`, `setHeader(name, literal)`.
+    fn check_header_call(&mut self, vals: &[Val], span: Span) {
+        if let (Some(name), Some(value)) = (
+            vals.first().and_then(|v| v.const_str()),
+            vals.get(1).and_then(|v| v.const_str()),
+        ) && let Some(kind) = classify_literal(Some(name), value)
+        {
+            let value = value.to_string();
+            self.record_secret(kind, &value, span, None, None);
+        }
+    }
+
+    /// `email.includes('@acme.com')`, `email.endsWith('acme.com')`, `/@acme\.com/.test(email)`.
+    fn check_substring_email(&mut self, recv: &Val, method: &str, vals: &[Val], span: Span) {
+        if !recv.sources.contains(&Source::Email) || !SUBSTRING_CHECKS.contains(&method) {
+            return;
+        }
+        let Some(arg) = vals.first().and_then(|v| v.const_str()) else { return };
+        let domainish = arg.contains('.') && !arg.contains(' ');
+        let sound_suffix = method == "endsWith" && arg.starts_with('@');
+        if domainish && !sound_suffix {
+            let line = self.line(span);
+            let text = super::parse::snippet(self.text, span);
+            self.out.substring_email_checks.push((line, text));
+        }
+    }
+
+    /// Is this expression a call that denies access (`api.access.deny`, `callback(new ...)`)?
+    pub fn is_deny_call(&self, e: &Expr) -> bool {
+        let Expr::Call(c) = unwrap(e) else { return false };
+        let Some(callee) = c.callee.as_expr() else { return false };
+        let Some(path) = self.peek_path(callee, 0) else { return false };
+        match path.root {
+            Root::Api => path.dotted() == "access.deny",
+            Root::Callback => path.segs.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The known path of an identifier / member chain, without side effects.
+    fn peek_path(&self, e: &Expr, depth: u32) -> Option<Path> {
+        if depth > 32 {
+            return None;
+        }
+        match unwrap(e) {
+            Expr::Ident(i) => self
+                .scopes
+                .iter()
+                .rev()
+                .find_map(|s| s.get(&*i.sym))
+                .and_then(|v| v.path.as_deref().cloned()),
+            Expr::Member(m) => {
+                let base = self.peek_path(&m.obj, depth + 1)?;
+                let key = m.prop.as_ident().map(|i| i.sym.to_string())?;
+                Some(base.child(&key))
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,505 @@
+//! Expression evaluation: member paths (with optional chaining and aliases), template literals
+//! and `+` (constant prefixes), comparisons (literal guard values), short-circuit and `?:`
+//! guards, object literals (known properties, spread, credential-named literals), assignments
+//! (Rules / Hooks sinks, entry points) and destructuring.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use swc_common::Spanned;
+use swc_ecma_ast::{
+    AssignOp, AssignTarget, BinExpr, BinaryOp, Expr, Lit, MemberProp, ObjectLit, OptChainBase,
+    Prop, PropName, PropOrSpread, SimpleAssignTarget, Tpl,
+};
+
+use super::effects::{EffectKind, Source};
+use super::flow::{Analyzer, FnBody, MAX_WALK_DEPTH, keep_path_join};
+use super::guards::asserts_verified;
+use super::secrets::classify_literal;
+use super::value::{Root, Val};
+
+/// The name of a property key, when it is static.
+pub fn prop_name_key(p: &PropName) -> Option<String> {
+    match p {
+        PropName::Ident(i) => Some(i.sym.to_string()),
+        PropName::Str(s) => Some(s.value.to_string_lossy().to_string()),
+        PropName::Num(n) => Some(n.value.to_string()),
+        _ => None,
+    }
+}
+
+impl<'a> Analyzer<'a> {
+    pub fn eval(&mut self, e: &'a Expr) -> Val {
+        if self.depth > MAX_WALK_DEPTH {
+            return Val::default();
+        }
+        self.depth += 1;
+        let v = self.eval_inner(e);
+        self.depth -= 1;
+        v
+    }
+
+    fn eval_inner(&mut self, e: &'a Expr) -> Val {
+        match e {
+            Expr::Ident(i) => self.lookup(&i.sym),
+            Expr::Lit(Lit::Str(s)) => {
+                let text = s.value.to_string_lossy();
+                let mut v = Val::string(&text);
+                if let Some(kind) = classify_literal(None, &text) {
+                    let src = self.record_secret(kind, &text, s.span, None, None);
+                    v.sources.insert(src);
+                }
+                v
+            }
+            Expr::Lit(Lit::Bool(b)) => Val { is_true: b.value, ..Val::default() },
+            Expr::Lit(_) | Expr::This(_) | Expr::MetaProp(_) => Val::default(),
+            Expr::Tpl(t) => self.eval_tpl(t),
+            Expr::Member(m) => {
+                let obj = self.eval(&m.obj);
+                let key = self.member_key(&m.prop);
+                self.member(&obj, &key)
+            }
+            Expr::SuperProp(_) => Val::default(),
+            Expr::OptChain(o) => match &*o.base {
+                OptChainBase::Member(m) => {
+                    let obj = self.eval(&m.obj);
+                    let key = self.member_key(&m.prop);
+                    self.member(&obj, &key)
+                }
+                OptChainBase::Call(c) => self.eval_call(&c.callee, &c.args, c.span),
+            },
+            Expr::Call(c) => match &c.callee {
+                swc_ecma_ast::Callee::Expr(callee) => self.eval_call(callee, &c.args, c.span),
+                _ => self.join_args(&c.args),
+            },
+            Expr::New(n) => self.eval_new(n),
+            Expr::Assign(a) => self.eval_assign(a),
+            Expr::Bin(b) => self.eval_bin(b),
+            Expr::Unary(u) => self.eval(&u.arg).taint_only(),
+            Expr::Update(u) => self.eval(&u.arg).taint_only(),
+            Expr::Cond(c) => {
+                let test = self.eval(&c.test);
+                let leaf = |e: &Expr| self.is_verified_leaf(e);
+                let pos = asserts_verified(&c.test, true, &leaf);
+                let neg = asserts_verified(&c.test, false, &leaf);
+                let cons = self.guarded(test.sources.clone(), pos, |a| a.eval(&c.cons));
+                let alt = self.guarded(test.sources, neg, |a| a.eval(&c.alt));
+                cons.join(&alt)
+            }
+            Expr::Seq(s) => s.exprs.iter().fold(Val::default(), |_, e| self.eval(e)),
+            Expr::Array(a) => {
+                let mut out = Val::default();
+                for el in a.elems.iter().flatten() {
+                    let v = self.eval(&el.expr);
+                    out.sources.extend(v.sources);
+                    out.from_egress |= v.from_egress;
+                }
+                out
+            }
+            Expr::Object(o) => self.eval_object(o),
+            Expr::Fn(f) => self.fn_val(&f.function),
+            Expr::Arrow(a) => {
+                let params = a.params.iter().collect();
+                let body = match &*a.body {
+                    swc_ecma_ast::ArrowFunctionBody::FunctionBody(b) => FnBody::Block(&b.stmts),
+                    swc_ecma_ast::ArrowFunctionBody::Expr(e) => FnBody::Expr(e),
+                };
+                Val { func: Some(self.register_fn(a.span, params, body)), ..Val::default() }
+            }
+            Expr::Class(c) => {
+                self.register_class(&c.class);
+                Val::default()
+            }
+            Expr::Paren(p) => self.eval(&p.expr),
+            Expr::Await(a) => self.eval(&a.arg),
+            Expr::Yield(y) => y.arg.as_ref().map(|a| self.eval(a)).unwrap_or_default(),
+            Expr::TaggedTpl(t) => {
+                let tag = self.eval(&t.tag);
+                self.eval_tpl(&t.tpl).join(&tag.taint_only()).taint_only()
+            }
+            _ => Val::default(),
+        }
+    }
+
+    pub fn guarded<T>(&mut self, sources: BTreeSet<Source>, verified: bool, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.guards.push(super::guards::GuardFrame { sources, verified });
+        let len = self.guards.len();
+        let out = f(self);
+        self.guards.truncate(len - 1);
+        out
+    }
+
+    pub fn member_key(&mut self, prop: &'a MemberProp) -> String {
+        match prop {
+            MemberProp::Ident(i) => i.sym.to_string(),
+            MemberProp::PrivateName(p) => p.name.to_string(),
+            MemberProp::Computed(c) => {
+                let v = self.eval(&c.expr);
+                v.const_str().map_or_else(|| "*".to_string(), str::to_string)
+            }
+        }
+    }
+
+    /// `obj.key`.
+    pub fn member(&mut self, obj: &Val, key: &str) -> Val {
+        if let Some(p) = &obj.path
+            && obj.props.is_none()
+        {
+            return self.path_val(p.child(key));
+        }
+        if let Some(v) = obj.prop(key) {
+            return v.clone();
+        }
+        let mut v = obj.taint_only();
+        // Upstream response fields stay upstream data.
+        if obj.from_egress {
+            v.from_egress = true;
+        }
+        v
+    }
+
+    fn eval_tpl(&mut self, t: &'a Tpl) -> Val {
+        let mut out = Val { lit: Some(Rc::from("")), complete: true, ..Val::default() };
+        let mut text = String::new();
+        let mut exact = true;
+        for (i, q) in t.quasis.iter().enumerate() {
+            if exact {
+                match &q.cooked {
+                    Some(c) => text.push_str(&c.to_string_lossy()),
+                    None => exact = false,
+                }
+            }
+            if let Some(e) = t.exprs.get(i) {
+                let v = self.eval(e);
+                out.sources.extend(v.sources.iter().cloned());
+                out.from_egress |= v.from_egress;
+                if exact {
+                    match v.const_str() {
+                        Some(s) => text.push_str(s),
+                        None => {
+                            if let Some(p) = v.prefix() {
+                                text.push_str(p);
+                            }
+                            exact = false;
+                        }
+                    }
+                }
+            }
+        }
+        out.lit = Some(Rc::from(text.as_str()));
+        out.complete = exact;
+        if exact && let Some(kind) = classify_literal(None, &text) {
+            let src = self.record_secret(kind, &text, t.span, None, None);
+            out.sources.insert(src);
+        }
+        out
+    }
+
+    fn eval_bin(&mut self, b: &'a BinExpr) -> Val {
+        let left = self.eval(&b.left);
+        match b.op {
+            BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing => {
+                let leaf = |e: &Expr| self.is_verified_leaf(e);
+                let verified = match b.op {
+                    BinaryOp::LogicalAnd => asserts_verified(&b.left, true, &leaf),
+                    BinaryOp::LogicalOr => asserts_verified(&b.left, false, &leaf),
+                    _ => false,
+                };
+                let right = self.guarded(left.sources.clone(), verified, |a| a.eval(&b.right));
+                if b.op == BinaryOp::LogicalAnd {
+                    return right.join(&left.taint_only());
+                }
+                keep_path_join(left, &right)
+            }
+            BinaryOp::Add => {
+                let right = self.eval(&b.right);
+                let mut out = left.taint_only().join(&right.taint_only());
+                match (left.const_str(), right.const_str(), left.prefix()) {
+                    (Some(l), Some(r), _) => {
+                        out.lit = Some(Rc::from(format!("{l}{r}").as_str()));
+                        out.complete = true;
+                    }
+                    (Some(l), None, _) => {
+                        let p = right.prefix().unwrap_or("");
+                        out.lit = Some(Rc::from(format!("{l}{p}").as_str()));
+                    }
+                    (None, _, Some(p)) => out.lit = Some(Rc::from(p)),
+                    _ => {}
+                }
+                out
+            }
+            BinaryOp::EqEq | BinaryOp::EqEqEq | BinaryOp::NotEq | BinaryOp::NotEqEq => {
+                let right = self.eval(&b.right);
+                let mut out = left.taint_only().join(&right.taint_only());
+                for side in [&left, &right] {
+                    if let Some(s) = side.const_str()
+                        && s.len() <= 100
+                        && classify_literal(None, s).is_none()
+                    {
+                        out.sources.insert(Source::Literal { value: s.to_string() });
+                    }
+                }
+                out
+            }
+            _ => {
+                let right = self.eval(&b.right);
+                left.taint_only().join(&right.taint_only())
+            }
+        }
+    }
+
+    fn eval_object(&mut self, o: &'a ObjectLit) -> Val {
+        let mut props: Vec<(String, Val)> = Vec::new();
+        let mut spans = Vec::new();
+        let mut out = Val::default();
+        for p in &o.props {
+            match p {
+                PropOrSpread::Spread(s) => {
+                    let v = self.eval(&s.expr);
+                    if let Some(inner) = &v.props {
+                        props.extend(inner.iter().cloned());
+                    }
+                    out.sources.extend(v.sources);
+                    out.from_egress |= v.from_egress;
+                }
+                PropOrSpread::Prop(p) => match &**p {
+                    Prop::KeyValue(kv) => {
+                        let key = match &kv.key {
+                            PropName::Computed(c) => self.eval(&c.expr).const_str().unwrap_or("*").to_string(),
+                            k => prop_name_key(k).unwrap_or_else(|| "*".into()),
+                        };
+                        let v = self.eval(&kv.value);
+                        out.sources.extend(v.sources.iter().cloned());
+                        spans.push(kv.value.span());
+                        props.push((key, v));
+                    }
+                    Prop::Shorthand(i) => {
+                        let v = self.lookup(&i.sym);
+                        out.sources.extend(v.sources.iter().cloned());
+                        spans.push(i.span);
+                        props.push((i.sym.to_string(), v));
+                    }
+                    Prop::Method(m) => {
+                        let v = self.fn_val(&m.function);
+                        if let Some(k) = prop_name_key(&m.key) {
+                            props.push((k, v));
+                            spans.push(m.function.span);
+                        }
+                    }
+                    _ => {}
+                },
+            }
+        }
+        self.scan_object_secrets(&mut props, &spans);
+        out.sources.extend(props.iter().flat_map(|(_, v)| v.sources.iter().cloned()));
+        out.props = Some(Rc::new(props));
+        out
+    }
+
+    /// Credential-named literal properties; the sibling `clientId` / `domain` literals are kept.
+    fn scan_object_secrets(&mut self, props: &mut [(String, Val)], spans: &[swc_common::Span]) {
+        let find = |props: &[(String, Val)], names: &[&str]| {
+            props
+                .iter()
+                .find(|(k, _)| names.contains(&k.as_str()))
+                .and_then(|(_, v)| v.const_str().map(str::to_string))
+        };
+        let client_id = find(props, &["clientId", "client_id", "clientID"]);
+        let domain = find(props, &["domain", "host", "issuerBaseURL"]);
+        for (i, span) in spans.iter().enumerate().take(props.len()) {
+            let Some((key, v)) = props.get(i) else { continue };
+            let Some(value) = v.const_str().map(str::to_string) else { continue };
+            if let Some(kind) = classify_literal(Some(key), &value) {
+                let src = self.record_secret(kind, &value, *span, client_id.clone(), domain.clone());
+                if let Some((_, v)) = props.get_mut(i) {
+                    v.sources.insert(src);
+                }
+            }
+        }
+    }
+
+    /// A credential literal bound to a variable or property name.
+    pub fn check_named_secret(&mut self, name: &str, v: &Val, span: swc_common::Span) {
+        if let Some(value) = v.const_str()
+            && let Some(kind) = classify_literal(Some(name), value)
+        {
+            let value = value.to_string();
+            self.record_secret(kind, &value, span, None, None);
+        }
+    }
+
+    fn eval_assign(&mut self, a: &'a swc_ecma_ast::AssignExpr) -> Val {
+        let rhs = self.eval(&a.right);
+        match &a.left {
+            AssignTarget::Simple(SimpleAssignTarget::Ident(b)) => {
+                self.check_named_secret(&b.id.sym, &rhs, a.span);
+                let v = if a.op == AssignOp::Assign {
+                    rhs.clone()
+                } else {
+                    self.lookup(&b.id.sym).taint_only().join(&rhs.taint_only())
+                };
+                self.assign_var(&b.id.sym, v);
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Member(m)) => {
+                let obj = self.eval(&m.obj);
+                let key = self.member_key(&m.prop);
+                self.check_named_secret(&key, &rhs, a.span);
+                self.member_assign(&m.obj, &obj, &key, &rhs, a.span);
+            }
+            AssignTarget::Pat(p) => {
+                // Destructuring assignment: taint every name it binds.
+                let mut names = Vec::new();
+                match p {
+                    swc_ecma_ast::AssignTargetPat::Object(o) => {
+                        for prop in &o.props {
+                            match prop {
+                                swc_ecma_ast::ObjectPatProp::KeyValue(kv) => pat_names(&kv.value, &mut names, 0),
+                                swc_ecma_ast::ObjectPatProp::Assign(a) => names.push(a.key.sym.to_string()),
+                                swc_ecma_ast::ObjectPatProp::Rest(r) => pat_names(&r.arg, &mut names, 0),
+                            }
+                        }
+                    }
+                    swc_ecma_ast::AssignTargetPat::Array(arr) => {
+                        for el in arr.elems.iter().flatten() {
+                            pat_names(el, &mut names, 0);
+                        }
+                    }
+                    swc_ecma_ast::AssignTargetPat::Invalid(_) => {}
+                }
+                for n in names {
+                    let m = self.member(&rhs, "*");
+                    self.assign_var(&n, m);
+                }
+            }
+            _ => {}
+        }
+        rhs
+    }
+
+    /// `obj.key = rhs`: Rules / Hooks sinks, entry points, weak updates of local objects.
+    fn member_assign(&mut self, obj_expr: &'a Expr, obj: &Val, key: &str, rhs: &Val, span: swc_common::Span) {
+        if let Some(p) = obj.path.clone() {
+            let segs: Vec<&str> = p.segs.iter().map(|s| s.as_ref()).collect();
+            match (&p.root, segs.as_slice()) {
+                (Root::Global(g), []) if &**g == "exports" => {
+                    self.maybe_entry(Some(key), rhs);
+                }
+                (Root::Global(g), ["exports"]) if &**g == "module" => {
+                    self.maybe_entry(Some(key), rhs);
+                }
+                (Root::Global(g), []) if &**g == "module" && key == "exports" => {
+                    self.maybe_entry(None, rhs);
+                }
+                (Root::Context, ["accessToken"]) if key == "scope" => self.emit_scopes(rhs, span),
+                (Root::Context, ["accessToken"]) => {
+                    self.emit(EffectKind::AccessTokenClaim { name: named(key) }, span, &rhs.sources);
+                }
+                (Root::Context, ["idToken"]) => {
+                    self.emit(EffectKind::IdTokenClaim { name: named(key) }, span, &rhs.sources);
+                }
+                (Root::Context, []) if key == "multifactor" => {
+                    self.emit(EffectKind::RequireMfa, span, &rhs.sources);
+                }
+                (Root::Context, []) if key == "redirect" => {
+                    let url = rhs.prop("url").map_or_else(|| rhs.sources.clone(), |u| u.sources.clone());
+                    self.emit(EffectKind::Redirect, span, &url);
+                }
+                (Root::Context, ["redirect"]) if key == "url" => {
+                    self.emit(EffectKind::Redirect, span, &rhs.sources);
+                }
+                (Root::User, ["app_metadata"]) => {
+                    self.pend(EffectKind::SetAppMetadata { key: named(key) }, span, &rhs.sources);
+                }
+                (Root::User, ["user_metadata"]) => {
+                    self.pend(EffectKind::SetUserMetadata { key: named(key) }, span, &rhs.sources);
+                }
+                (Root::User, []) if key == "app_metadata" || key == "user_metadata" => {
+                    let keys: Vec<(String, BTreeSet<Source>)> = match &rhs.props {
+                        Some(props) => props.iter().map(|(k, v)| (k.clone(), v.sources.clone())).collect(),
+                        None => vec![("*".into(), rhs.sources.clone())],
+                    };
+                    for (k, s) in keys {
+                        let kind = if key == "app_metadata" {
+                            EffectKind::SetAppMetadata { key: named(&k) }
+                        } else {
+                            EffectKind::SetUserMetadata { key: named(&k) }
+                        };
+                        self.pend(kind, span, &s);
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
+        if let Expr::Ident(id) = super::guards::unwrap(obj_expr) {
+            let name = id.sym.to_ascii_lowercase().replace('_', "");
+            if self.kind == super::effects::CodeKind::Hook && name == "accesstoken" {
+                if key == "scope" {
+                    self.emit_scopes(rhs, span);
+                } else {
+                    self.emit(EffectKind::AccessTokenClaim { name: named(key) }, span, &rhs.sources);
+                }
+            }
+            self.taint_var(&id.sym, key, rhs);
+        }
+    }
+
+    /// `context.accessToken.scope = ...` / Hook `access_token.scope = ...`: one effect per
+    /// literal scope, or one with an unknown scope.
+    pub fn emit_scopes(&mut self, rhs: &Val, span: swc_common::Span) {
+        let scopes: Vec<String> = rhs
+            .const_str()
+            .map(|s| s.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
+        if scopes.is_empty() {
+            self.emit(EffectKind::AddScope { scope: None }, span, &rhs.sources);
+        }
+        for s in scopes {
+            self.emit(EffectKind::AddScope { scope: Some(s) }, span, &rhs.sources);
+        }
+    }
+
+    /// Does this leaf expression read `email_verified`?
+    pub fn is_verified_leaf(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Member(m) => m.prop.as_ident().is_some_and(|i| &*i.sym == "email_verified"),
+            Expr::OptChain(o) => matches!(&*o.base, OptChainBase::Member(m)
+                if m.prop.as_ident().is_some_and(|i| &*i.sym == "email_verified")),
+            Expr::Ident(i) => self
+                .scopes
+                .iter()
+                .rev()
+                .find_map(|s| s.get(&*i.sym))
+                .is_some_and(|v| v.sources.contains(&Source::EmailVerified)),
+            _ => false,
+        }
+    }
+}
+
+/// Names bound by a pattern (depth-bounded).
+fn pat_names(p: &swc_ecma_ast::Pat, out: &mut Vec<String>, depth: u32) {
+    if depth > 32 {
+        return;
+    }
+    match p {
+        swc_ecma_ast::Pat::Ident(b) => out.push(b.id.sym.to_string()),
+        swc_ecma_ast::Pat::Array(a) => a.elems.iter().flatten().for_each(|e| pat_names(e, out, depth + 1)),
+        swc_ecma_ast::Pat::Object(o) => {
+            for prop in &o.props {
+                match prop {
+                    swc_ecma_ast::ObjectPatProp::KeyValue(kv) => pat_names(&kv.value, out, depth + 1),
+                    swc_ecma_ast::ObjectPatProp::Assign(a) => out.push(a.key.sym.to_string()),
+                    swc_ecma_ast::ObjectPatProp::Rest(r) => pat_names(&r.arg, out, depth + 1),
+                }
+            }
+        }
+        swc_ecma_ast::Pat::Rest(r) => pat_names(&r.arg, out, depth + 1),
+        swc_ecma_ast::Pat::Assign(a) => pat_names(&a.left, out, depth + 1),
+        _ => {}
+    }
+}
+
+/// A claim / key name unless it is the unknown marker.
+pub fn named(key: &str) -> Option<String> {
+    (key != "*").then(|| key.to_string())
+}

@@ -1,0 +1,288 @@
+//! Code findings derived from the effects of one file (no tenant context). One finding per
+//! occurrence (rule and line). Rule ids are `code.<category>`.
+//!
+//! | rule | severity | fires when |
+//! |---|---|---|
+//! | `code.metadata-driven-privilege` | critical | an access-token claim or added scope takes its value from user-writable data (`user_metadata`, request query / body, requested scopes) |
+//! | `code.metadata-driven-privilege` | high | an ID-token claim takes such a value; or a claim, scope, role / permission Management API call or `api.access.deny` is decided by a condition on such data |
+//! | `code.user-input-to-app-metadata` | high | `app_metadata` is written from user-writable data |
+//! | `code.unverified-email-trust` | critical | accounts are linked using the e-mail without an `email_verified` guard |
+//! | `code.unverified-email-trust` | high | a claim, scope, deny, role or `app_metadata` write is decided by the e-mail without an `email_verified` guard; or the e-mail domain is checked by substring (`includes`, `indexOf`, `match`, `endsWith` without `@`) |
+//! | `code.hardcoded-secret` | critical | a client secret literal (SDK constructor / token body), which is a Management API credential when paired with a client id or domain |
+//! | `code.hardcoded-secret` | high | any other recognised credential literal (known key format, `Authorization` header, credential-named high-entropy literal) |
+//! | `code.secret-to-external-endpoint` | high | a hard-coded secret, the whole `event` / `event.secrets`, or an Auth0 credential secret (`*CLIENT_SECRET*`, `*AUTH0*`, `*MGMT*`, `*MANAGEMENT*`) is sent to a literal non-Auth0 host. A third-party API key sent to a third-party host is its expected use and is not reported |
+//! | `code.mfa-bypass-condition` | high | MFA is required only under a condition on `prompt`, `user_metadata`, request query / body or other request data (user agent, IP) |
+//! | `code.open-redirect` | medium | the redirect URL comes from request data or `user_metadata` |
+//! | `code.unnamespaced-custom-claim` | medium | the claim name is restricted by Auth0 (`roles`, `permissions`, `sub`, ...) or in an Auth0 namespace (silently dropped) |
+//! | `code.unnamespaced-custom-claim` | low | the claim name has no `https://` / `http://` namespace |
+//! | `code.insecure-http-call` | medium | an outbound call uses `http://` |
+//! | `code.unanalysable-code` | medium | the code does not parse or is refused (too large / too deeply nested) |
+
+use std::collections::BTreeSet;
+
+use super::effects::{CodeFinding, Effect, EffectKind, SecretKind, Source};
+use super::egress::is_auth0_host;
+use crate::findings::{Category, Severity};
+
+/// Claim names Auth0 drops or refuses on tokens.
+const RESTRICTED_CLAIMS: [&str; 40] = [
+    "acr", "act", "active", "amr", "at_hash", "ath", "attest", "aud", "auth_time",
+    "authorization_details", "azp", "c_hash", "client_id", "cnf", "cty", "dpop_jkt", "exp",
+    "groups", "gty", "htm", "htu", "iat", "internalService", "iss", "jcard", "jku", "jti", "jwe",
+    "jwk", "kid", "may_act", "mky", "nbf", "nonce", "object_id", "org_id", "org_name", "orig",
+    "permissions", "roles",
+];
+const RESTRICTED_MORE: [&str; 12] = [
+    "rph", "s_hash", "scope", "sid", "sub", "sub_jwk", "toe", "txn", "typ", "uuid", "vot", "vtm",
+];
+
+fn user_writable(s: &Source) -> bool {
+    matches!(s, Source::UserMetadata { .. } | Source::RequestQuery { .. } | Source::RequestBody { .. })
+}
+
+fn any(set: &BTreeSet<Source>, f: impl Fn(&Source) -> bool) -> bool {
+    set.iter().any(f)
+}
+
+struct Out(Vec<CodeFinding>);
+
+impl Out {
+    fn push(&mut self, category: Category, severity: Severity, line: u32, message: String) {
+        let rule = format!("code.{}", category.as_str());
+        if self.0.iter().any(|f| f.rule == rule && f.line == line) {
+            return;
+        }
+        self.0.push(CodeFinding { rule, category, severity, line, message });
+    }
+}
+
+/// The findings of one file's effects and substring e-mail checks.
+pub fn code_findings(effects: &[Effect], substring_email_checks: &[(u32, String)]) -> Vec<CodeFinding> {
+    let mut out = Out(Vec::new());
+    for e in effects {
+        privilege(e, &mut out);
+        email_trust(e, &mut out);
+        other(e, &mut out);
+    }
+    for (line, text) in substring_email_checks {
+        out.push(
+            Category::UnverifiedEmailTrust,
+            Severity::High,
+            *line,
+            format!("e-mail domain checked by substring (`{text}`); compare the parsed domain exactly"),
+        );
+    }
+    out.0.sort_by(|a, b| a.line.cmp(&b.line).then(a.rule.cmp(&b.rule)));
+    out.0
+}
+
+fn describe(kind: &EffectKind) -> String {
+    match kind {
+        EffectKind::AccessTokenClaim { name } => format!("access-token claim `{}`", name.as_deref().unwrap_or("?")),
+        EffectKind::IdTokenClaim { name } => format!("ID-token claim `{}`", name.as_deref().unwrap_or("?")),
+        EffectKind::AddScope { scope } => format!("added scope `{}`", scope.as_deref().unwrap_or("?")),
+        EffectKind::RemoveScope { scope } => format!("removed scope `{}`", scope.as_deref().unwrap_or("?")),
+        EffectKind::DenyAccess => "access decision".into(),
+        EffectKind::SetAppMetadata { key } => format!("app_metadata `{}` write", key.as_deref().unwrap_or("?")),
+        EffectKind::ManagementApiCall { method } => format!("Management API `{method}` call"),
+        EffectKind::LinkAccounts => "account linking".into(),
+        _ => "effect".into(),
+    }
+}
+
+fn is_role_call(kind: &EffectKind) -> bool {
+    matches!(kind, EffectKind::ManagementApiCall { method } if {
+        let m = method.to_ascii_lowercase();
+        m.contains("role") || m.contains("permission")
+    })
+}
+
+fn privilege(e: &Effect, out: &mut Out) {
+    let value_tainted = any(&e.value_sources, user_writable);
+    let guard_tainted = any(&e.guard_sources, user_writable);
+    let what = describe(&e.kind);
+    match &e.kind {
+        EffectKind::AccessTokenClaim { .. } | EffectKind::AddScope { .. } if value_tainted => out.push(
+            Category::MetadataDrivenPrivilege,
+            Severity::Critical,
+            e.line,
+            format!("{what} takes its value from user-writable data"),
+        ),
+        EffectKind::IdTokenClaim { .. } if value_tainted => out.push(
+            Category::MetadataDrivenPrivilege,
+            Severity::High,
+            e.line,
+            format!("{what} takes its value from user-writable data"),
+        ),
+        EffectKind::AccessTokenClaim { .. } | EffectKind::IdTokenClaim { .. } | EffectKind::AddScope { .. }
+        | EffectKind::DenyAccess
+            if guard_tainted =>
+        {
+            out.push(
+                Category::MetadataDrivenPrivilege,
+                Severity::High,
+                e.line,
+                format!("{what} is decided by a condition on user-writable data"),
+            )
+        }
+        k if is_role_call(k) && (value_tainted || guard_tainted) => out.push(
+            Category::MetadataDrivenPrivilege,
+            Severity::High,
+            e.line,
+            format!("{what} is driven by user-writable data"),
+        ),
+        EffectKind::SetAppMetadata { .. } if value_tainted => out.push(
+            Category::UserInputToAppMetadata,
+            Severity::High,
+            e.line,
+            format!("{what} stores user-writable data where the tenant expects trusted data"),
+        ),
+        _ => {}
+    }
+}
+
+fn email_trust(e: &Effect, out: &mut Out) {
+    if e.guarded_by_email_verified {
+        return;
+    }
+    let in_guard = e.guard_sources.contains(&Source::Email);
+    let in_value = e.value_sources.contains(&Source::Email);
+    let what = describe(&e.kind);
+    match &e.kind {
+        EffectKind::LinkAccounts => out.push(
+            Category::UnverifiedEmailTrust,
+            Severity::Critical,
+            e.line,
+            "accounts are linked without checking `email_verified`".into(),
+        ),
+        EffectKind::AccessTokenClaim { .. } | EffectKind::IdTokenClaim { .. } | EffectKind::AddScope { .. }
+        | EffectKind::DenyAccess | EffectKind::SetAppMetadata { .. }
+            if in_guard =>
+        {
+            out.push(
+                Category::UnverifiedEmailTrust,
+                Severity::High,
+                e.line,
+                format!("{what} is decided by the e-mail address without an `email_verified` check"),
+            )
+        }
+        k if is_role_call(k) && (in_guard || in_value) => out.push(
+            Category::UnverifiedEmailTrust,
+            Severity::High,
+            e.line,
+            format!("{what} is decided by the e-mail address without an `email_verified` check"),
+        ),
+        _ => {}
+    }
+}
+
+fn auth0_credential_name(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    name == "*" || ["CLIENT_SECRET", "CLIENTSECRET", "AUTH0", "MGMT", "MANAGEMENT"].iter().any(|w| n.contains(w))
+}
+
+fn other(e: &Effect, out: &mut Out) {
+    match &e.kind {
+        EffectKind::HardcodedSecret { secret_kind, masked, client_id, domain, .. } => {
+            let mgmt = *secret_kind == SecretKind::ClientSecret;
+            let paired = client_id.is_some() || domain.is_some();
+            out.push(
+                Category::HardcodedSecret,
+                if mgmt { Severity::Critical } else { Severity::High },
+                e.line,
+                format!(
+                    "hard-coded {} `{masked}`{}; move it to a secret",
+                    kind_text(*secret_kind),
+                    if paired { " with its client id / domain" } else { "" }
+                ),
+            );
+        }
+        EffectKind::Egress { url, cleartext, host } => {
+            if *cleartext {
+                out.push(
+                    Category::InsecureHttpCall,
+                    Severity::Medium,
+                    e.line,
+                    format!("cleartext HTTP call to `{}`", url.as_deref().unwrap_or("?")),
+                );
+            }
+            let external = host.as_deref().is_some_and(|h| !is_auth0_host(h));
+            let leaked = e.value_sources.iter().any(|s| match s {
+                Source::HardcodedSecret { .. } => true,
+                Source::Secret { name } => auth0_credential_name(name),
+                _ => false,
+            });
+            if external && leaked {
+                out.push(
+                    Category::SecretToExternalEndpoint,
+                    Severity::High,
+                    e.line,
+                    format!("a secret is sent to the non-Auth0 host `{}`", host.as_deref().unwrap_or("?")),
+                );
+            }
+        }
+        EffectKind::RequireMfa => {
+            let bypass: Vec<String> = e
+                .guard_sources
+                .iter()
+                .filter(|s| user_writable(s) || matches!(s, Source::Prompt | Source::RequestOther { .. }))
+                .map(source_text)
+                .collect();
+            if !bypass.is_empty() {
+                out.push(
+                    Category::MfaBypassCondition,
+                    Severity::High,
+                    e.line,
+                    format!("MFA is skipped under a condition the caller controls ({})", bypass.join(", ")),
+                );
+            }
+        }
+        EffectKind::Redirect
+            if any(&e.value_sources, |s| user_writable(s) || matches!(s, Source::RequestOther { .. })) =>
+        {
+            out.push(Category::OpenRedirect, Severity::Medium, e.line, "redirect URL comes from request or user data".into())
+        }
+        EffectKind::AccessTokenClaim { name: Some(n) } | EffectKind::IdTokenClaim { name: Some(n) } => claim_name(n, e.line, out),
+        _ => {}
+    }
+}
+
+fn claim_name(name: &str, line: u32, out: &mut Out) {
+    let lower = name.to_ascii_lowercase();
+    let reserved_ns = ["auth0.com", "webtask.io", "webtask.run"].iter().any(|d| lower.contains(d));
+    if RESTRICTED_CLAIMS.contains(&name) || RESTRICTED_MORE.contains(&name) || reserved_ns {
+        out.push(
+            Category::UnnamespacedCustomClaim,
+            Severity::Medium,
+            line,
+            format!("claim `{name}` is restricted by Auth0 and is dropped from the token"),
+        );
+    } else if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        out.push(
+            Category::UnnamespacedCustomClaim,
+            Severity::Low,
+            line,
+            format!("claim `{name}` has no `https://` namespace and may collide with standard claims"),
+        );
+    }
+}
+
+fn kind_text(k: SecretKind) -> &'static str {
+    match k {
+        SecretKind::ClientSecret => "client secret",
+        SecretKind::AuthorizationHeader => "Authorization header credential",
+        SecretKind::KnownFormat => "credential of a known key format",
+        SecretKind::CredentialName => "credential",
+    }
+}
+
+fn source_text(s: &Source) -> String {
+    match s {
+        Source::UserMetadata { key } => format!("user_metadata.{}", key.as_deref().unwrap_or("*")),
+        Source::RequestQuery { key } => format!("request query {}", key.as_deref().unwrap_or("*")),
+        Source::RequestBody { key } => format!("request body {}", key.as_deref().unwrap_or("*")),
+        Source::RequestOther { field } => format!("request {field}"),
+        Source::Prompt => "prompt".into(),
+        other => format!("{other:?}"),
+    }
+}

@@ -1,0 +1,605 @@
+//! The analyzer state and the statement walk: scopes and variables, local functions (inlined at
+//! each call with the caller's argument values, depth-bounded, so helpers propagate taint and
+//! their sinks keep the caller's guards), entry points (`exports.onExecute*`, the Rule / Hook /
+//! script function) and the guard frames of `if`, `switch`, loops and early exits.
+
+use std::collections::{BTreeSet, HashMap};
+
+use swc_common::{Span, Spanned};
+use swc_ecma_ast::{
+    Decl, Expr, ForHead, ModuleDecl, ModuleItem, Pat, Program, Stmt, VarDecl,
+};
+
+use super::collect::Collected;
+use super::effects::{CodeKind, Source};
+use super::guards::{GuardFrame, always_exits, asserts_verified};
+use super::parse::LineTable;
+use super::value::{Path, Root, Val};
+
+/// Deepest expression / statement recursion of the walk.
+pub const MAX_WALK_DEPTH: u32 = 400;
+/// Deepest chain of inlined local function calls.
+const MAX_INLINE: usize = 6;
+
+/// A body of a local function.
+#[derive(Clone, Copy)]
+pub enum FnBody<'a> {
+    Block(&'a [Stmt]),
+    Expr(&'a Expr),
+}
+
+/// A local function: parameters, body and the scope depth where it was defined.
+#[derive(Clone)]
+pub struct FnDef<'a> {
+    pub params: Vec<&'a Pat>,
+    pub body: FnBody<'a>,
+    pub scope_depth: usize,
+}
+
+/// The analyzer of one file.
+pub struct Analyzer<'a> {
+    pub text: &'a str,
+    pub lines: &'a LineTable,
+    pub kind: CodeKind,
+    pub trigger: &'a str,
+    pub scopes: Vec<HashMap<String, Val>>,
+    pub guards: Vec<GuardFrame>,
+    fn_guard_base: usize,
+    pub fns: Vec<FnDef<'a>>,
+    fn_index: HashMap<u32, usize>,
+    called: Vec<bool>,
+    call_stack: Vec<usize>,
+    returns: Vec<Val>,
+    pub depth: u32,
+    last_if_test: Option<BTreeSet<Source>>,
+    pub out: Collected,
+}
+
+impl<'a> Analyzer<'a> {
+    pub fn new(text: &'a str, lines: &'a LineTable, kind: CodeKind, trigger: &'a str) -> Self {
+        Analyzer {
+            text,
+            lines,
+            kind,
+            trigger,
+            scopes: vec![HashMap::new()],
+            guards: Vec::new(),
+            fn_guard_base: 0,
+            fns: Vec::new(),
+            fn_index: HashMap::new(),
+            called: Vec::new(),
+            call_stack: Vec::new(),
+            returns: Vec::new(),
+            depth: 0,
+            last_if_test: None,
+            out: Collected::default(),
+        }
+    }
+
+    /// Walks the program, then every local function no one called (with unknown arguments).
+    pub fn run(&mut self, program: &'a Program) {
+        match program {
+            Program::Script(s) => self.walk_stmts(&s.body, true),
+            Program::Module(m) => {
+                let stmts: Vec<&'a Stmt> = m.body.iter().filter_map(|i| i.as_stmt()).collect();
+                self.hoist(stmts.iter().copied());
+                for item in &m.body {
+                    match item {
+                        ModuleItem::Stmt(s) => self.walk_top_stmt(s),
+                        ModuleItem::ModuleDecl(d) => self.walk_module_decl(d),
+                    }
+                }
+            }
+        }
+        let mut i = 0;
+        while i < self.fns.len() {
+            if !self.called.get(i).copied().unwrap_or(true) {
+                self.call_fn(i, Vec::new());
+            }
+            i += 1;
+        }
+    }
+
+    pub fn line(&self, span: Span) -> u32 {
+        let off = span.lo.0.saturating_sub(super::parse::START) as usize;
+        self.lines.line_of(off)
+    }
+
+    // ----- variables -----
+
+    pub fn lookup(&mut self, name: &str) -> Val {
+        for scope in self.scopes.iter().rev() {
+            if let Some(v) = scope.get(name) {
+                return v.clone();
+            }
+        }
+        let root = match (self.kind, name) {
+            (CodeKind::Rule, "configuration") => Root::Configuration,
+            (CodeKind::Rule, "auth0") => Root::RulesAuth0,
+            _ => Root::Global(name.into()),
+        };
+        self.path_val(Path::root(root))
+    }
+
+    /// A value for a known path; records metadata keys and secret names read.
+    pub fn path_val(&mut self, path: Path) -> Val {
+        let v = Val::from_path(path, self.kind);
+        self.out.record_reads(&v.sources);
+        v
+    }
+
+    pub fn declare(&mut self, name: &str, v: Val) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.insert(name.to_string(), v);
+        }
+    }
+
+    /// Assignment: strong update outside conditions of the current function, union inside.
+    pub fn assign_var(&mut self, name: &str, v: Val) {
+        let conditional = self.guards.len() > self.fn_guard_base;
+        let idx = self.scopes.iter().rposition(|s| s.contains_key(name)).unwrap_or(0);
+        if let Some(scope) = self.scopes.get_mut(idx) {
+            let new = match scope.get(name) {
+                Some(old) if conditional => old.clone().join(&v),
+                _ => v,
+            };
+            scope.insert(name.to_string(), new);
+        }
+    }
+
+    /// Adds taint (and a known property) to a variable after `x.k = v`.
+    pub fn taint_var(&mut self, name: &str, key: &str, v: &Val) {
+        for scope in self.scopes.iter_mut().rev() {
+            if let Some(old) = scope.get_mut(name) {
+                old.sources.extend(v.sources.iter().cloned());
+                if let Some(props) = &old.props {
+                    let mut p = (**props).clone();
+                    p.push((key.to_string(), v.clone()));
+                    old.props = Some(std::rc::Rc::new(p));
+                }
+                return;
+            }
+        }
+    }
+
+    /// Binds a (possibly destructuring) pattern to a value.
+    pub fn bind_pat(&mut self, pat: &'a Pat, v: Val) {
+        match pat {
+            Pat::Ident(b) => {
+                self.check_named_secret(&b.id.sym, &v, b.id.span);
+                self.declare(&b.id.sym, v);
+            }
+            Pat::Object(o) => {
+                for prop in &o.props {
+                    match prop {
+                        swc_ecma_ast::ObjectPatProp::KeyValue(kv) => {
+                            let key = super::expr::prop_name_key(&kv.key).unwrap_or_else(|| "*".into());
+                            let m = self.member(&v, &key);
+                            self.bind_pat(&kv.value, m);
+                        }
+                        swc_ecma_ast::ObjectPatProp::Assign(a) => {
+                            let mut m = self.member(&v, &a.key.sym);
+                            if let Some(d) = &a.value {
+                                let dv = self.eval(d);
+                                m = keep_path_join(m, &dv);
+                            }
+                            self.declare(&a.key.sym, m);
+                        }
+                        swc_ecma_ast::ObjectPatProp::Rest(r) => self.bind_pat(&r.arg, v.clone()),
+                    }
+                }
+            }
+            Pat::Array(a) => {
+                for p in a.elems.iter().flatten() {
+                    let m = self.member(&v, "*");
+                    self.bind_pat(p, m);
+                }
+            }
+            Pat::Rest(r) => self.bind_pat(&r.arg, v.taint_only()),
+            Pat::Assign(a) => {
+                let dv = self.eval(&a.right);
+                self.bind_pat(&a.left, keep_path_join(v, &dv));
+            }
+            Pat::Expr(_) | Pat::Invalid(_) => {}
+        }
+    }
+
+    // ----- functions -----
+
+    /// Registers a function (once per source position) and returns its index.
+    pub fn register_fn(&mut self, span: Span, params: Vec<&'a Pat>, body: FnBody<'a>) -> usize {
+        if let Some(i) = self.fn_index.get(&span.lo.0) {
+            return *i;
+        }
+        let idx = self.fns.len();
+        self.fns.push(FnDef { params, body, scope_depth: self.scopes.len() });
+        self.called.push(false);
+        self.fn_index.insert(span.lo.0, idx);
+        idx
+    }
+
+    /// Analyses a local function with the given argument values; returns its return value.
+    pub fn call_fn(&mut self, idx: usize, args: Vec<Val>) -> Val {
+        let Some(def) = self.fns.get(idx).cloned() else { return Val::default() };
+        if let Some(c) = self.called.get_mut(idx) {
+            *c = true;
+        }
+        if self.call_stack.contains(&idx) || self.call_stack.len() >= MAX_INLINE {
+            return args.iter().fold(Val::default(), |acc, a| acc.join(&a.taint_only()));
+        }
+        let keep = def.scope_depth.min(self.scopes.len()).max(1);
+        let saved_scopes = self.scopes.split_off(keep);
+        self.scopes.push(HashMap::new());
+        let saved_base = std::mem::replace(&mut self.fn_guard_base, self.guards.len());
+        self.call_stack.push(idx);
+        self.returns.push(Val::default());
+        let mut args = args.into_iter();
+        for p in &def.params {
+            let v = match p {
+                Pat::Rest(_) => args.by_ref().fold(Val::default(), |acc, a| acc.join(&a)),
+                _ => args.next().unwrap_or_default(),
+            };
+            self.bind_pat(p, v);
+        }
+        match def.body {
+            FnBody::Block(b) => self.walk_stmts(b, false),
+            FnBody::Expr(e) => {
+                let v = self.eval(e);
+                self.add_return(v);
+            }
+        }
+        let ret = self.returns.pop().unwrap_or_default();
+        self.call_stack.pop();
+        self.fn_guard_base = saved_base;
+        self.scopes.truncate(keep);
+        self.scopes.extend(saved_scopes);
+        ret
+    }
+
+    fn add_return(&mut self, v: Val) {
+        if let Some(r) = self.returns.last_mut() {
+            let old = std::mem::take(r);
+            *r = if old.path.is_none() && old.sources.is_empty() && old.props.is_none() {
+                v
+            } else {
+                old.join(&v)
+            };
+        }
+    }
+
+    /// Parameter roles of an entry point: `onExecute*` handlers, or the kind's function shape.
+    pub fn entry_roots(&self, name: Option<&str>, nparams: usize) -> Option<Vec<Option<Root>>> {
+        if name.is_some_and(|n| n.starts_with("onExecute") || n.starts_with("onContinue")) {
+            return Some(vec![Some(Root::Event), Some(Root::Api)]);
+        }
+        let rules = vec![Some(Root::User), Some(Root::Context), Some(Root::Callback)];
+        match self.kind {
+            CodeKind::Action => None,
+            CodeKind::Rule | CodeKind::ProfileScript if nparams < 3 => None,
+            CodeKind::DbScript if name.is_some_and(|n| !is_db_script_name(n)) => None,
+            CodeKind::Rule => Some(rules),
+            CodeKind::Hook => Some(match nparams {
+                5 => vec![None, None, None, Some(Root::Context), Some(Root::Callback)],
+                4 => vec![None, None, Some(Root::Context), Some(Root::Callback)],
+                _ => rules,
+            }),
+            CodeKind::ProfileScript => {
+                Some(vec![None, Some(Root::ProviderCtx), Some(Root::Callback)])
+            }
+            CodeKind::DbScript => {
+                let mut v = vec![None; nparams.saturating_sub(1)];
+                v.push(Some(Root::Callback));
+                Some(v)
+            }
+        }
+    }
+
+    /// Runs a function as an entry point when `name` / the code kind says it is one.
+    pub fn maybe_entry(&mut self, name: Option<&str>, f: &Val) -> bool {
+        let Some(idx) = f.func else { return false };
+        let nparams = self.fns.get(idx).map_or(0, |d| d.params.len());
+        let Some(roots) = self.entry_roots(name, nparams) else { return false };
+        let args = roots
+            .into_iter()
+            .map(|r| r.map_or_else(Val::default, |r| self.path_val(Path::root(r))))
+            .collect();
+        self.call_fn(idx, args);
+        true
+    }
+
+    // ----- statements -----
+
+    fn hoist(&mut self, stmts: impl Iterator<Item = &'a Stmt>) {
+        for s in stmts {
+            if let Stmt::Decl(Decl::Fn(f)) = s {
+                let v = self.fn_val(&f.function);
+                self.declare(&f.ident.sym, v);
+            }
+        }
+    }
+
+    pub fn fn_val(&mut self, f: &'a swc_ecma_ast::Function) -> Val {
+        let params = f.params.iter().map(|p| &p.pat).collect();
+        match &f.body {
+            Some(b) => Val { func: Some(self.register_fn(f.span, params, FnBody::Block(&b.stmts))), ..Val::default() },
+            None => Val::default(),
+        }
+    }
+
+    pub fn walk_stmts(&mut self, stmts: &'a [Stmt], top: bool) {
+        self.hoist(stmts.iter());
+        let base = self.guards.len();
+        for s in stmts {
+            if top {
+                self.walk_top_stmt(s);
+            } else {
+                self.walk_stmt(s);
+            }
+            if let Stmt::If(i) = s
+                && let Some(sources) = self.last_if_test.take()
+            {
+                let deny = |e: &Expr| self.is_deny_call(e);
+                let exits_cons = always_exits(&i.cons, &deny);
+                let exits_alt = i.alt.as_ref().is_some_and(|a| always_exits(a, &deny));
+                if exits_cons != exits_alt {
+                    let leaf = |e: &Expr| self.is_verified_leaf(e);
+                    let verified = asserts_verified(&i.test, exits_alt, &leaf);
+                    self.guards.push(GuardFrame { sources, verified });
+                }
+            }
+        }
+        self.guards.truncate(base);
+    }
+
+    /// Top-level statements: the Rule / script function is an entry point.
+    fn walk_top_stmt(&mut self, s: &'a Stmt) {
+        match s {
+            Stmt::Expr(e) if matches!(super::guards::unwrap(&e.expr), Expr::Fn(_) | Expr::Arrow(_)) => {
+                let v = self.eval(&e.expr);
+                self.maybe_entry(None, &v);
+            }
+            Stmt::Decl(Decl::Fn(f))
+                if matches!(self.kind, CodeKind::Rule | CodeKind::ProfileScript | CodeKind::DbScript) =>
+            {
+                let v = self.lookup(&f.ident.sym);
+                self.maybe_entry(Some(&f.ident.sym), &v);
+            }
+            _ => self.walk_stmt(s),
+        }
+    }
+
+    fn walk_module_decl(&mut self, d: &'a ModuleDecl) {
+        match d {
+            ModuleDecl::Import(i) => self.bind_import(i),
+            ModuleDecl::ExportDecl(e) => match &e.decl {
+                Decl::Fn(f) => {
+                    let v = self.fn_val(&f.function);
+                    self.declare(&f.ident.sym, v.clone());
+                    self.maybe_entry(Some(&f.ident.sym), &v);
+                }
+                Decl::Var(v) => {
+                    self.walk_var(v);
+                    for d in &v.decls {
+                        if let Pat::Ident(b) = &d.name {
+                            let val = self.lookup(&b.id.sym);
+                            self.maybe_entry(Some(&b.id.sym), &val);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            ModuleDecl::ExportDefaultDecl(e) => {
+                if let swc_ecma_ast::DefaultDecl::Fn(f) = &e.decl {
+                    let v = self.fn_val(&f.function);
+                    self.maybe_entry(None, &v);
+                }
+            }
+            ModuleDecl::ExportDefaultExpr(e) => {
+                let v = self.eval(&e.expr);
+                self.maybe_entry(None, &v);
+            }
+            _ => {}
+        }
+    }
+
+    fn bind_import(&mut self, i: &'a swc_ecma_ast::ImportDecl) {
+        let module = i.src.value.to_string_lossy().to_string();
+        for s in &i.specifiers {
+            let base = Path::root(Root::Module(module.as_str().into()));
+            let (local, path) = match s {
+                swc_ecma_ast::ImportSpecifier::Named(n) => {
+                    let imported = match &n.imported {
+                        Some(swc_ecma_ast::ModuleExportName::Ident(id)) => id.sym.to_string(),
+                        Some(swc_ecma_ast::ModuleExportName::Str(s)) => s.value.to_string_lossy().to_string(),
+                        None => n.local.sym.to_string(),
+                    };
+                    (&n.local.sym, base.child(&imported))
+                }
+                swc_ecma_ast::ImportSpecifier::Default(d) => (&d.local.sym, base),
+                swc_ecma_ast::ImportSpecifier::Namespace(n) => (&n.local.sym, base),
+            };
+            let v = self.path_val(path);
+            self.declare(local, v);
+        }
+    }
+
+    pub fn walk_var(&mut self, v: &'a VarDecl) {
+        for d in &v.decls {
+            let val = d.init.as_ref().map(|e| self.eval(e)).unwrap_or_default();
+            self.bind_pat(&d.name, val);
+        }
+    }
+
+    pub fn walk_stmt(&mut self, s: &'a Stmt) {
+        if self.depth > MAX_WALK_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.walk_stmt_inner(s);
+        self.depth -= 1;
+    }
+
+    fn with_guard(&mut self, sources: BTreeSet<Source>, verified: bool, f: impl FnOnce(&mut Self)) {
+        self.guards.push(GuardFrame { sources, verified });
+        let len = self.guards.len();
+        f(self);
+        self.guards.truncate(len - 1);
+    }
+
+    fn walk_block(&mut self, stmts: &'a [Stmt]) {
+        self.scopes.push(HashMap::new());
+        self.walk_stmts(stmts, false);
+        self.scopes.pop();
+    }
+
+    fn walk_body(&mut self, s: &'a Stmt) {
+        match s {
+            Stmt::Block(b) => self.walk_block(&b.stmts),
+            other => self.walk_stmt(other),
+        }
+    }
+
+    fn walk_stmt_inner(&mut self, s: &'a Stmt) {
+        match s {
+            Stmt::Expr(e) => {
+                self.eval(&e.expr);
+            }
+            Stmt::Decl(Decl::Var(v)) => self.walk_var(v),
+            Stmt::Decl(Decl::Class(c)) => self.register_class(&c.class),
+            Stmt::Decl(_) => {}
+            Stmt::Return(r) => {
+                let v = r.arg.as_ref().map(|e| self.eval(e)).unwrap_or_default();
+                self.add_return(v);
+            }
+            Stmt::Throw(t) => {
+                self.eval(&t.arg);
+            }
+            Stmt::Block(b) => self.walk_block(&b.stmts),
+            Stmt::If(i) => {
+                let test = self.eval(&i.test);
+                let leaf = |e: &Expr| self.is_verified_leaf(e);
+                let pos = asserts_verified(&i.test, true, &leaf);
+                let neg = asserts_verified(&i.test, false, &leaf);
+                self.with_guard(test.sources.clone(), pos, |a| a.walk_body(&i.cons));
+                if let Some(alt) = &i.alt {
+                    self.with_guard(test.sources.clone(), neg, |a| a.walk_body(alt));
+                }
+                self.last_if_test = Some(test.sources);
+            }
+            Stmt::Switch(sw) => {
+                let mut sources = self.eval(&sw.discriminant).sources;
+                for c in &sw.cases {
+                    if let Some(t) = &c.test {
+                        sources.extend(self.eval(t).sources);
+                    }
+                }
+                self.with_guard(sources, false, |a| {
+                    for c in &sw.cases {
+                        a.walk_block(&c.cons);
+                    }
+                });
+            }
+            Stmt::Try(t) => {
+                self.walk_block(&t.block.stmts);
+                if let Some(h) = &t.handler {
+                    self.scopes.push(HashMap::new());
+                    if let Some(p) = &h.param {
+                        self.bind_pat(p, Val::default());
+                    }
+                    self.walk_stmts(&h.body.stmts, false);
+                    self.scopes.pop();
+                }
+                if let Some(f) = &t.finalizer {
+                    self.walk_block(&f.stmts);
+                }
+            }
+            Stmt::While(w) => {
+                let t = self.eval(&w.test).sources;
+                self.with_guard(t, false, |a| a.walk_body(&w.body));
+            }
+            Stmt::DoWhile(w) => {
+                let t = self.eval(&w.test).sources;
+                self.with_guard(t, false, |a| a.walk_body(&w.body));
+            }
+            Stmt::For(f) => {
+                self.scopes.push(HashMap::new());
+                match &f.init {
+                    Some(swc_ecma_ast::VarDeclOrExpr::VarDecl(v)) => self.walk_var(v),
+                    Some(swc_ecma_ast::VarDeclOrExpr::Expr(e)) => {
+                        self.eval(e);
+                    }
+                    None => {}
+                }
+                let t = f.test.as_ref().map(|e| self.eval(e).sources).unwrap_or_default();
+                self.with_guard(t, false, |a| {
+                    a.walk_body(&f.body);
+                    if let Some(u) = &f.update {
+                        a.eval(u);
+                    }
+                });
+                self.scopes.pop();
+            }
+            Stmt::ForIn(f) => self.walk_for_each(&f.left, &f.right, &f.body),
+            Stmt::ForOf(f) => self.walk_for_each(&f.left, &f.right, &f.body),
+            Stmt::Labeled(l) => self.walk_stmt(&l.body),
+            Stmt::With(w) => {
+                self.eval(&w.obj);
+                self.walk_body(&w.body);
+            }
+            _ => {}
+        }
+    }
+
+    fn walk_for_each(&mut self, left: &'a ForHead, right: &'a Expr, body: &'a Stmt) {
+        let coll = self.eval(right);
+        let elem = self.member(&coll, "*");
+        self.scopes.push(HashMap::new());
+        match left {
+            ForHead::VarDecl(v) => {
+                for d in &v.decls {
+                    self.bind_pat(&d.name, elem.clone());
+                }
+            }
+            ForHead::Pat(p) => self.bind_pat(p, elem),
+            ForHead::UsingDecl(_) => {}
+        }
+        let sources = coll.sources.clone();
+        self.with_guard(sources, false, |a| a.walk_body(body));
+        self.scopes.pop();
+    }
+
+    pub fn register_class(&mut self, c: &'a swc_ecma_ast::Class) {
+        for m in &c.body {
+            match m {
+                swc_ecma_ast::ClassMember::Method(m) => {
+                    self.fn_val(&m.function);
+                }
+                swc_ecma_ast::ClassMember::Constructor(c) => {
+                    if let Some(b) = &c.body {
+                        self.register_fn(c.span(), Vec::new(), FnBody::Block(&b.stmts));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Function names of custom database scripts.
+pub fn is_db_script_name(name: &str) -> bool {
+    matches!(
+        name,
+        "login" | "getByEmail" | "get_user" | "getUser" | "create" | "verify" | "changePassword"
+            | "change_password" | "delete" | "remove" | "changeEmail" | "change_email"
+    )
+}
+
+/// `a || default`: keeps `a`'s path when the default adds nothing.
+pub fn keep_path_join(v: Val, default: &Val) -> Val {
+    let path = v.path.clone();
+    let mut j = v.join(default);
+    if default.path.is_none() && default.sources.is_empty() {
+        j.path = path;
+    }
+    j
+}

@@ -1,0 +1,367 @@
+//! swc setup: the nesting guard that runs before swc sees the text, the parse itself (with the
+//! `function (user, context, callback) {...}` wrapping that Rules and profile scripts need), and
+//! the byte-offset -> line table.
+
+use swc_common::{BytePos, Span, Spanned};
+use swc_ecma_ast::{EsVersion, Program};
+use swc_ecma_parser::{EsSyntax, Parser, StringInput, Syntax, lexer::Lexer};
+use thiserror::Error;
+
+/// Largest input the analyzer accepts (Auth0 limits Action code to far less).
+pub const MAX_SOURCE_BYTES: usize = 2 * 1024 * 1024;
+/// Deepest bracket nesting (`(`, `[`, `{`, `${`) accepted before parsing.
+pub const MAX_BRACKET_DEPTH: usize = 256;
+/// Bound on the estimated AST depth (brackets plus operator / chain tokens along one path).
+pub const MAX_DEPTH_SCORE: u32 = 3000;
+
+/// Why a piece of code could not be analysed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ParseError {
+    #[error("code is {0} bytes, above the {MAX_SOURCE_BYTES}-byte limit")]
+    TooLarge(usize),
+    #[error("nesting deeper than {MAX_BRACKET_DEPTH} levels")]
+    TooDeep { line: u32 },
+    #[error("expression chain too long to analyse safely")]
+    ChainTooLong { line: u32 },
+    #[error("{message}")]
+    Syntax { message: String, line: u32 },
+}
+
+impl ParseError {
+    /// 1-based line of the problem, where known.
+    pub fn line(&self) -> Option<u32> {
+        match self {
+            ParseError::TooLarge(_) => None,
+            ParseError::TooDeep { line }
+            | ParseError::ChainTooLong { line }
+            | ParseError::Syntax { line, .. } => Some(*line),
+        }
+    }
+}
+
+/// Byte offset -> 1-based line.
+#[derive(Debug, Clone)]
+pub struct LineTable {
+    starts: Vec<usize>,
+}
+
+impl LineTable {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        LineTable { starts }
+    }
+
+    /// Line of a byte offset (offsets past the end give the last line).
+    pub fn line_of(&self, offset: usize) -> u32 {
+        let idx = self.starts.partition_point(|s| *s <= offset);
+        u32::try_from(idx.max(1)).unwrap_or(u32::MAX)
+    }
+}
+
+/// A parsed program with the exact text swc saw (possibly wrapped) and its line table.
+pub struct Parsed {
+    pub program: Program,
+    pub text: String,
+    pub lines: LineTable,
+}
+
+impl Parsed {
+    /// Byte range of a span inside `text` (spans start at `BytePos(1)`).
+    pub fn range(&self, span: Span) -> Option<std::ops::Range<usize>> {
+        span_range(span, self.text.len())
+    }
+}
+
+/// Byte range of a span in a text of `len` bytes parsed with [`START`].
+pub fn span_range(span: Span, len: usize) -> Option<std::ops::Range<usize>> {
+    let lo = usize::try_from(span.lo.0.checked_sub(START)?).ok()?;
+    let hi = usize::try_from(span.hi.0.checked_sub(START)?).ok()?;
+    (lo <= hi && hi <= len).then_some(lo..hi)
+}
+
+/// First byte position given to swc (0 is swc's dummy position).
+pub const START: u32 = 1;
+
+/// Parses `source` as a script or module. Refuses oversized or too deeply nested inputs before
+/// swc sees them. Anonymous top-level functions (Rules, profile scripts) are parsed as
+/// expressions.
+pub fn parse(source: &str) -> Result<Parsed, ParseError> {
+    let body = source.strip_prefix('\u{feff}').unwrap_or(source);
+    if body.len() > MAX_SOURCE_BYTES {
+        return Err(ParseError::TooLarge(body.len()));
+    }
+    check_nesting(body)?;
+    match parse_text(body) {
+        Ok(program) => Ok(finish(program, body.to_string())),
+        Err(first) if starts_with_function(body) => {
+            let wrapped = format!("({body}\n)");
+            parse_text(&wrapped).map(|p| finish(p, wrapped)).map_err(|_| first)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Parses without analysis, with exactly the setup `analyze` uses (the benchmark baseline).
+pub fn parse_only(source: &str) -> bool {
+    parse(source).is_ok()
+}
+
+fn finish(program: Program, text: String) -> Parsed {
+    let lines = LineTable::new(&text);
+    Parsed { program, text, lines }
+}
+
+fn parse_text(text: &str) -> Result<Program, ParseError> {
+    let len = u32::try_from(text.len()).map_err(|_| ParseError::TooLarge(text.len()))?;
+    let input = StringInput::new(text, BytePos(START), BytePos(START + len));
+    let syntax = Syntax::Es(EsSyntax { allow_return_outside_function: true, ..Default::default() });
+    let lexer = Lexer::new(syntax, EsVersion::latest(), input, None);
+    let mut parser = Parser::new_from(lexer);
+    parser.parse_program().map_err(|e| {
+        let lines = LineTable::new(text);
+        let line = span_range(e.span(), text.len()).map_or(1, |r| lines.line_of(r.start));
+        ParseError::Syntax { message: e.kind().msg().into_owned(), line }
+    })
+}
+
+fn starts_with_function(text: &str) -> bool {
+    let code = skip_trivia(text);
+    code.starts_with("function") || code.starts_with("async function")
+}
+
+/// The text after leading whitespace and comments.
+fn skip_trivia(mut text: &str) -> &str {
+    loop {
+        let trimmed = text.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("//") {
+            text = rest.find('\n').map_or("", |i| rest.get(i..).unwrap_or(""));
+        } else if let Some(rest) = trimmed.strip_prefix("/*") {
+            text = rest.find("*/").map_or("", |i| rest.get(i + 2..).unwrap_or(""));
+        } else {
+            return trimmed;
+        }
+    }
+}
+
+/// One bracket level of the pre-scan.
+#[derive(Default)]
+struct Level {
+    /// Operator / chain tokens since the last `;` or `,` on this level.
+    ops: u32,
+    /// `else` keywords on this level (else-if chains nest).
+    elses: u32,
+    /// This level was opened by `${` inside a template literal.
+    template: bool,
+}
+
+/// Linear scan that bounds bracket depth and the estimated AST depth of operator chains
+/// (`a+a+...`, `!!!...`, `a()()()`, `a.b.c...`, else-if chains), so neither swc's recursion
+/// nor dropping the AST can exhaust the stack.
+fn check_nesting(text: &str) -> Result<(), ParseError> {
+    let bytes = text.as_bytes();
+    let mut stack: Vec<Level> = vec![Level::default()];
+    let mut score: u32 = 1;
+    let mut prev_sig = b' ';
+    let mut in_template = false;
+    let mut i = 0;
+    let line_at = |i: usize| LineTable::new(text).line_of(i);
+    while let Some(&b) = bytes.get(i) {
+        if in_template {
+            match b {
+                b'\\' => i += 1,
+                b'`' => in_template = false,
+                b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                    i += 1;
+                    in_template = false;
+                    stack.push(Level { template: true, ..Level::default() });
+                    score += 1;
+                }
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = memchr(bytes, i, b'\n');
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text.get(i + 2..).and_then(|r| r.find("*/")).map_or(bytes.len(), |p| i + p + 4);
+                continue;
+            }
+            b'\'' | b'"' => {
+                i = skip_string(bytes, i, b);
+                prev_sig = b'a';
+                continue;
+            }
+            b'`' => in_template = true,
+            b'(' | b'[' | b'{' => {
+                if matches!(prev_sig, b')' | b']' | b'}') && b != b'{' {
+                    bump(&mut stack, &mut score, false);
+                }
+                stack.push(Level::default());
+                score += 1;
+                if stack.len() > MAX_BRACKET_DEPTH {
+                    return Err(ParseError::TooDeep { line: line_at(i) });
+                }
+            }
+            b')' | b']' | b'}' => {
+                if stack.len() > 1 {
+                    if let Some(level) = stack.pop() {
+                        score = score.saturating_sub(level.ops + level.elses + 1);
+                        if level.template && b == b'}' {
+                            in_template = true;
+                        }
+                    }
+                }
+            }
+            b';' | b',' => {
+                if let Some(level) = stack.last_mut() {
+                    score = score.saturating_sub(level.ops);
+                    level.ops = 0;
+                }
+            }
+            b'.' | b'+' | b'-' | b'*' | b'%' | b'&' | b'|' | b'^' | b'!' | b'~' | b'?' | b':'
+            | b'=' | b'<' | b'>' | b'/' => bump(&mut stack, &mut score, false),
+            b if b.is_ascii_alphabetic() || b == b'_' || b == b'$' => {
+                let end = bytes
+                    .iter()
+                    .skip(i)
+                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c == b'$'))
+                    .map_or(bytes.len(), |p| i + p);
+                match text.get(i..end).unwrap_or("") {
+                    "else" => bump(&mut stack, &mut score, true),
+                    "typeof" | "new" | "await" | "void" | "delete" | "yield" | "in"
+                    | "instanceof" | "if" | "for" | "while" | "with" | "do" => {
+                        bump(&mut stack, &mut score, false)
+                    }
+                    _ => {}
+                }
+                prev_sig = b'a';
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        if !b.is_ascii_whitespace() {
+            prev_sig = b;
+        }
+        if score > MAX_DEPTH_SCORE {
+            return Err(ParseError::ChainTooLong { line: line_at(i) });
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+fn bump(stack: &mut [Level], score: &mut u32, is_else: bool) {
+    if let Some(level) = stack.last_mut() {
+        if is_else {
+            level.elses += 1;
+        } else {
+            level.ops += 1;
+        }
+        *score += 1;
+    }
+}
+
+fn memchr(bytes: &[u8], from: usize, needle: u8) -> usize {
+    bytes.iter().skip(from).position(|c| *c == needle).map_or(bytes.len(), |p| from + p)
+}
+
+/// Skips a `'`/`"` string starting at `start`; unterminated strings end at the newline.
+fn skip_string(bytes: &[u8], start: usize, quote: u8) -> usize {
+    let mut i = start + 1;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'\\' => i += 2,
+            b'\n' => return i,
+            c if c == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    i
+}
+
+/// The source text of a span, whitespace collapsed, at most 200 characters.
+pub fn snippet(text: &str, span: Span) -> String {
+    let raw = span_range(span, text.len()).and_then(|r| text.get(r)).unwrap_or("");
+    let mut out = String::new();
+    for word in raw.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+        if out.chars().count() > 200 {
+            break;
+        }
+    }
+    out.chars().take(200).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_table_maps_offsets() {
+        let t = LineTable::new("a\nbc\n\nd");
+        assert_eq!(t.line_of(0), 1);
+        assert_eq!(t.line_of(2), 2);
+        assert_eq!(t.line_of(5), 3);
+        assert_eq!(t.line_of(6), 4);
+        assert_eq!(t.line_of(999), 4);
+    }
+
+    #[test]
+    fn parses_action_and_anonymous_rule() {
+        assert!(parse("exports.onExecutePostLogin = async (event, api) => {};").is_ok());
+        let rule = "// rule\nfunction (user, context, callback) {\n  callback(null, user, context);\n}";
+        let parsed = parse(rule).map_err(|e| e.to_string());
+        assert!(parsed.is_ok(), "{parsed:?}", parsed = parsed.err());
+    }
+
+    #[test]
+    fn syntax_error_has_message_and_line() {
+        let err = parse("const a = 1;\nconst = ;\n").err();
+        assert!(matches!(err, Some(ParseError::Syntax { line: 2, .. })), "{err:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!("x = {}1{};", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(matches!(parse(&deep), Err(ParseError::TooDeep { line: 1 })));
+        let chain = format!("x = {}a;", "!".repeat(100_000));
+        assert!(matches!(parse(&chain), Err(ParseError::ChainTooLong { .. })));
+        let calls = format!("x = a{};", "()".repeat(100_000));
+        assert!(matches!(parse(&calls), Err(ParseError::ChainTooLong { .. })));
+        let elses = "if (a) {} else ".repeat(50_000) + "{}";
+        assert!(matches!(parse(&elses), Err(ParseError::ChainTooLong { .. })));
+    }
+
+    #[test]
+    fn realistic_nesting_and_long_statement_lists_pass() {
+        let nested = format!("x = {}1{};", "(".repeat(200), ")".repeat(200));
+        assert!(parse(&nested).is_ok());
+        let many = "if (a) { b(); }\nc = d + e;\n".repeat(2000);
+        assert!(parse(&many).is_ok());
+        let tpl = "const s = `a ${ `b ${ c } d` } e`;";
+        assert!(parse(tpl).is_ok());
+    }
+
+    #[test]
+    fn bom_and_size_limit() {
+        assert!(parse("\u{feff}const a = 1;").is_ok());
+        let big = "a".repeat(MAX_SOURCE_BYTES + 1);
+        assert!(matches!(parse(&big), Err(ParseError::TooLarge(_))));
+    }
+
+    #[test]
+    fn snippet_collapses_whitespace() {
+        let text = "foo(\n   1,\n 2)";
+        let span = Span::new(BytePos(START), BytePos(START + text.len() as u32));
+        assert_eq!(snippet(text, span), "foo( 1, 2)");
+    }
+}
