@@ -10,15 +10,29 @@ use crate::tenant::DataKind;
 use super::paths::reachability::lower_if_latent;
 
 const NEEDS: &[DataKind] = &[DataKind::Actions];
-const READS: &[&str] = &["actions.code", "rules.script", "hooks.script", "connections.options.customScripts", "connections.options.scripts"];
+const READS: &[&str] = &[
+    "actions.code",
+    "rules.script",
+    "hooks.script",
+    "connections.options.customScripts",
+    "connections.options.scripts",
+];
 
 /// Collects the hits of one code category over every code unit.
 fn hits_of(ctx: &ScanContext, category: Category) -> Vec<Hit> {
-    ctx.code.iter().filter_map(|unit| unit_hit(unit, category)).collect()
+    ctx.code
+        .iter()
+        .filter_map(|unit| unit_hit(unit, category))
+        .collect()
 }
 
 fn unit_hit(unit: &CodeUnit, category: Category) -> Option<Hit> {
-    let found: Vec<_> = unit.report.findings.iter().filter(|f| f.category == category).collect();
+    let found: Vec<_> = unit
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.category == category)
+        .collect();
     let worst = found.iter().map(|f| f.severity).max()?;
     let latent = match &unit.reachability {
         Reachability::Active => None,
@@ -73,56 +87,126 @@ macro_rules! code_rule {
     };
 }
 
-code_rule!(METADATA_DRIVEN_PRIVILEGE, eval_mdp, Category::MetadataDrivenPrivilege, "code.metadata-driven-privilege",
-    "A scope, claim or role is decided by user-writable data", Severity::High,
+code_rule!(
+    METADATA_DRIVEN_PRIVILEGE,
+    eval_mdp,
+    Category::MetadataDrivenPrivilege,
+    "code.metadata-driven-privilege",
+    "A scope, claim or role is decided by user-writable data",
+    Severity::High,
     "A scope, claim, role or permission is set from, or under a condition on, user_metadata, request input or an unverified e-mail.",
     "Decide privileges from roles or app_metadata written by trusted back ends; treat user_metadata and request data as untrusted.",
-    ["GAP claims-from-user-metadata", "GAP scope-override"]);
-code_rule!(USER_INPUT_TO_APP_METADATA, eval_uiam, Category::UserInputToAppMetadata, "code.user-input-to-app-metadata",
-    "User-controlled data is written into app_metadata", Severity::High,
+    ["GAP claims-from-user-metadata", "GAP scope-override"]
+);
+code_rule!(
+    USER_INPUT_TO_APP_METADATA,
+    eval_uiam,
+    Category::UserInputToAppMetadata,
+    "code.user-input-to-app-metadata",
+    "User-controlled data is written into app_metadata",
+    Severity::High,
     "api.user.setAppMetadata (or a Rule's app_metadata update) stores user_metadata, request input or provider data.",
     "Validate the value against a fixed allow-list before storing it, or keep it in user_metadata where nothing trusts it.",
-    ["GAP persistent-escalation"]);
-code_rule!(UNVERIFIED_EMAIL_TRUST, eval_uet, Category::UnverifiedEmailTrust, "code.unverified-email-trust",
-    "Access is decided by an e-mail address without checking email_verified", Severity::High,
+    ["GAP persistent-escalation"]
+);
+code_rule!(
+    UNVERIFIED_EMAIL_TRUST,
+    eval_uet,
+    Category::UnverifiedEmailTrust,
+    "code.unverified-email-trust",
+    "Access is decided by an e-mail address without checking email_verified",
+    Severity::High,
     "The e-mail address or its domain decides access, a scope or a role, and no email_verified check guards it (or the domain is matched by substring).",
     "Check event.user.email_verified first and compare the parsed domain exactly; better, use organisations or roles.",
-    ["GAP authz-on-unverified-email", "GAP email-substring-match"]);
-code_rule!(HARDCODED_SECRET, eval_hs, Category::HardcodedSecret, "code.hardcoded-secret",
-    "A credential is written into the code", Severity::High,
+    ["GAP authz-on-unverified-email", "GAP email-substring-match"]
+);
+code_rule!(
+    HARDCODED_SECRET,
+    eval_hs,
+    Category::HardcodedSecret,
+    "code.hardcoded-secret",
+    "A credential is written into the code",
+    Severity::High,
     "A client secret, API key, token or private key literal appears in the code (known format, credential-typed argument, or high-entropy credential-named value).",
     "Rotate the credential and read it from event.secrets (Actions) or configuration (Rules, database scripts).",
-    ["CM:checkActionsHardCodedValues", "CM:checkDASHardCodedValues", "PRC-B externalize-config", "GAP secrets-in-code (precise)"]);
-code_rule!(SECRET_TO_EXTERNAL, eval_ste, Category::SecretToExternalEndpoint, "code.secret-to-external-endpoint",
-    "A secret or token is sent to an external endpoint", Severity::High,
+    [
+        "CM:checkActionsHardCodedValues",
+        "CM:checkDASHardCodedValues",
+        "PRC-B externalize-config",
+        "GAP secrets-in-code (precise)"
+    ]
+);
+code_rule!(
+    SECRET_TO_EXTERNAL,
+    eval_ste,
+    Category::SecretToExternalEndpoint,
+    "code.secret-to-external-endpoint",
+    "A secret or token is sent to an external endpoint",
+    Severity::High,
     "A secret, access token or credential flows into the URL or body of an outbound call to a non-Auth0 host.",
     "Send only the fields the service needs; never forward tokens or secrets; pin the destination host.",
-    ["GAP insecure-egress"]);
-code_rule!(MFA_BYPASS, eval_mfa, Category::MfaBypassCondition, "code.mfa-bypass-condition",
-    "MFA is skipped under a condition the user controls", Severity::High,
+    ["GAP insecure-egress"]
+);
+code_rule!(
+    MFA_BYPASS,
+    eval_mfa,
+    Category::MfaBypassCondition,
+    "code.mfa-bypass-condition",
+    "MFA is skipped under a condition the user controls",
+    Severity::High,
     "The call that requires MFA is skipped when prompt=none, a user_metadata flag, request input, the user agent or IP says so.",
     "Require MFA unconditionally for the sensitive applications, or decide from data the user cannot write.",
-    ["GAP mfa-skip-silent-auth", "GAP mfa-self-attested", "GAP mfa-in-action-bypassable", "path(c)20"]);
-code_rule!(OPEN_REDIRECT, eval_or, Category::OpenRedirect, "code.open-redirect",
-    "A redirect target comes from request data", Severity::Medium,
+    [
+        "GAP mfa-skip-silent-auth",
+        "GAP mfa-self-attested",
+        "GAP mfa-in-action-bypassable",
+        "path(c)20"
+    ]
+);
+code_rule!(
+    OPEN_REDIRECT,
+    eval_or,
+    Category::OpenRedirect,
+    "code.open-redirect",
+    "A redirect target comes from request data",
+    Severity::Medium,
     "api.redirect.sendUserTo or a Rule's context.redirect uses a URL taken from the query or body.",
     "Redirect only to fixed URLs or an allow-list; validate the returning state with api.redirect.validateToken.",
-    ["GAP redirect-no-validation"]);
-code_rule!(UNNAMESPACED_CLAIM, eval_uc, Category::UnnamespacedCustomClaim, "code.unnamespaced-custom-claim",
-    "A custom claim is not namespaced or uses a restricted name", Severity::Low,
+    ["GAP redirect-no-validation"]
+);
+code_rule!(
+    UNNAMESPACED_CLAIM,
+    eval_uc,
+    Category::UnnamespacedCustomClaim,
+    "code.unnamespaced-custom-claim",
+    "A custom claim is not namespaced or uses a restricted name",
+    Severity::Low,
     "setCustomClaim (or a Rule's token assignment) uses a claim name without a URL namespace, or a name Auth0 restricts.",
     "Use a namespaced claim such as https://example.com/roles; Auth0 silently drops restricted names.",
-    ["GAP namespacing"]);
-code_rule!(INSECURE_HTTP, eval_ih, Category::InsecureHttpCall, "code.insecure-http-call",
-    "An outbound call uses cleartext HTTP", Severity::Medium,
+    ["GAP namespacing"]
+);
+code_rule!(
+    INSECURE_HTTP,
+    eval_ih,
+    Category::InsecureHttpCall,
+    "code.insecure-http-call",
+    "An outbound call uses cleartext HTTP",
+    Severity::Medium,
     "fetch/axios/request/got or a similar call targets an http:// URL.",
     "Use https:// for every outbound call.",
-    ["GAP insecure-egress"]);
-code_rule!(UNANALYSABLE, eval_un, Category::UnanalysableCode, "code.unanalysable-code",
-    "Code could not be analysed", Severity::Medium,
+    ["GAP insecure-egress"]
+);
+code_rule!(
+    UNANALYSABLE,
+    eval_un,
+    Category::UnanalysableCode,
+    "code.unanalysable-code",
+    "Code could not be analysed",
+    Severity::Medium,
     "The code does not parse (or exceeds the analyzer's nesting bound), so none of its effects are known.",
     "Fix the syntax error; authpath then analyses the code like any other.",
-    []);
+    []
+);
 
 /// Every code rule.
 pub fn rules() -> Vec<&'static Rule> {

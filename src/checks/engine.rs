@@ -24,7 +24,11 @@ pub struct ScanOutput {
 pub fn scan(snapshot: &TenantSnapshot, scanned_at: &str) -> ScanOutput {
     let code = analyze_tenant_code(snapshot);
     let graph = build_graph(snapshot, &code);
-    let ctx = ScanContext { snapshot, code: &code, graph: &graph };
+    let ctx = ScanContext {
+        snapshot,
+        code: &code,
+        graph: &graph,
+    };
     let (findings, not_evaluated) = evaluate(&ctx, all_rules());
     let source = match snapshot.source {
         SnapshotSource::Export { .. } => "export",

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use crate::code::{CodeHint, analyze};
-use crate::findings::render::{CodeFormat, RenderOptions, render_code_reports};
 use crate::findings::Severity;
+use crate::findings::render::{CodeFormat, RenderOptions, render_code_reports};
 
 use super::scan::parse_severity;
 
@@ -30,17 +30,29 @@ pub struct AnalyzeCodeArgs {
 pub fn run(args: AnalyzeCodeArgs) -> anyhow::Result<u8> {
     let mut reports = Vec::with_capacity(args.files.len());
     for path in &args.files {
-        let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read file", path.display()))?;
-        let source = String::from_utf8(bytes)
-            .map_err(|e| anyhow::anyhow!("{}: not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("{}: cannot read file", path.display()))?;
+        let source = String::from_utf8(bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: not UTF-8 text (invalid byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            )
+        })?;
         let name = path.to_string_lossy().replace('\\', "/");
         reports.push(analyze(&source, &name, &CodeHint::default()));
     }
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let opts = RenderOptions { color, source_root: None };
+    let opts = RenderOptions {
+        color,
+        source_root: None,
+    };
     print!("{}", render_code_reports(&reports, args.format, &opts));
     let failing = args.fail_on.is_some_and(|threshold| {
-        reports.iter().flat_map(|r| &r.findings).any(|f| f.severity >= threshold)
+        reports
+            .iter()
+            .flat_map(|r| &r.findings)
+            .any(|f| f.severity >= threshold)
     });
     Ok(if failing { super::EXIT_FINDINGS } else { 0 })
 }

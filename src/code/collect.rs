@@ -121,7 +121,13 @@ impl Analyzer<'_> {
             e.line == line && matches!(&e.kind, EffectKind::HardcodedSecret { fingerprint, .. } if *fingerprint == fp)
         });
         if let Some(e) = existing {
-            if let EffectKind::HardcodedSecret { secret_kind, client_id: c, domain: d, .. } = &mut e.kind {
+            if let EffectKind::HardcodedSecret {
+                secret_kind,
+                client_id: c,
+                domain: d,
+                ..
+            } = &mut e.kind
+            {
                 if *secret_kind == SecretKind::KnownFormat || kind == SecretKind::ClientSecret {
                     *secret_kind = kind;
                 }
@@ -152,7 +158,12 @@ impl Analyzer<'_> {
     /// Fills the client id / domain of an already recorded secret (token request bodies).
     pub fn annotate_secret(&mut self, fp: &str, client_id: Option<String>, domain: Option<String>) {
         for e in &mut self.out.effects {
-            if let EffectKind::HardcodedSecret { fingerprint, client_id: c, domain: d, .. } = &mut e.kind
+            if let EffectKind::HardcodedSecret {
+                fingerprint,
+                client_id: c,
+                domain: d,
+                ..
+            } = &mut e.kind
                 && fingerprint == fp
             {
                 if c.is_none() {

@@ -51,7 +51,10 @@ impl<'a> Analyzer<'a> {
                 }
                 v
             }
-            Expr::Lit(Lit::Bool(b)) => Val { is_true: b.value, ..Val::default() },
+            Expr::Lit(Lit::Bool(b)) => Val {
+                is_true: b.value,
+                ..Val::default()
+            },
             Expr::Lit(_) | Expr::This(_) | Expr::MetaProp(_) => Val::default(),
             Expr::Tpl(t) => self.eval_tpl(t),
             Expr::Member(m) => {
@@ -104,7 +107,10 @@ impl<'a> Analyzer<'a> {
                     swc_ecma_ast::ArrowFunctionBody::FunctionBody(b) => FnBody::Block(&b.stmts),
                     swc_ecma_ast::ArrowFunctionBody::Expr(e) => FnBody::Expr(e),
                 };
-                Val { func: Some(self.register_fn(a.span, params, body)), ..Val::default() }
+                Val {
+                    func: Some(self.register_fn(a.span, params, body)),
+                    ..Val::default()
+                }
             }
             Expr::Class(c) => {
                 self.register_class(&c.class);
@@ -121,8 +127,14 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    pub fn guarded<T>(&mut self, sources: BTreeSet<Source>, verified: bool, f: impl FnOnce(&mut Self) -> T) -> T {
-        self.guards.push(super::guards::GuardFrame { sources, verified });
+    pub fn guarded<T>(
+        &mut self,
+        sources: BTreeSet<Source>,
+        verified: bool,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        self.guards
+            .push(super::guards::GuardFrame { sources, verified });
         let len = self.guards.len();
         let out = f(self);
         self.guards.truncate(len - 1);
@@ -135,7 +147,8 @@ impl<'a> Analyzer<'a> {
             MemberProp::PrivateName(p) => p.name.to_string(),
             MemberProp::Computed(c) => {
                 let v = self.eval(&c.expr);
-                v.const_str().map_or_else(|| "*".to_string(), str::to_string)
+                v.const_str()
+                    .map_or_else(|| "*".to_string(), str::to_string)
             }
         }
     }
@@ -159,7 +172,11 @@ impl<'a> Analyzer<'a> {
     }
 
     fn eval_tpl(&mut self, t: &'a Tpl) -> Val {
-        let mut out = Val { lit: Some(Rc::from("")), complete: true, ..Val::default() };
+        let mut out = Val {
+            lit: Some(Rc::from("")),
+            complete: true,
+            ..Val::default()
+        };
         let mut text = String::new();
         let mut exact = true;
         for (i, q) in t.quasis.iter().enumerate() {
@@ -236,7 +253,9 @@ impl<'a> Analyzer<'a> {
                         && s.len() <= 100
                         && classify_literal(None, s).is_none()
                     {
-                        out.sources.insert(Source::Literal { value: s.to_string() });
+                        out.sources.insert(Source::Literal {
+                            value: s.to_string(),
+                        });
                     }
                 }
                 out
@@ -265,7 +284,9 @@ impl<'a> Analyzer<'a> {
                 PropOrSpread::Prop(p) => match &**p {
                     Prop::KeyValue(kv) => {
                         let key = match &kv.key {
-                            PropName::Computed(c) => self.eval(&c.expr).const_str().unwrap_or("*").to_string(),
+                            PropName::Computed(c) => {
+                                self.eval(&c.expr).const_str().unwrap_or("*").to_string()
+                            }
                             k => prop_name_key(k).unwrap_or_else(|| "*".into()),
                         };
                         let v = self.eval(&kv.value);
@@ -291,7 +312,8 @@ impl<'a> Analyzer<'a> {
             }
         }
         self.scan_object_secrets(&mut props, &spans);
-        out.sources.extend(props.iter().flat_map(|(_, v)| v.sources.iter().cloned()));
+        out.sources
+            .extend(props.iter().flat_map(|(_, v)| v.sources.iter().cloned()));
         out.props = Some(Rc::new(props));
         out
     }
@@ -307,10 +329,15 @@ impl<'a> Analyzer<'a> {
         let client_id = find(props, &["clientId", "client_id", "clientID"]);
         let domain = find(props, &["domain", "host", "issuerBaseURL"]);
         for (i, span) in spans.iter().enumerate().take(props.len()) {
-            let Some((key, v)) = props.get(i) else { continue };
-            let Some(value) = v.const_str().map(str::to_string) else { continue };
+            let Some((key, v)) = props.get(i) else {
+                continue;
+            };
+            let Some(value) = v.const_str().map(str::to_string) else {
+                continue;
+            };
             if let Some(kind) = classify_literal(Some(key), &value) {
-                let src = self.record_secret(kind, &value, *span, client_id.clone(), domain.clone());
+                let src =
+                    self.record_secret(kind, &value, *span, client_id.clone(), domain.clone());
                 if let Some((_, v)) = props.get_mut(i) {
                     v.sources.insert(src);
                 }
@@ -353,9 +380,15 @@ impl<'a> Analyzer<'a> {
                     swc_ecma_ast::AssignTargetPat::Object(o) => {
                         for prop in &o.props {
                             match prop {
-                                swc_ecma_ast::ObjectPatProp::KeyValue(kv) => pat_names(&kv.value, &mut names, 0),
-                                swc_ecma_ast::ObjectPatProp::Assign(a) => names.push(a.key.sym.to_string()),
-                                swc_ecma_ast::ObjectPatProp::Rest(r) => pat_names(&r.arg, &mut names, 0),
+                                swc_ecma_ast::ObjectPatProp::KeyValue(kv) => {
+                                    pat_names(&kv.value, &mut names, 0)
+                                }
+                                swc_ecma_ast::ObjectPatProp::Assign(a) => {
+                                    names.push(a.key.sym.to_string())
+                                }
+                                swc_ecma_ast::ObjectPatProp::Rest(r) => {
+                                    pat_names(&r.arg, &mut names, 0)
+                                }
                             }
                         }
                     }
@@ -377,7 +410,14 @@ impl<'a> Analyzer<'a> {
     }
 
     /// `obj.key = rhs`: Rules / Hooks sinks, entry points, weak updates of local objects.
-    fn member_assign(&mut self, obj_expr: &'a Expr, obj: &Val, key: &str, rhs: &Val, span: swc_common::Span) {
+    fn member_assign(
+        &mut self,
+        obj_expr: &'a Expr,
+        obj: &Val,
+        key: &str,
+        rhs: &Val,
+        span: swc_common::Span,
+    ) {
         if let Some(p) = obj.path.clone() {
             let segs: Vec<&str> = p.segs.iter().map(|s| s.as_ref()).collect();
             match (&p.root, segs.as_slice()) {
@@ -392,30 +432,51 @@ impl<'a> Analyzer<'a> {
                 }
                 (Root::Context, ["accessToken"]) if key == "scope" => self.emit_scopes(rhs, span),
                 (Root::Context, ["accessToken"]) => {
-                    self.emit(EffectKind::AccessTokenClaim { name: named(key) }, span, &rhs.sources);
+                    self.emit(
+                        EffectKind::AccessTokenClaim { name: named(key) },
+                        span,
+                        &rhs.sources,
+                    );
                 }
                 (Root::Context, ["idToken"]) => {
-                    self.emit(EffectKind::IdTokenClaim { name: named(key) }, span, &rhs.sources);
+                    self.emit(
+                        EffectKind::IdTokenClaim { name: named(key) },
+                        span,
+                        &rhs.sources,
+                    );
                 }
                 (Root::Context, []) if key == "multifactor" => {
                     self.emit(EffectKind::RequireMfa, span, &rhs.sources);
                 }
                 (Root::Context, []) if key == "redirect" => {
-                    let url = rhs.prop("url").map_or_else(|| rhs.sources.clone(), |u| u.sources.clone());
+                    let url = rhs
+                        .prop("url")
+                        .map_or_else(|| rhs.sources.clone(), |u| u.sources.clone());
                     self.emit(EffectKind::Redirect, span, &url);
                 }
                 (Root::Context, ["redirect"]) if key == "url" => {
                     self.emit(EffectKind::Redirect, span, &rhs.sources);
                 }
                 (Root::User, ["app_metadata"]) => {
-                    self.pend(EffectKind::SetAppMetadata { key: named(key) }, span, &rhs.sources);
+                    self.pend(
+                        EffectKind::SetAppMetadata { key: named(key) },
+                        span,
+                        &rhs.sources,
+                    );
                 }
                 (Root::User, ["user_metadata"]) => {
-                    self.pend(EffectKind::SetUserMetadata { key: named(key) }, span, &rhs.sources);
+                    self.pend(
+                        EffectKind::SetUserMetadata { key: named(key) },
+                        span,
+                        &rhs.sources,
+                    );
                 }
                 (Root::User, []) if key == "app_metadata" || key == "user_metadata" => {
                     let keys: Vec<(String, BTreeSet<Source>)> = match &rhs.props {
-                        Some(props) => props.iter().map(|(k, v)| (k.clone(), v.sources.clone())).collect(),
+                        Some(props) => props
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.sources.clone()))
+                            .collect(),
                         None => vec![("*".into(), rhs.sources.clone())],
                     };
                     for (k, s) in keys {
@@ -437,7 +498,11 @@ impl<'a> Analyzer<'a> {
                 if key == "scope" {
                     self.emit_scopes(rhs, span);
                 } else {
-                    self.emit(EffectKind::AccessTokenClaim { name: named(key) }, span, &rhs.sources);
+                    self.emit(
+                        EffectKind::AccessTokenClaim { name: named(key) },
+                        span,
+                        &rhs.sources,
+                    );
                 }
             }
             self.taint_var(&id.sym, key, rhs);
@@ -462,7 +527,10 @@ impl<'a> Analyzer<'a> {
     /// Does this leaf expression read `email_verified`?
     pub fn is_verified_leaf(&self, e: &Expr) -> bool {
         match e {
-            Expr::Member(m) => m.prop.as_ident().is_some_and(|i| &*i.sym == "email_verified"),
+            Expr::Member(m) => m
+                .prop
+                .as_ident()
+                .is_some_and(|i| &*i.sym == "email_verified"),
             Expr::OptChain(o) => matches!(&*o.base, OptChainBase::Member(m)
                 if m.prop.as_ident().is_some_and(|i| &*i.sym == "email_verified")),
             Expr::Ident(i) => self
@@ -483,11 +551,17 @@ fn pat_names(p: &swc_ecma_ast::Pat, out: &mut Vec<String>, depth: u32) {
     }
     match p {
         swc_ecma_ast::Pat::Ident(b) => out.push(b.id.sym.to_string()),
-        swc_ecma_ast::Pat::Array(a) => a.elems.iter().flatten().for_each(|e| pat_names(e, out, depth + 1)),
+        swc_ecma_ast::Pat::Array(a) => a
+            .elems
+            .iter()
+            .flatten()
+            .for_each(|e| pat_names(e, out, depth + 1)),
         swc_ecma_ast::Pat::Object(o) => {
             for prop in &o.props {
                 match prop {
-                    swc_ecma_ast::ObjectPatProp::KeyValue(kv) => pat_names(&kv.value, out, depth + 1),
+                    swc_ecma_ast::ObjectPatProp::KeyValue(kv) => {
+                        pat_names(&kv.value, out, depth + 1)
+                    }
                     swc_ecma_ast::ObjectPatProp::Assign(a) => out.push(a.key.sym.to_string()),
                     swc_ecma_ast::ObjectPatProp::Rest(r) => pat_names(&r.arg, out, depth + 1),
                 }

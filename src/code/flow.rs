@@ -6,9 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use swc_common::{Span, Spanned};
-use swc_ecma_ast::{
-    Decl, Expr, ForHead, ModuleDecl, ModuleItem, Pat, Program, Stmt, VarDecl,
-};
+use swc_ecma_ast::{Decl, Expr, ForHead, ModuleDecl, ModuleItem, Pat, Program, Stmt, VarDecl};
 
 use super::collect::Collected;
 use super::effects::{CodeKind, Source};
@@ -137,7 +135,11 @@ impl<'a> Analyzer<'a> {
     /// Assignment: strong update outside conditions of the current function, union inside.
     pub fn assign_var(&mut self, name: &str, v: Val) {
         let conditional = self.guards.len() > self.fn_guard_base;
-        let idx = self.scopes.iter().rposition(|s| s.contains_key(name)).unwrap_or(0);
+        let idx = self
+            .scopes
+            .iter()
+            .rposition(|s| s.contains_key(name))
+            .unwrap_or(0);
         if let Some(scope) = self.scopes.get_mut(idx) {
             let new = match scope.get(name) {
                 Some(old) if conditional => old.clone().join(&v),
@@ -173,7 +175,8 @@ impl<'a> Analyzer<'a> {
                 for prop in &o.props {
                     match prop {
                         swc_ecma_ast::ObjectPatProp::KeyValue(kv) => {
-                            let key = super::expr::prop_name_key(&kv.key).unwrap_or_else(|| "*".into());
+                            let key =
+                                super::expr::prop_name_key(&kv.key).unwrap_or_else(|| "*".into());
                             let m = self.member(&v, &key);
                             self.bind_pat(&kv.value, m);
                         }
@@ -212,7 +215,11 @@ impl<'a> Analyzer<'a> {
             return *i;
         }
         let idx = self.fns.len();
-        self.fns.push(FnDef { params, body, scope_depth: self.scopes.len() });
+        self.fns.push(FnDef {
+            params,
+            body,
+            scope_depth: self.scopes.len(),
+        });
         self.called.push(false);
         self.fn_index.insert(span.lo.0, idx);
         idx
@@ -220,12 +227,16 @@ impl<'a> Analyzer<'a> {
 
     /// Analyses a local function with the given argument values; returns its return value.
     pub fn call_fn(&mut self, idx: usize, args: Vec<Val>) -> Val {
-        let Some(def) = self.fns.get(idx).cloned() else { return Val::default() };
+        let Some(def) = self.fns.get(idx).cloned() else {
+            return Val::default();
+        };
         if let Some(c) = self.called.get_mut(idx) {
             *c = true;
         }
         if self.call_stack.contains(&idx) || self.call_stack.len() >= MAX_INLINE {
-            return args.iter().fold(Val::default(), |acc, a| acc.join(&a.taint_only()));
+            return args
+                .iter()
+                .fold(Val::default(), |acc, a| acc.join(&a.taint_only()));
         }
         let keep = def.scope_depth.min(self.scopes.len()).max(1);
         let saved_scopes = self.scopes.split_off(keep);
@@ -298,7 +309,9 @@ impl<'a> Analyzer<'a> {
     pub fn maybe_entry(&mut self, name: Option<&str>, f: &Val) -> bool {
         let Some(idx) = f.func else { return false };
         let nparams = self.fns.get(idx).map_or(0, |d| d.params.len());
-        let Some(roots) = self.entry_roots(name, nparams) else { return false };
+        let Some(roots) = self.entry_roots(name, nparams) else {
+            return false;
+        };
         let args = roots
             .into_iter()
             .map(|r| r.map_or_else(Val::default, |r| self.path_val(Path::root(r))))
@@ -321,7 +334,10 @@ impl<'a> Analyzer<'a> {
     pub fn fn_val(&mut self, f: &'a swc_ecma_ast::Function) -> Val {
         let params = f.params.iter().map(|p| &p.pat).collect();
         match &f.body {
-            Some(b) => Val { func: Some(self.register_fn(f.span, params, FnBody::Block(&b.stmts))), ..Val::default() },
+            Some(b) => Val {
+                func: Some(self.register_fn(f.span, params, FnBody::Block(&b.stmts))),
+                ..Val::default()
+            },
             None => Val::default(),
         }
     }
@@ -354,12 +370,17 @@ impl<'a> Analyzer<'a> {
     /// Top-level statements: the Rule / script function is an entry point.
     fn walk_top_stmt(&mut self, s: &'a Stmt) {
         match s {
-            Stmt::Expr(e) if matches!(super::guards::unwrap(&e.expr), Expr::Fn(_) | Expr::Arrow(_)) => {
+            Stmt::Expr(e)
+                if matches!(super::guards::unwrap(&e.expr), Expr::Fn(_) | Expr::Arrow(_)) =>
+            {
                 let v = self.eval(&e.expr);
                 self.maybe_entry(None, &v);
             }
             Stmt::Decl(Decl::Fn(f))
-                if matches!(self.kind, CodeKind::Rule | CodeKind::ProfileScript | CodeKind::DbScript) =>
+                if matches!(
+                    self.kind,
+                    CodeKind::Rule | CodeKind::ProfileScript | CodeKind::DbScript
+                ) =>
             {
                 let v = self.lookup(&f.ident.sym);
                 self.maybe_entry(Some(&f.ident.sym), &v);
@@ -410,7 +431,9 @@ impl<'a> Analyzer<'a> {
                 swc_ecma_ast::ImportSpecifier::Named(n) => {
                     let imported = match &n.imported {
                         Some(swc_ecma_ast::ModuleExportName::Ident(id)) => id.sym.to_string(),
-                        Some(swc_ecma_ast::ModuleExportName::Str(s)) => s.value.to_string_lossy().to_string(),
+                        Some(swc_ecma_ast::ModuleExportName::Str(s)) => {
+                            s.value.to_string_lossy().to_string()
+                        }
                         None => n.local.sym.to_string(),
                     };
                     (&n.local.sym, base.child(&imported))
@@ -530,7 +553,11 @@ impl<'a> Analyzer<'a> {
                     }
                     None => {}
                 }
-                let t = f.test.as_ref().map(|e| self.eval(e).sources).unwrap_or_default();
+                let t = f
+                    .test
+                    .as_ref()
+                    .map(|e| self.eval(e).sources)
+                    .unwrap_or_default();
                 self.with_guard(t, false, |a| {
                     a.walk_body(&f.body);
                     if let Some(u) = &f.update {
@@ -589,8 +616,18 @@ impl<'a> Analyzer<'a> {
 pub fn is_db_script_name(name: &str) -> bool {
     matches!(
         name,
-        "login" | "getByEmail" | "get_user" | "getUser" | "create" | "verify" | "changePassword"
-            | "change_password" | "delete" | "remove" | "changeEmail" | "change_email"
+        "login"
+            | "getByEmail"
+            | "get_user"
+            | "getUser"
+            | "create"
+            | "verify"
+            | "changePassword"
+            | "change_password"
+            | "delete"
+            | "remove"
+            | "changeEmail"
+            | "change_email"
     )
 }
 

@@ -18,6 +18,7 @@ pub mod guards;
 pub mod infer;
 pub mod parse;
 pub mod secrets;
+pub mod units;
 pub mod value;
 
 pub use effects::{
@@ -26,6 +27,7 @@ pub use effects::{
 };
 pub use infer::infer_kind;
 pub use parse::parse_only;
+pub use units::{CodeUnit, Reachability, analyze_tenant_code};
 
 use crate::findings::{Category, Severity, mask::mask_in};
 
@@ -53,7 +55,10 @@ pub fn analyze(source: &str, file: &str, hint: &CodeHint) -> CodeReport {
     let parsed = match parse::parse(source) {
         Ok(p) => p,
         Err(e) => {
-            let failure = ParseFailure { message: e.to_string(), line: e.line() };
+            let failure = ParseFailure {
+                message: e.to_string(),
+                line: e.line(),
+            };
             report.findings.push(CodeFinding {
                 rule: format!("code.{}", Category::UnanalysableCode.as_str()),
                 category: Category::UnanalysableCode,

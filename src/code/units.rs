@@ -58,9 +58,13 @@ pub fn analyze_tenant_code(snapshot: &TenantSnapshot) -> Vec<CodeUnit> {
         let Some(code) = &action.code else { continue };
         let bindings = snapshot.bound_triggers_of(&action.name);
         let reachability = if !action.deployed {
-            Reachability::Latent { reason: "not deployed".into() }
+            Reachability::Latent {
+                reason: "not deployed".into(),
+            }
         } else if bindings.is_empty() {
-            Reachability::Latent { reason: "not bound to any trigger".into() }
+            Reachability::Latent {
+                reason: "not bound to any trigger".into(),
+            }
         } else {
             Reachability::Active
         };
@@ -68,56 +72,118 @@ pub fn analyze_tenant_code(snapshot: &TenantSnapshot) -> Vec<CodeUnit> {
             .first()
             .map(|(t, _)| t.clone())
             .or_else(|| action.supported_triggers.first().cloned());
-        let hint = CodeHint { kind: Some(CodeKind::Action), trigger };
-        units.push(unit(ObjectKind::Action, &action.name, None, code, hint, reachability, bindings));
+        let hint = CodeHint {
+            kind: Some(CodeKind::Action),
+            trigger,
+        };
+        units.push(unit(
+            ObjectKind::Action,
+            &action.name,
+            None,
+            code,
+            hint,
+            reachability,
+            bindings,
+        ));
     }
     for rule in &snapshot.rules {
         let Some(code) = &rule.script else { continue };
-        let reachability = if rule.enabled {
+        let reachability = if rule.is_enabled() {
             Reachability::Active
         } else {
-            Reachability::Latent { reason: "disabled".into() }
+            Reachability::Latent {
+                reason: "disabled".into(),
+            }
         };
         let stage = rule.stage.clone().unwrap_or_else(|| "login_success".into());
         let order = rule.order.map(|o| o.max(0) as usize).unwrap_or(0);
-        let hint = CodeHint { kind: Some(CodeKind::Rule), trigger: Some(stage.clone()) };
-        units.push(unit(ObjectKind::Rule, &rule.name, None, code, hint, reachability, vec![(stage, order)]));
+        let hint = CodeHint {
+            kind: Some(CodeKind::Rule),
+            trigger: Some(stage.clone()),
+        };
+        units.push(unit(
+            ObjectKind::Rule,
+            &rule.name,
+            None,
+            code,
+            hint,
+            reachability,
+            vec![(stage, order)],
+        ));
     }
     for hook in &snapshot.hooks {
         let Some(code) = &hook.script else { continue };
-        let reachability = if hook.enabled {
+        let reachability = if hook.is_enabled() {
             Reachability::Active
         } else {
-            Reachability::Latent { reason: "disabled".into() }
+            Reachability::Latent {
+                reason: "disabled".into(),
+            }
         };
-        let hint = CodeHint { kind: Some(CodeKind::Hook), trigger: hook.trigger_id.clone() };
-        units.push(unit(ObjectKind::Hook, &hook.name, None, code, hint, reachability, Vec::new()));
+        let hint = CodeHint {
+            kind: Some(CodeKind::Hook),
+            trigger: hook.trigger_id.clone(),
+        };
+        units.push(unit(
+            ObjectKind::Hook,
+            &hook.name,
+            None,
+            code,
+            hint,
+            reachability,
+            Vec::new(),
+        ));
     }
     for conn in &snapshot.connections {
         let used = !conn.enabled_clients.is_empty();
         for (script, code) in &conn.custom_scripts {
             let reachability = if !used {
-                Reachability::Latent { reason: "connection enabled for no application".into() }
+                Reachability::Latent {
+                    reason: "connection enabled for no application".into(),
+                }
             } else if conn.options.enabled_database_customization == Some(false) {
-                Reachability::Latent { reason: "custom database disabled".into() }
+                Reachability::Latent {
+                    reason: "custom database disabled".into(),
+                }
             } else {
                 Reachability::Active
             };
-            let hint = CodeHint { kind: Some(CodeKind::DbScript), trigger: Some(script.clone()) };
-            units.push(unit(ObjectKind::Connection, &conn.name, Some(script), code, hint, reachability, Vec::new()));
+            let hint = CodeHint {
+                kind: Some(CodeKind::DbScript),
+                trigger: Some(script.clone()),
+            };
+            units.push(unit(
+                ObjectKind::Connection,
+                &conn.name,
+                Some(script),
+                code,
+                hint,
+                reachability,
+                Vec::new(),
+            ));
         }
         if let Some(code) = &conn.fetch_user_profile {
             let reachability = if used {
                 Reachability::Active
             } else {
-                Reachability::Latent { reason: "connection enabled for no application".into() }
+                Reachability::Latent {
+                    reason: "connection enabled for no application".into(),
+                }
             };
             let hint = CodeHint {
                 kind: Some(CodeKind::ProfileScript),
                 trigger: Some("fetchUserProfile".into()),
             };
             let name = Some("fetchUserProfile");
-            units.push(unit(ObjectKind::Connection, &conn.name, name, code, hint, reachability, Vec::new()));
+            units.push(unit(
+                ObjectKind::Connection,
+                &conn.name,
+                name,
+                code,
+                hint,
+                reachability,
+                Vec::new(),
+            ));
         }
     }
     units

@@ -7,5 +7,6 @@ pub mod render;
 
 pub use mask::mask_secret;
 pub use model::{
-    Category, Evidence, Finding, ObjectKind, ObjectRef, PathStep, ScanReport, Severity, Summary,
+    Category, Evidence, Finding, NotEvaluated, ObjectKind, ObjectRef, PathStep, ScanReport,
+    Severity, Summary,
 };

@@ -27,7 +27,11 @@ pub fn build_graph(snapshot: &TenantSnapshot, units: &[CodeUnit]) -> AttackGraph
 }
 
 fn file_evidence(file: &str, text: impl Into<String>) -> Vec<Evidence> {
-    vec![Evidence { file: file.to_string(), line: None, text: text.into() }]
+    vec![Evidence {
+        file: file.to_string(),
+        line: None,
+        text: text.into(),
+    }]
 }
 
 fn add_connections(g: &mut AttackGraph, snapshot: &TenantSnapshot, units: &[CodeUnit]) {
@@ -53,7 +57,10 @@ fn add_connections(g: &mut AttackGraph, snapshot: &TenantSnapshot, units: &[Code
 
 /// An open database signup lets anyone choose `user_metadata` and an unverified e-mail.
 fn add_signup_attributes(g: &mut AttackGraph, c: NodeId, conn: &Connection, units: &[CodeUnit]) {
-    let ev = file_evidence(&conn.file, "options.disable_signup is not true: public signup is open");
+    let ev = file_evidence(
+        &conn.file,
+        "options.disable_signup is not true: public signup is open",
+    );
     let label = "anyone can sign up (POST /dbconnections/signup) and set";
     let mut keys: Vec<String> = units
         .iter()
@@ -68,12 +75,24 @@ fn add_signup_attributes(g: &mut AttackGraph, c: NodeId, conn: &Connection, unit
     let any = g.node(ObjectKind::UserAttribute, &names::user_metadata(None));
     g.edge(c, any, EdgeKind::SignupWrites, label, ev.clone());
     let email = g.node(ObjectKind::UserAttribute, names::EMAIL_UNVERIFIED);
-    g.edge(c, email, EdgeKind::SignupWrites, "anyone can sign up with any e-mail address", ev);
+    g.edge(
+        c,
+        email,
+        EdgeKind::SignupWrites,
+        "anyone can sign up with any e-mail address",
+        ev,
+    );
 }
 
 /// Whether a connection marks e-mail addresses verified without proof, with how and evidence.
-fn email_verified_assertion(conn: &Connection, units: &[CodeUnit]) -> Option<(String, Vec<Evidence>)> {
-    let trust = conn.options.should_trust_email_verified_connection.as_deref();
+fn email_verified_assertion(
+    conn: &Connection,
+    units: &[CodeUnit],
+) -> Option<(String, Vec<Evidence>)> {
+    let trust = conn
+        .options
+        .should_trust_email_verified_connection
+        .as_deref();
     if trust == Some("always_set_emails_as_verified") {
         let mut how = "marks every e-mail from the identity provider verified".to_string();
         if conn.options.use_common_endpoint == Some(true) {
@@ -113,13 +132,20 @@ fn add_code(g: &mut AttackGraph, u: usize, unit: &CodeUnit) {
     for (i, effect) in unit.report.effects.iter().enumerate() {
         let target = match &effect.kind {
             EffectKind::SetAppMetadata { key } => {
-                let n = g.node(ObjectKind::UserAttribute, &names::app_metadata(key.as_deref()));
+                let n = g.node(
+                    ObjectKind::UserAttribute,
+                    &names::app_metadata(key.as_deref()),
+                );
                 Some((n, EdgeKind::Writes, "writes".to_string()))
             }
             EffectKind::AddScope { scope } => {
                 let name = scope.clone().unwrap_or_else(|| "<computed scope>".into());
                 let n = g.node(ObjectKind::Scope, &name);
-                Some((n, EdgeKind::AddsScope, "adds scope to the access token".to_string()))
+                Some((
+                    n,
+                    EdgeKind::AddsScope,
+                    "adds scope to the access token".to_string(),
+                ))
             }
             EffectKind::AccessTokenClaim { name } | EffectKind::IdTokenClaim { name } => {
                 let claim = name.clone().unwrap_or_else(|| "<computed claim>".into());
@@ -132,21 +158,44 @@ fn add_code(g: &mut AttackGraph, u: usize, unit: &CodeUnit) {
             }
             _ => None,
         };
-        let Some((to, kind, label)) = target else { continue };
-        let ev = vec![Evidence { file: unit.report.file.clone(), line: Some(effect.line), text: effect.text.clone() }];
+        let Some((to, kind, label)) = target else {
+            continue;
+        };
+        let ev = vec![Evidence {
+            file: unit.report.file.clone(),
+            line: Some(effect.line),
+            text: effect.text.clone(),
+        }];
         g.edge_via(code, to, kind, &label, ev.clone(), (u, i));
-        for source in effect.value_sources.iter().chain(effect.guard_sources.iter()) {
-            let Some(attr) = names::attribute_of(source) else { continue };
+        for source in effect
+            .value_sources
+            .iter()
+            .chain(effect.guard_sources.iter())
+        {
+            let Some(attr) = names::attribute_of(source) else {
+                continue;
+            };
             if matches!(source, Source::Email) && effect.guarded_by_email_verified {
                 continue; // trusted through the email_verified edge below
             }
             let a = g.node(ObjectKind::UserAttribute, &attr);
-            let read = if effect.value_sources.contains(source) { "flows into" } else { "decides" };
+            let read = if effect.value_sources.contains(source) {
+                "flows into"
+            } else {
+                "decides"
+            };
             g.edge_via(a, code, EdgeKind::ReadBy, read, ev.clone(), (u, i));
         }
         if effect.guarded_by_email_verified && effect.guard_sources.contains(&Source::Email) {
             let a = g.node(ObjectKind::UserAttribute, names::EMAIL_VERIFIED);
-            g.edge_via(a, code, EdgeKind::ReadBy, "trusted (with the e-mail address) by", ev, (u, i));
+            g.edge_via(
+                a,
+                code,
+                EdgeKind::ReadBy,
+                "trusted (with the e-mail address) by",
+                ev,
+                (u, i),
+            );
         }
     }
 }
@@ -161,7 +210,11 @@ fn add_scope_trust(g: &mut AttackGraph, snapshot: &TenantSnapshot) {
         .map(|(i, n)| (NodeId(i), n.name.clone()))
         .collect();
     for (id, scope) in scopes {
-        for api in snapshot.resource_servers.iter().filter(|a| a.has_scope(&scope)) {
+        for api in snapshot
+            .resource_servers
+            .iter()
+            .filter(|a| a.has_scope(&scope))
+        {
             let to = g.node(ObjectKind::ResourceServer, &api.name);
             let ev = file_evidence(&api.file, format!("scopes include \"{scope}\""));
             g.edge(id, to, EdgeKind::TrustedBy, "is defined and trusted by", ev);
@@ -172,7 +225,10 @@ fn add_scope_trust(g: &mut AttackGraph, snapshot: &TenantSnapshot) {
 /// APIs without RBAC issue any scope they define to any user who asks.
 fn add_rbac_off_apis(g: &mut AttackGraph, snapshot: &TenantSnapshot) {
     for api in &snapshot.resource_servers {
-        if api.is_system == Some(true) || api.enforce_policies == Some(true) || api.scopes.is_empty() {
+        if api.is_system == Some(true)
+            || api.enforce_policies == Some(true)
+            || api.scopes.is_empty()
+        {
             continue;
         }
         if names::user_policy(api) == Some("deny_all") {
@@ -180,21 +236,40 @@ fn add_rbac_off_apis(g: &mut AttackGraph, snapshot: &TenantSnapshot) {
         }
         let rs = g.node(ObjectKind::ResourceServer, &api.name);
         for scope in &api.scopes {
-            let s = g.node(ObjectKind::Scope, &format!("{} {}", api.identifier, scope.value));
+            let s = g.node(
+                ObjectKind::Scope,
+                &format!("{} {}", api.identifier, scope.value),
+            );
             let ev = file_evidence(&api.file, "enforce_policies is not true (RBAC off)");
-            g.edge(rs, s, EdgeKind::IssuesAnyScope, "RBAC off: issues any requested scope, e.g.", ev);
+            g.edge(
+                rs,
+                s,
+                EdgeKind::IssuesAnyScope,
+                "RBAC off: issues any requested scope, e.g.",
+                ev,
+            );
         }
         let require_grant = names::user_policy(api) == Some("require_client_grant");
         for client in snapshot.clients.iter().filter(|c| !c.is_m2m()) {
-            let granted = snapshot.client_grants.iter().any(|gr| {
-                gr.client == client.name && gr.audience == api.identifier
-            });
+            let granted = snapshot
+                .client_grants
+                .iter()
+                .any(|gr| gr.client == client.name && gr.audience == api.identifier);
             if require_grant && !granted {
                 continue;
             }
             let c = g.node(ObjectKind::Client, &client.name);
-            let ev = file_evidence(&api.file, "subject_type_authorization.user.policy allows user tokens");
-            g.edge(c, rs, EdgeKind::CanRequestTokensFor, "can request user tokens for", ev);
+            let ev = file_evidence(
+                &api.file,
+                "subject_type_authorization.user.policy allows user tokens",
+            );
+            g.edge(
+                c,
+                rs,
+                EdgeKind::CanRequestTokensFor,
+                "can request user tokens for",
+                ev,
+            );
         }
     }
 }
@@ -211,7 +286,13 @@ fn add_grants(g: &mut AttackGraph, snapshot: &TenantSnapshot) {
         let gname = format!("{} -> Management API", grant.client);
         let gn = g.node(ObjectKind::ClientGrant, &gname);
         let ev = file_evidence(&grant.file, format!("scope: {}", grant.scope.join(" ")));
-        g.edge(c, gn, EdgeKind::HoldsGrant, "holds client grant", ev.clone());
+        g.edge(
+            c,
+            gn,
+            EdgeKind::HoldsGrant,
+            "holds client grant",
+            ev.clone(),
+        );
         let target = g.node(ObjectKind::ManagementApi, impact.describe());
         let label = format!("grants {}", scopes.join(", "));
         g.edge(gn, target, EdgeKind::Grants, &label, ev);
@@ -221,18 +302,37 @@ fn add_grants(g: &mut AttackGraph, snapshot: &TenantSnapshot) {
 fn add_leaks(g: &mut AttackGraph, snapshot: &TenantSnapshot, units: &[CodeUnit]) {
     for unit in units {
         for effect in &unit.report.effects {
-            let EffectKind::HardcodedSecret { fingerprint, client_id, .. } = &effect.kind else {
+            let EffectKind::HardcodedSecret {
+                fingerprint,
+                client_id,
+                ..
+            } = &effect.kind
+            else {
                 continue;
             };
             let owner = snapshot.clients.iter().find(|c| {
                 client_id.is_some() && c.client_id.as_deref() == client_id.as_deref()
-                    || c.client_secret.as_deref().map(names::fingerprint).as_deref() == Some(fingerprint)
+                    || c.client_secret
+                        .as_deref()
+                        .map(names::fingerprint)
+                        .as_deref()
+                        == Some(fingerprint)
             });
             let Some(owner) = owner else { continue };
             let code = g.node(unit.object.kind, &unit.object.name);
             let c = g.node(ObjectKind::Client, &owner.name);
-            let ev = vec![Evidence { file: unit.report.file.clone(), line: Some(effect.line), text: effect.text.clone() }];
-            g.edge(code, c, EdgeKind::LeaksSecretOf, "contains the client secret of", ev);
+            let ev = vec![Evidence {
+                file: unit.report.file.clone(),
+                line: Some(effect.line),
+                text: effect.text.clone(),
+            }];
+            g.edge(
+                code,
+                c,
+                EdgeKind::LeaksSecretOf,
+                "contains the client secret of",
+                ev,
+            );
         }
     }
 }

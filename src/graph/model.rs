@@ -82,7 +82,10 @@ impl AttackGraph {
             return *id;
         }
         let id = NodeId(self.nodes.len());
-        self.nodes.push(Node { kind, name: name.to_string() });
+        self.nodes.push(Node {
+            kind,
+            name: name.to_string(),
+        });
         self.index.insert((kind, name.to_string()), id);
         id
     }
@@ -92,7 +95,14 @@ impl AttackGraph {
     }
 
     /// Adds an edge unless the same (from, to, kind) edge exists; then the evidence is merged.
-    pub fn edge(&mut self, from: NodeId, to: NodeId, kind: EdgeKind, label: &str, evidence: Vec<Evidence>) {
+    pub fn edge(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        kind: EdgeKind,
+        label: &str,
+        evidence: Vec<Evidence>,
+    ) {
         self.add(from, to, kind, label, evidence, None);
     }
 
@@ -135,7 +145,14 @@ impl AttackGraph {
             }
         }
         let i = self.edges.len();
-        self.edges.push(Edge { from, to, kind, label: label.to_string(), evidence, via });
+        self.edges.push(Edge {
+            from,
+            to,
+            kind,
+            label: label.to_string(),
+            evidence,
+            via,
+        });
         self.outgoing.entry(from).or_default().push(i);
     }
 
@@ -155,7 +172,9 @@ impl AttackGraph {
 
     /// Incoming edges of one kind (linear scan; graphs are small).
     pub fn into_of(&self, to: NodeId, kind: EdgeKind) -> impl Iterator<Item = &Edge> {
-        self.edges.iter().filter(move |e| e.to == to && e.kind == kind)
+        self.edges
+            .iter()
+            .filter(move |e| e.to == to && e.kind == kind)
     }
 
     pub fn get(&self, id: NodeId) -> Option<&Node> {
@@ -172,11 +191,19 @@ impl AttackGraph {
         let mut steps = Vec::new();
         for e in chain {
             if let Some(n) = self.get(e.from) {
-                steps.push(PathStep { kind: n.kind, name: n.name.clone(), edge: e.label.clone() });
+                steps.push(PathStep {
+                    kind: n.kind,
+                    name: n.name.clone(),
+                    edge: e.label.clone(),
+                });
             }
         }
         if let Some(n) = chain.last().and_then(|e| self.get(e.to)) {
-            steps.push(PathStep { kind: n.kind, name: n.name.clone(), edge: String::new() });
+            steps.push(PathStep {
+                kind: n.kind,
+                name: n.name.clone(),
+                edge: String::new(),
+            });
         }
         steps
     }
@@ -202,9 +229,19 @@ mod tests {
         let mut g = AttackGraph::default();
         let a = g.node(ObjectKind::Connection, "db");
         let b = g.node(ObjectKind::Client, "App");
-        let ev = |l| Evidence { file: "f".into(), line: Some(l), text: "t".into() };
+        let ev = |l| Evidence {
+            file: "f".into(),
+            line: Some(l),
+            text: "t".into(),
+        };
         g.edge(a, b, EdgeKind::EnabledFor, "enabled for", vec![ev(1)]);
-        g.edge(a, b, EdgeKind::EnabledFor, "enabled for", vec![ev(2), ev(1)]);
+        g.edge(
+            a,
+            b,
+            EdgeKind::EnabledFor,
+            "enabled for",
+            vec![ev(2), ev(1)],
+        );
         assert_eq!(g.edges.len(), 1);
         assert_eq!(g.edges[0].evidence.len(), 2);
         let steps = g.steps(&[&g.edges[0]]);

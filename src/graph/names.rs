@@ -36,7 +36,8 @@ pub fn attribute_of(source: &Source) -> Option<String> {
         | Source::Connection
         | Source::Roles
         | Source::HttpResponse
-        | Source::Literal { .. } => return None,
+        | Source::Literal { .. }
+        | Source::HardcodedSecret { .. } => return None,
     })
 }
 
@@ -45,7 +46,10 @@ pub fn matches_attribute(written: &str, read: &str) -> bool {
     if written == read {
         return true;
     }
-    let ns = |s: &str| s.split_once('.').map(|(a, b)| (a.to_string(), b.to_string()));
+    let ns = |s: &str| {
+        s.split_once('.')
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+    };
     match (ns(written), ns(read)) {
         (Some((wn, wk)), Some((rn, rk))) => wn == rn && (wk == "*" || rk == "*"),
         _ => false,
@@ -86,7 +90,10 @@ mod tests {
         assert_eq!(attribute_of(&Source::Secret { name: "X".into() }), None);
         assert_eq!(attribute_of(&Source::Roles), None);
         assert_eq!(
-            attribute_of(&Source::UserMetadata { key: Some("role".into()) }).as_deref(),
+            attribute_of(&Source::UserMetadata {
+                key: Some("role".into())
+            })
+            .as_deref(),
             Some("user_metadata.role")
         );
     }

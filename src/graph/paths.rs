@@ -39,7 +39,10 @@ impl<'g> FoundPath<'g> {
 
     /// How many times the path writes an attribute before reaching the privilege.
     pub fn laundering_hops(&self) -> usize {
-        self.edges.iter().filter(|e| e.kind == EdgeKind::Writes).count()
+        self.edges
+            .iter()
+            .filter(|e| e.kind == EdgeKind::Writes)
+            .count()
     }
 
     pub fn last(&self) -> Option<&'g Edge> {
@@ -71,7 +74,9 @@ fn walk<'g>(
     if code_hops >= MAX_CODE_HOPS || out.len() >= MAX_PATHS_PER_START {
         return;
     }
-    let Some(attr_name) = g.get(attr).map(|n| n.name.clone()) else { return };
+    let Some(attr_name) = g.get(attr).map(|n| n.name.clone()) else {
+        return;
+    };
     let readers: Vec<&Edge> = g
         .edges
         .iter()
@@ -97,11 +102,12 @@ fn walk<'g>(
                     let trusted: Vec<&Edge> = g.out_of(next.to, EdgeKind::TrustedBy).collect();
                     if trusted.is_empty() {
                         out.push(FoundPath { edges: chain });
-                    }
-                    for t in trusted {
-                        let mut c = chain.clone();
-                        c.push(t);
-                        out.push(FoundPath { edges: c });
+                    } else {
+                        for t in trusted {
+                            let mut c = chain.clone();
+                            c.push(t);
+                            out.push(FoundPath { edges: c });
+                        }
                     }
                 }
                 EdgeKind::SetsClaim => out.push(FoundPath { edges: chain }),
@@ -118,7 +124,11 @@ mod tests {
     use crate::findings::Evidence;
 
     fn ev() -> Vec<Evidence> {
-        vec![Evidence { file: "f.js".into(), line: Some(1), text: "x".into() }]
+        vec![Evidence {
+            file: "f.js".into(),
+            line: Some(1),
+            text: "x".into(),
+        }]
     }
 
     /// signup -> user_metadata.t -> A writes app_metadata.t -> B adds admin -> API.
@@ -144,7 +154,11 @@ mod tests {
     #[test]
     fn finds_the_laundering_path_to_the_api() {
         let g = laundering_graph("app_metadata.t");
-        let starts: Vec<&Edge> = g.edges.iter().filter(|e| e.kind == EdgeKind::SignupWrites).collect();
+        let starts: Vec<&Edge> = g
+            .edges
+            .iter()
+            .filter(|e| e.kind == EdgeKind::SignupWrites)
+            .collect();
         let paths = privilege_paths(&g, &starts);
         assert_eq!(paths.len(), 1);
         let p = &paths[0];
@@ -154,14 +168,26 @@ mod tests {
         let names: Vec<&str> = steps.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(
             names,
-            ["db", "user_metadata.t", "A", "app_metadata.t", "B", "admin", "API"]
+            [
+                "db",
+                "user_metadata.t",
+                "A",
+                "app_metadata.t",
+                "B",
+                "admin",
+                "API"
+            ]
         );
     }
 
     #[test]
     fn a_different_key_breaks_the_path() {
         let g = laundering_graph("app_metadata.other");
-        let starts: Vec<&Edge> = g.edges.iter().filter(|e| e.kind == EdgeKind::SignupWrites).collect();
+        let starts: Vec<&Edge> = g
+            .edges
+            .iter()
+            .filter(|e| e.kind == EdgeKind::SignupWrites)
+            .collect();
         assert!(privilege_paths(&g, &starts).is_empty());
     }
 
@@ -172,7 +198,11 @@ mod tests {
         for e in g.edges.iter_mut().filter(|e| e.kind == EdgeKind::AddsScope) {
             e.via = Some((1, 1));
         }
-        let starts: Vec<&Edge> = g.edges.iter().filter(|e| e.kind == EdgeKind::SignupWrites).collect();
+        let starts: Vec<&Edge> = g
+            .edges
+            .iter()
+            .filter(|e| e.kind == EdgeKind::SignupWrites)
+            .collect();
         assert!(privilege_paths(&g, &starts).is_empty());
     }
 }

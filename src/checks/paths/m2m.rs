@@ -13,10 +13,22 @@ pub static LEAKED_M2M_SECRET: Rule = Rule {
         title: "A Management API client's secret is hard-coded in tenant code",
         severity: Severity::Critical,
         category: Category::AttackPath,
-        reads: &["actions.code", "rules.script", "hooks.script", "clients.client_id", "client_grants.scope"],
+        reads: &[
+            "actions.code",
+            "rules.script",
+            "hooks.script",
+            "clients.client_id",
+            "client_grants.scope",
+        ],
         condition: "Code contains the client secret of an application whose client grant on the Management API allows writes or reads of user data.",
         remediation: "Rotate the client secret now, move it into an Action secret (event.secrets), and cut the grant to the scopes the code needs; prefer private_key_jwt for machine-to-machine clients.",
-        matches: &["path(c)13", "path(c)9", "path(c)10", "GAP action-mgmt-client", "GAP mgmt-write-grants"],
+        matches: &[
+            "path(c)13",
+            "path(c)9",
+            "path(c)10",
+            "GAP action-mgmt-client",
+            "GAP mgmt-write-grants",
+        ],
     },
     needs: &[DataKind::Clients, DataKind::ClientGrants],
     eval: eval_leaked,
@@ -38,12 +50,18 @@ fn eval_leaked(ctx: &ScanContext) -> Vec<Hit> {
 fn hit(ctx: &ScanContext, chain: [&Edge; 3]) -> Hit {
     let g = ctx.graph;
     let steps = g.steps(&chain);
-    let mut objects: Vec<ObjectRef> = steps.iter().map(|s| ObjectRef::new(s.kind, s.name.clone())).collect();
+    let mut objects: Vec<ObjectRef> = steps
+        .iter()
+        .map(|s| ObjectRef::new(s.kind, s.name.clone()))
+        .collect();
     objects.sort();
     objects.dedup();
     let impact_name = steps.last().map(|s| s.name.clone()).unwrap_or_default();
     let severity = impact_by_name(&impact_name).map_or(Severity::High, Impact::severity);
-    let code = steps.first().map(|s| format!("{} \"{}\"", s.kind, s.name)).unwrap_or_default();
+    let code = steps
+        .first()
+        .map(|s| format!("{} \"{}\"", s.kind, s.name))
+        .unwrap_or_default();
     let client = steps.get(1).map(|s| s.name.clone()).unwrap_or_default();
     let description = format!(
         "{code} contains the client secret of \"{client}\", whose Management API grant ({}) allows {impact_name}. \
@@ -59,7 +77,12 @@ fn hit(ctx: &ScanContext, chain: [&Edge; 3]) -> Hit {
             }
         }
     }
-    Hit { evidence, ..Hit::new(objects, description).with_severity(severity).with_path(steps) }
+    Hit {
+        evidence,
+        ..Hit::new(objects, description)
+            .with_severity(severity)
+            .with_path(steps)
+    }
 }
 
 fn impact_by_name(name: &str) -> Option<Impact> {

@@ -18,10 +18,21 @@ pub static SIGNUP_METADATA_LAUNDERED: Rule = Rule {
         title: "Self-signup metadata is copied into app_metadata and then grants a privilege",
         severity: Severity::Critical,
         category: Category::AttackPath,
-        reads: &["connections.options.disable_signup", "connections.enabled_clients", "actions.code", "triggers", "rules.script", "resource_servers.scopes"],
+        reads: &[
+            "connections.options.disable_signup",
+            "connections.enabled_clients",
+            "actions.code",
+            "triggers",
+            "rules.script",
+            "resource_servers.scopes",
+        ],
         condition: "An open signup connection lets anyone set user_metadata; active code copies it into app_metadata; other active code adds a scope or claim on that app_metadata value.",
         remediation: "Never copy user_metadata into app_metadata without validation; decide privileges only from data the tenant controls (roles, app_metadata written by trusted back ends); close public signup where it is not needed.",
-        matches: &["path(c)1", "GAP persistent-escalation", "GAP claims-from-user-metadata"],
+        matches: &[
+            "path(c)1",
+            "GAP persistent-escalation",
+            "GAP claims-from-user-metadata",
+        ],
     },
     needs: NEEDS,
     eval: eval_laundered,
@@ -33,7 +44,14 @@ pub static SIGNUP_METADATA_DIRECT: Rule = Rule {
         title: "Self-signup metadata directly decides a scope or claim",
         severity: Severity::Critical,
         category: Category::AttackPath,
-        reads: &["connections.options.disable_signup", "connections.enabled_clients", "actions.code", "triggers", "rules.script", "resource_servers.scopes"],
+        reads: &[
+            "connections.options.disable_signup",
+            "connections.enabled_clients",
+            "actions.code",
+            "triggers",
+            "rules.script",
+            "resource_servers.scopes",
+        ],
         condition: "An open signup connection lets anyone set user_metadata, and active code adds a scope or sets a claim from it or under a condition on it.",
         remediation: "Decide scopes and claims from roles or app_metadata, never from user_metadata; validate any user-supplied value against an allow-list that grants nothing privileged.",
         matches: &["path(c)1", "GAP claims-from-user-metadata"],
@@ -48,10 +66,21 @@ pub static EMAIL_VERIFIED_TRUST: Rule = Rule {
         title: "An e-mail address the attacker controls is trusted to grant a privilege",
         severity: Severity::Critical,
         category: Category::AttackPath,
-        reads: &["connections.options.should_trust_email_verified_connection", "connections.options.scripts.fetchUserProfile", "connections.options.disable_signup", "actions.code", "triggers"],
+        reads: &[
+            "connections.options.should_trust_email_verified_connection",
+            "connections.options.scripts.fetchUserProfile",
+            "connections.options.disable_signup",
+            "actions.code",
+            "triggers",
+        ],
         condition: "A connection forges or passes through email_verified (or signup accepts any unverified e-mail), and active code grants a scope or claim based on the e-mail address.",
         remediation: "Set should_trust_email_verified_connection to never_set_emails_as_verified, never return email_verified: true from profile scripts unless the provider proved it, and grant access from roles or organisation membership rather than e-mail domains.",
-        matches: &["path(c)6", "path(c)7", "GAP email-verified-trust", "GAP authz-on-unverified-email"],
+        matches: &[
+            "path(c)6",
+            "path(c)7",
+            "GAP email-verified-trust",
+            "GAP authz-on-unverified-email",
+        ],
     },
     needs: NEEDS,
     eval: eval_email,
@@ -62,7 +91,11 @@ fn signup_metadata_starts<'g>(ctx: &ScanContext<'g>) -> Vec<&'g Edge> {
         .edges
         .iter()
         .filter(|e| e.kind == EdgeKind::SignupWrites)
-        .filter(|e| ctx.graph.get(e.to).is_some_and(|n| n.name.starts_with("user_metadata.")))
+        .filter(|e| {
+            ctx.graph
+                .get(e.to)
+                .is_some_and(|n| n.name.starts_with("user_metadata."))
+        })
         .collect()
 }
 
@@ -71,7 +104,13 @@ fn eval_laundered(ctx: &ScanContext) -> Vec<Hit> {
     privilege_paths(ctx.graph, &starts)
         .into_iter()
         .filter(|p| p.laundering_hops() > 0)
-        .filter_map(|p| hit_for(ctx, &p, "copies self-signup user_metadata into app_metadata"))
+        .filter_map(|p| {
+            hit_for(
+                ctx,
+                &p,
+                "copies self-signup user_metadata into app_metadata",
+            )
+        })
         .collect()
 }
 
@@ -80,7 +119,13 @@ fn eval_direct(ctx: &ScanContext) -> Vec<Hit> {
     privilege_paths(ctx.graph, &starts)
         .into_iter()
         .filter(|p| p.laundering_hops() == 0)
-        .filter_map(|p| hit_for(ctx, &p, "decides a privilege from self-signup user_metadata"))
+        .filter_map(|p| {
+            hit_for(
+                ctx,
+                &p,
+                "decides a privilege from self-signup user_metadata",
+            )
+        })
         .collect()
 }
 
@@ -92,7 +137,10 @@ fn eval_email(ctx: &ScanContext) -> Vec<Hit> {
         .filter(|e| {
             e.kind == EdgeKind::AssertsEmailVerified
                 || (e.kind == EdgeKind::SignupWrites
-                    && ctx.graph.get(e.to).is_some_and(|n| n.name == names::EMAIL_UNVERIFIED))
+                    && ctx
+                        .graph
+                        .get(e.to)
+                        .is_some_and(|n| n.name == names::EMAIL_UNVERIFIED))
         })
         .collect();
     privilege_paths(ctx.graph, &starts)
@@ -114,10 +162,13 @@ fn hit_for(ctx: &ScanContext, path: &FoundPath, what: &str) -> Option<Hit> {
     objects.sort();
     objects.dedup();
     let ends_at_api = last.kind == ObjectKind::ResourceServer;
-    let privilege = path.last().filter(|e| e.kind == EdgeKind::TrustedBy).map_or_else(
-        || last.name.clone(),
-        |e| g.get(e.from).map(|n| n.name.clone()).unwrap_or_default(),
-    );
+    let privilege = path
+        .last()
+        .filter(|e| e.kind == EdgeKind::TrustedBy)
+        .map_or_else(
+            || last.name.clone(),
+            |e| g.get(e.from).map(|n| n.name.clone()).unwrap_or_default(),
+        );
     let adds_scope = path.edges.iter().any(|e| e.kind == EdgeKind::AddsScope);
     let severity = match (ends_at_api, adds_scope || looks_privileged(&last.name)) {
         (true, _) => Severity::Critical,
@@ -125,7 +176,11 @@ fn hit_for(ctx: &ScanContext, path: &FoundPath, what: &str) -> Option<Hit> {
         (false, false) => Severity::Medium,
     };
     let units = path.code_units();
-    let code: Vec<String> = units.iter().filter_map(|&u| ctx.unit(u)).map(|u| u.label()).collect();
+    let code: Vec<String> = units
+        .iter()
+        .filter_map(|&u| ctx.unit(u))
+        .map(|u| u.label())
+        .collect();
     let mut description = format!(
         "Anyone who can use {} \"{}\" reaches \"{}\": {} ({}).",
         first.kind,
@@ -139,7 +194,9 @@ fn hit_for(ctx: &ScanContext, path: &FoundPath, what: &str) -> Option<Hit> {
     }
     let latent = latent_reason(ctx, &units);
     if let Some(reason) = &latent {
-        description.push_str(&format!(" Latent: {reason}; the path opens as soon as that changes."));
+        description.push_str(&format!(
+            " Latent: {reason}; the path opens as soon as that changes."
+        ));
     }
     let mut evidence: Vec<Evidence> = Vec::new();
     for e in &path.edges {

@@ -15,12 +15,22 @@ pub static RBAC_OFF_SELF_GRANT: Rule = Rule {
         title: "Anyone can sign up and ask for any scope of an API without RBAC",
         severity: Severity::Critical,
         category: Category::AttackPath,
-        reads: &["connections.options.disable_signup", "connections.enabled_clients", "resource_servers.enforce_policies", "resource_servers.scopes", "resource_servers.subject_type_authorization"],
+        reads: &[
+            "connections.options.disable_signup",
+            "connections.enabled_clients",
+            "resource_servers.enforce_policies",
+            "resource_servers.scopes",
+            "resource_servers.subject_type_authorization",
+        ],
         condition: "An open signup connection is enabled for an application that can request user tokens for an API whose enforce_policies is false and that defines scopes.",
         remediation: "Turn on RBAC (enforce_policies) for the API and assign its scopes through roles, or require client grants for user tokens (subject_type_authorization.user.policy: require_client_grant).",
         matches: &["path(c)5", "GAP rbac-off"],
     },
-    needs: &[DataKind::Connections, DataKind::ResourceServers, DataKind::Clients],
+    needs: &[
+        DataKind::Connections,
+        DataKind::ResourceServers,
+        DataKind::Clients,
+    ],
     eval: eval_rbac_off,
 };
 
@@ -30,7 +40,13 @@ pub static HIDDEN_SIGNUP_INTERNAL_APP: Rule = Rule {
         title: "Public signup reaches an internal application through a shared connection",
         severity: Severity::High,
         category: Category::AttackPath,
-        reads: &["connections.options.disable_signup", "connections.enabled_clients", "clients.name", "clients.app_type", "tenant.flags.enable_client_connections"],
+        reads: &[
+            "connections.options.disable_signup",
+            "connections.enabled_clients",
+            "clients.name",
+            "clients.app_type",
+            "tenant.flags.enable_client_connections",
+        ],
         condition: "A database connection with open signup is enabled for an application whose name marks it internal (admin, staff, employee, back office, support, ...).",
         remediation: "Move the internal application to a connection with signup disabled, or deny unknown users in a post-login Action keyed on event.client; hiding the signup button does not stop POST /dbconnections/signup.",
         matches: &["path(c)8", "GAP enabled-connections", "GAP public-signup"],
@@ -41,7 +57,12 @@ pub static HIDDEN_SIGNUP_INTERNAL_APP: Rule = Rule {
 
 /// Connections with open signup (they have `SignupWrites` edges).
 fn signup_connections(g: &AttackGraph) -> Vec<NodeId> {
-    let mut v: Vec<NodeId> = g.edges.iter().filter(|e| e.kind == EdgeKind::SignupWrites).map(|e| e.from).collect();
+    let mut v: Vec<NodeId> = g
+        .edges
+        .iter()
+        .filter(|e| e.kind == EdgeKind::SignupWrites)
+        .map(|e| e.from)
+        .collect();
     v.sort();
     v.dedup();
     v
@@ -64,7 +85,9 @@ fn eval_rbac_off(ctx: &ScanContext) -> Vec<Hit> {
                     .copied()
                     .filter(|e| g.get(e.to).is_some_and(|n| looks_privileged(&n.name)))
                     .collect();
-                let Some(example) = privileged.first().or(scopes.first()).copied() else { continue };
+                let Some(example) = privileged.first().or(scopes.first()).copied() else {
+                    continue;
+                };
                 let chain = [enabled, req, example];
                 let steps = g.steps(&chain);
                 let mut objects: Vec<ObjectRef> = steps[..3.min(steps.len())]
@@ -74,7 +97,11 @@ fn eval_rbac_off(ctx: &ScanContext) -> Vec<Hit> {
                 objects.sort();
                 let names: Vec<String> = privileged
                     .iter()
-                    .chain(if privileged.is_empty() { scopes.iter() } else { [].iter() })
+                    .chain(if privileged.is_empty() {
+                        scopes.iter()
+                    } else {
+                        [].iter()
+                    })
                     .filter_map(|e| g.get(e.to).map(|n| n.name.clone()))
                     .collect();
                 let api = g.get(req.to).map(|n| n.name.clone()).unwrap_or_default();
@@ -83,9 +110,18 @@ fn eval_rbac_off(ctx: &ScanContext) -> Vec<Hit> {
                      without RBAC Auth0 issues every requested scope.",
                     names.join(", ")
                 );
-                let severity = if privileged.is_empty() { Severity::High } else { Severity::Critical };
-                let evidence = chain.iter().flat_map(|e| e.evidence.iter().cloned()).collect();
-                let hit = Hit::new(objects, description).with_severity(severity).with_path(steps);
+                let severity = if privileged.is_empty() {
+                    Severity::High
+                } else {
+                    Severity::Critical
+                };
+                let evidence = chain
+                    .iter()
+                    .flat_map(|e| e.evidence.iter().cloned())
+                    .collect();
+                let hit = Hit::new(objects, description)
+                    .with_severity(severity)
+                    .with_path(steps);
                 hits.push(Hit { evidence, ..hit });
             }
         }
@@ -110,12 +146,17 @@ fn eval_hidden_signup(ctx: &ScanContext) -> Vec<Hit> {
     let mut hits = Vec::new();
     for conn in signup_connections(g) {
         for enabled in g.out_of(conn, EdgeKind::EnabledFor) {
-            let Some(client) = g.get(enabled.to) else { continue };
+            let Some(client) = g.get(enabled.to) else {
+                continue;
+            };
             if client.kind != ObjectKind::Client || !looks_internal(&client.name) {
                 continue;
             }
             let steps = g.steps(&[enabled]);
-            let objects = steps.iter().map(|s| ObjectRef::new(s.kind, s.name.clone())).collect();
+            let objects = steps
+                .iter()
+                .map(|s| ObjectRef::new(s.kind, s.name.clone()))
+                .collect();
             let conn_name = g.get(conn).map(|n| n.name.clone()).unwrap_or_default();
             let mut description = format!(
                 "\"{conn_name}\" accepts public signups and is enabled for \"{}\", which looks internal. \
@@ -127,7 +168,10 @@ fn eval_hidden_signup(ctx: &ScanContext) -> Vec<Hit> {
                 description.push_str(" The tenant flag enable_client_connections also enables every connection for new applications.");
             }
             let hit = Hit::new(objects, description).with_path(steps);
-            hits.push(Hit { evidence: enabled.evidence.clone(), ..hit });
+            hits.push(Hit {
+                evidence: enabled.evidence.clone(),
+                ..hit
+            });
         }
     }
     hits
