@@ -18,3 +18,8 @@ pub fn rules() -> Vec<&'static Rule> {
         &signup::HIDDEN_SIGNUP_INTERNAL_APP,
     ]
 }
+
+#[cfg(test)]
+mod test_support;
+#[cfg(test)]
+mod tests;
