@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use crate::checks;
 use crate::findings::Severity;
 use crate::findings::render::{RenderOptions, ReportFormat, exit_code_for, render_scan};
-use crate::tenant::{KeywordMap, TenantSnapshot};
+use crate::tenant::{KeywordMap, load_export};
 
 /// Arguments of `authpath scan`.
 #[derive(Debug, clap::Args)]
@@ -88,9 +88,4 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         None => print!("{text}"),
     }
     Ok(exit_code_for(&output.report.summary, args.fail_on))
-}
-
-// TEMPORARY until the export reader lands (branch `tenant`): replaced by `crate::tenant::load_export`.
-fn load_export(_dir: &std::path::Path, _keywords: &KeywordMap) -> anyhow::Result<TenantSnapshot> {
-    bail!("the export reader is not merged yet")
 }

@@ -39,6 +39,9 @@ pub struct CodeUnit {
     /// order for Rules; empty otherwise.
     pub bindings: Vec<(String, usize)>,
     pub report: CodeReport,
+    /// Names of the tenant's connections that the code spells out as string literals (an
+    /// allow-list such as `['partner-sso'].includes(event.connection.name)`).
+    pub named_connections: Vec<String>,
 }
 
 impl CodeUnit {
@@ -186,7 +189,48 @@ pub fn analyze_tenant_code(snapshot: &TenantSnapshot) -> Vec<CodeUnit> {
             ));
         }
     }
+    let names: Vec<&str> = snapshot
+        .connections
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    for u in &mut units {
+        let text = code_text(snapshot, u);
+        u.named_connections = names
+            .iter()
+            .filter(|n| {
+                ["'", "\"", "`"]
+                    .iter()
+                    .any(|q| text.contains(&format!("{q}{n}{q}")))
+            })
+            .map(|n| n.to_string())
+            .collect();
+    }
     units
+}
+
+/// The source text behind a unit.
+fn code_text<'a>(snapshot: &'a TenantSnapshot, unit: &CodeUnit) -> &'a str {
+    let name = unit.object.name.as_str();
+    let text = match unit.object.kind {
+        ObjectKind::Action => snapshot
+            .actions
+            .iter()
+            .find(|a| a.name == name)
+            .and_then(|a| a.code.as_ref()),
+        ObjectKind::Rule => snapshot
+            .rules
+            .iter()
+            .find(|r| r.name == name)
+            .and_then(|r| r.script.as_ref()),
+        ObjectKind::Hook => snapshot
+            .hooks
+            .iter()
+            .find(|h| h.name == name)
+            .and_then(|h| h.script.as_ref()),
+        _ => None,
+    };
+    text.map_or("", |t| t.text.as_str())
 }
 
 fn unit(
@@ -204,5 +248,6 @@ fn unit(
         reachability,
         bindings,
         report: analyze(&code.text, &code.path, &hint),
+        named_connections: Vec::new(),
     }
 }

@@ -101,32 +101,99 @@ fn signup_metadata_starts<'g>(ctx: &ScanContext<'g>) -> Vec<&'g Edge> {
 
 fn eval_laundered(ctx: &ScanContext) -> Vec<Hit> {
     let starts = signup_metadata_starts(ctx);
-    privilege_paths(ctx.graph, &starts)
+    let paths = privilege_paths(ctx.graph, &starts)
         .into_iter()
-        .filter(|p| p.laundering_hops() > 0)
-        .filter_map(|p| {
-            hit_for(
-                ctx,
-                &p,
-                "copies self-signup user_metadata into app_metadata",
-            )
-        })
+        .filter(|p| p.laundering_hops() > 0);
+    let what = "copies self-signup user_metadata into app_metadata";
+    shortest_per_privilege(ctx, paths.collect())
+        .iter()
+        .filter_map(|p| hit_for(ctx, p, what))
         .collect()
 }
 
 fn eval_direct(ctx: &ScanContext) -> Vec<Hit> {
     let starts = signup_metadata_starts(ctx);
-    privilege_paths(ctx.graph, &starts)
+    let paths = privilege_paths(ctx.graph, &starts)
         .into_iter()
-        .filter(|p| p.laundering_hops() == 0)
-        .filter_map(|p| {
-            hit_for(
-                ctx,
-                &p,
-                "decides a privilege from self-signup user_metadata",
-            )
-        })
+        .filter(|p| p.laundering_hops() == 0);
+    let what = "decides a privilege from self-signup user_metadata";
+    shortest_per_privilege(ctx, paths.collect())
+        .iter()
+        .filter_map(|p| hit_for(ctx, p, what))
         .collect()
+}
+
+/// Keeps paths that end in a privilege (every scope; claims whose name carries authorisation
+/// meaning), and of several paths between the same start and privilege only the shortest.
+fn shortest_per_privilege<'g>(
+    ctx: &ScanContext<'g>,
+    paths: Vec<FoundPath<'g>>,
+) -> Vec<FoundPath<'g>> {
+    let g = ctx.graph;
+    let mut best: Vec<((String, String), FoundPath<'g>)> = Vec::new();
+    for path in paths {
+        if excluded_by_connection_check(ctx, &path) {
+            continue;
+        }
+        let Some(privilege) = privilege_of(ctx, &path) else {
+            continue;
+        };
+        let Some(start) = path.edges.first().and_then(|e| g.get(e.from)) else {
+            continue;
+        };
+        let key = (start.name.clone(), privilege);
+        match best.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, kept)) if kept.edges.len() <= path.edges.len() => {}
+            Some((_, kept)) => *kept = path,
+            None => best.push((key, path)),
+        }
+    }
+    best.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Whether code on the path runs its step only for named connections, and the path's start
+/// connection is not one of them.
+fn excluded_by_connection_check(ctx: &ScanContext, path: &FoundPath) -> bool {
+    let g = ctx.graph;
+    let Some(start) = path.edges.first().and_then(|e| g.get(e.from)) else {
+        return false;
+    };
+    if start.kind != ObjectKind::Connection {
+        return false;
+    }
+    path.edges.iter().filter_map(|e| e.via).any(|(u, i)| {
+        let Some(unit) = ctx.unit(u) else {
+            return false;
+        };
+        let checks_connection = unit
+            .report
+            .effects
+            .get(i)
+            .is_some_and(|eff| eff.guard_sources.contains(&crate::code::Source::Connection));
+        checks_connection
+            && !unit.named_connections.is_empty()
+            && !unit.named_connections.contains(&start.name)
+    })
+}
+
+/// The scope or claim a path grants, if it is a privilege.
+fn privilege_of(ctx: &ScanContext, path: &FoundPath) -> Option<String> {
+    let grant = path
+        .edges
+        .iter()
+        .rev()
+        .find(|e| matches!(e.kind, EdgeKind::AddsScope | EdgeKind::SetsClaim))?;
+    let name = ctx.graph.get(grant.to)?.name.clone();
+    match grant.kind {
+        EdgeKind::AddsScope => Some(name),
+        _ if looks_privileged(claim_leaf(&name)) => Some(name),
+        _ => None,
+    }
+}
+
+/// The last segment of a namespaced claim (`https://acme.example/roles` -> `roles`).
+fn claim_leaf(name: &str) -> &str {
+    name.rsplit('/').next().unwrap_or(name)
 }
 
 fn eval_email(ctx: &ScanContext) -> Vec<Hit> {
@@ -143,9 +210,9 @@ fn eval_email(ctx: &ScanContext) -> Vec<Hit> {
                         .is_some_and(|n| n.name == names::EMAIL_UNVERIFIED))
         })
         .collect();
-    privilege_paths(ctx.graph, &starts)
-        .into_iter()
-        .filter_map(|p| hit_for(ctx, &p, "trusts an e-mail address the attacker chose"))
+    shortest_per_privilege(ctx, privilege_paths(ctx.graph, &starts))
+        .iter()
+        .filter_map(|p| hit_for(ctx, p, "trusts an e-mail address the attacker chose"))
         .collect()
 }
 
@@ -170,7 +237,10 @@ fn hit_for(ctx: &ScanContext, path: &FoundPath, what: &str) -> Option<Hit> {
             |e| g.get(e.from).map(|n| n.name.clone()).unwrap_or_default(),
         );
     let adds_scope = path.edges.iter().any(|e| e.kind == EdgeKind::AddsScope);
-    let severity = match (ends_at_api, adds_scope || looks_privileged(&last.name)) {
+    let severity = match (
+        ends_at_api,
+        adds_scope || looks_privileged(claim_leaf(&last.name)),
+    ) {
         (true, _) => Severity::Critical,
         (false, true) => Severity::High,
         (false, false) => Severity::Medium,

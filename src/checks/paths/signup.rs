@@ -80,11 +80,17 @@ fn eval_rbac_off(ctx: &ScanContext) -> Vec<Hit> {
                 }
                 seen_apis.push(req.to);
                 let scopes: Vec<&Edge> = g.out_of(req.to, EdgeKind::IssuesAnyScope).collect();
-                let privileged: Vec<&Edge> = scopes
+                // Scope nodes of RBAC-off APIs are named "<identifier> <scope>"; judge the scope.
+                let scope_of = |e: &&Edge| {
+                    g.get(e.to)
+                        .map(|n| n.name.rsplit(' ').next().unwrap_or("").to_string())
+                };
+                let mut privileged: Vec<&Edge> = scopes
                     .iter()
                     .copied()
-                    .filter(|e| g.get(e.to).is_some_and(|n| looks_privileged(&n.name)))
+                    .filter(|e| scope_of(e).is_some_and(|s| looks_privileged(&s)))
                     .collect();
+                privileged.sort_by_key(|e| scope_of(e).map(|s| privilege_rank(&s)));
                 let Some(example) = privileged.first().or(scopes.first()).copied() else {
                     continue;
                 };
@@ -127,6 +133,22 @@ fn eval_rbac_off(ctx: &ScanContext) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// Orders scopes so that the most dangerous is named first (write/delete/admin before read).
+fn privilege_rank(scope: &str) -> u8 {
+    let s = scope.to_ascii_lowercase();
+    if s.contains("admin") && !s.contains("read")
+        || s.contains("delete")
+        || s.contains("write")
+        || s.contains("manage")
+    {
+        0
+    } else if s.contains("admin") {
+        1
+    } else {
+        2
+    }
 }
 
 /// Application names that say the application is meant for staff only.
