@@ -186,17 +186,28 @@ impl AttackGraph {
     }
 
     /// Turns a chain of edges into path steps: each edge's source node with the edge label,
-    /// then the last target with an empty label.
+    /// then the last target with an empty label. Where the chain jumps between a wildcard
+    /// attribute (`user_metadata.*`) and a concrete one, the concrete name is shown.
     pub fn steps(&self, chain: &[&Edge]) -> Vec<PathStep> {
         let mut steps = Vec::new();
+        let mut arrived: Option<NodeId> = None;
         for e in chain {
-            if let Some(n) = self.get(e.from) {
+            let shown = match arrived.and_then(|a| self.get(a)) {
+                Some(prev)
+                    if prev.kind == ObjectKind::UserAttribute && !prev.name.ends_with(".*") =>
+                {
+                    arrived
+                }
+                _ => Some(e.from),
+            };
+            if let Some(n) = shown.and_then(|id| self.get(id)) {
                 steps.push(PathStep {
                     kind: n.kind,
                     name: n.name.clone(),
                     edge: e.label.clone(),
                 });
             }
+            arrived = Some(e.to);
         }
         if let Some(n) = chain.last().and_then(|e| self.get(e.to)) {
             steps.push(PathStep {
