@@ -288,6 +288,7 @@ pub fn looks_privileged(name: &str) -> bool {
     [
         "admin", "role", "perm", "scope", "group", "tier", "plan", "entitle", "access", "staff",
         "internal", "level", "acl", "owner", "super", "write", "delete", "manage", "privileg",
+        "export",
     ]
     .iter()
     .any(|k| n.contains(k))

@@ -73,7 +73,10 @@ fn eval_rbac_off(ctx: &ScanContext) -> Vec<Hit> {
     let mut hits = Vec::new();
     for conn in signup_connections(g) {
         let mut seen_apis = Vec::new();
-        for enabled in g.out_of(conn, EdgeKind::EnabledFor) {
+        // Name the most exposed application first: public ones before internal-looking ones.
+        let mut enabled_for: Vec<&Edge> = g.out_of(conn, EdgeKind::EnabledFor).collect();
+        enabled_for.sort_by_key(|e| g.get(e.to).map(|n| exposure_rank(ctx, &n.name)));
+        for enabled in enabled_for {
             for req in g.out_of(enabled.to, EdgeKind::CanRequestTokensFor) {
                 if seen_apis.contains(&req.to) {
                     continue;
@@ -108,7 +111,7 @@ fn eval_rbac_off(ctx: &ScanContext) -> Vec<Hit> {
                     } else {
                         [].iter()
                     })
-                    .filter_map(|e| g.get(e.to).map(|n| n.name.clone()))
+                    .filter_map(|e| scope_of(e))
                     .collect();
                 let api = g.get(req.to).map(|n| n.name.clone()).unwrap_or_default();
                 let description = format!(
@@ -133,6 +136,21 @@ fn eval_rbac_off(ctx: &ScanContext) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// Orders applications by how exposed they are: public browser apps first, internal ones last.
+fn exposure_rank(ctx: &ScanContext, client: &str) -> (bool, u8) {
+    let app_type = ctx
+        .snapshot
+        .client(client)
+        .and_then(|c| c.app_type.as_deref());
+    let rank = match app_type {
+        Some("spa") => 0,
+        Some("native") => 1,
+        Some("regular_web") => 2,
+        _ => 3,
+    };
+    (looks_internal(client), rank)
 }
 
 /// Orders scopes so that the most dangerous is named first (write/delete/admin before read).
