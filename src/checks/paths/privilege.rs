@@ -143,7 +143,7 @@ fn shortest_per_privilege<'g>(
         };
         let key = (start.name.clone(), privilege);
         match best.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, kept)) if kept.edges.len() <= path.edges.len() => {}
+            Some((_, kept)) if rank(kept) <= rank(&path) => {}
             Some((_, kept)) => *kept = path,
             None => best.push((key, path)),
         }
@@ -174,6 +174,17 @@ fn excluded_by_connection_check(ctx: &ScanContext, path: &FoundPath) -> bool {
             && !unit.named_connections.is_empty()
             && !unit.named_connections.contains(&start.name)
     })
+}
+
+/// Paths compare by how exactly their attributes match (a read of `user_metadata.*` reached from
+/// `user_metadata.role` is a jump), then by length.
+fn rank(path: &FoundPath) -> (usize, usize) {
+    let jumps = path
+        .edges
+        .windows(2)
+        .filter(|w| w[0].to != w[1].from)
+        .count();
+    (jumps, path.edges.len())
 }
 
 /// The scope or claim a path grants, if it is a privilege.
