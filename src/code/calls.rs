@@ -164,7 +164,7 @@ impl<'a> Analyzer<'a> {
                     self.emit(EffectKind::AssertsEmailVerified { constant_true: false }, span, &v.sources);
                 }
                 Some(_) => {}
-                None if result.sources.contains(&Source::ProviderProfile) => {
+                None if result.props.is_none() && result.sources.contains(&Source::ProviderProfile) => {
                     self.emit(EffectKind::AssertsEmailVerified { constant_true: false }, span, &result.sources);
                 }
                 None => {}
