@@ -34,6 +34,10 @@ use crate::findings::{Category, Severity, mask::mask_in};
 /// Analyses one piece of code. Never fails: code that cannot be analysed gives a report with
 /// `parse_error` and one `code.unanalysable-code` finding.
 pub fn analyze(source: &str, file: &str, hint: &CodeHint) -> CodeReport {
+    parse::with_analysis_stack(|| analyze_on_stack(source, file, hint))
+}
+
+fn analyze_on_stack(source: &str, file: &str, hint: &CodeHint) -> CodeReport {
     let (inferred_kind, inferred_trigger) = infer_kind(source);
     let kind = hint.kind.unwrap_or(inferred_kind);
     let trigger = match (&hint.trigger, hint.kind) {
@@ -93,3 +97,8 @@ pub fn analyze(source: &str, file: &str, hint: &CodeHint) -> CodeReport {
     report.secret_names = out.secret_names;
     report
 }
+
+#[cfg(test)]
+mod tests_flow;
+#[cfg(test)]
+mod tests_sinks;
