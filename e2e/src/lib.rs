@@ -17,5 +17,6 @@ pub mod plane;
 pub use crds::apply_crd_dir;
 pub use error::E2eError;
 pub use namespace::TestNamespace;
+pub use node_agent::{NodeAgent, NodeAgentConfig};
 pub use openbao::OpenBao;
 pub use plane::ControlPlane;

@@ -15,6 +15,7 @@ use tokio::task::{AbortHandle, JoinSet};
 use super::NodeAgentConfig;
 use super::jobs::short_uid;
 use super::pod::{LocalPod, project_container};
+use super::process::GroupChild;
 use crate::error::E2eError;
 
 /// The processes of one Deployment at one generation.
@@ -26,7 +27,10 @@ struct Running {
 
 /// Watches Deployments in all namespaces until aborted.
 pub async fn run(client: kube::Client, config: NodeAgentConfig) {
-    let api = Api::<Deployment>::all(client.clone());
+    let api = match &config.namespace {
+        Some(namespace) => Api::<Deployment>::namespaced(client.clone(), namespace),
+        None => Api::<Deployment>::all(client.clone()),
+    };
     let mut running: HashMap<String, Running> = HashMap::new();
     let mut tasks = JoinSet::new();
     let mut events = watcher::watcher(api, watcher::Config::default()).boxed();
@@ -151,18 +155,8 @@ async fn run_once(
         spec,
         container,
     };
-    let mut child = pod
-        .prepare()
-        .await?
-        .spawn()
-        .map_err(|source| E2eError::Spawn {
-            program: config.binary.clone(),
-            source,
-        })?;
-    let status = child.wait().await.map_err(|source| E2eError::Spawn {
-        program: config.binary.clone(),
-        source,
-    })?;
+    let mut child = GroupChild::spawn(pod.prepare().await?, &config.binary)?;
+    let status = child.wait(&config.binary).await?;
     tracing::info!(
         "node agent: deployment {namespace}/{name} replica {index} exited with {status}; restarting"
     );

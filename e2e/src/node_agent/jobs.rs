@@ -12,11 +12,15 @@ use tokio::task::JoinSet;
 
 use super::NodeAgentConfig;
 use super::pod::{LocalPod, project_container};
+use super::process::GroupChild;
 use crate::error::E2eError;
 
 /// Watches Jobs in all namespaces until aborted; each new matching Job runs once.
 pub async fn run(client: kube::Client, config: NodeAgentConfig) {
-    let api = Api::<Job>::all(client.clone());
+    let api = match &config.namespace {
+        Some(namespace) => Api::<Job>::namespaced(client.clone(), namespace),
+        None => Api::<Job>::all(client.clone()),
+    };
     let mut seen: HashSet<String> = HashSet::new();
     let mut running = JoinSet::new();
     let mut events = watcher::watcher(api, watcher::Config::default()).boxed();
@@ -84,21 +88,15 @@ async fn execute(
         spec,
         container,
     };
-    let mut command = pod.prepare().await?;
+    let command = pod.prepare().await?;
     write_status(
         api,
         name,
         json!({"startTime": now(), "active": 1, "ready": 1}),
     )
     .await?;
-    let mut child = command.spawn().map_err(|source| E2eError::Spawn {
-        program: config.binary.clone(),
-        source,
-    })?;
-    let status = child.wait().await.map_err(|source| E2eError::Spawn {
-        program: config.binary.clone(),
-        source,
-    })?;
+    let mut child = GroupChild::spawn(command, &config.binary)?;
+    let status = child.wait(&config.binary).await?;
     let message = format!("local process exited with {status}");
     write_status(api, name, finished_status(status.success(), &message)).await
 }

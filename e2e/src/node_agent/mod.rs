@@ -1,7 +1,7 @@
 //! The node agent: a stand-in for the kubelet (and for the Job and Deployment controllers) in a
 //! control plane that has no container runtime.
 //!
-//! It watches Jobs and Deployments in every namespace. For each one whose pod template has a
+//! It watches Jobs and Deployments in one namespace or in all of them. For each one whose pod template has a
 //! container whose image contains [`NodeAgentConfig::image_match`] (this project's image), it runs
 //! that container as a local process of the `authpath` binary:
 //! - arguments from the container's `command` (an `authpath` entry point is replaced by the local
@@ -31,6 +31,7 @@
 mod deployments;
 mod jobs;
 mod pod;
+mod process;
 
 use std::path::PathBuf;
 
@@ -47,18 +48,27 @@ pub struct NodeAgentConfig {
     pub image_match: String,
     /// Directory for per-pod roots and process logs.
     pub work_dir: PathBuf,
+    /// Watch only this namespace (one agent per test), or every namespace when `None`.
+    pub namespace: Option<String>,
     /// apiserver URL and CA file written into the kubeconfig handed to processes.
     pub apiserver_url: String,
     pub ca_file: PathBuf,
 }
 
 impl NodeAgentConfig {
+    /// Restricts the agent to one namespace.
+    pub fn in_namespace(mut self, namespace: &str) -> NodeAgentConfig {
+        self.namespace = Some(namespace.to_string());
+        self
+    }
+
     /// Config for `plane`, running `binary` for images containing `authpath`.
     pub fn new(plane: &ControlPlane, binary: PathBuf, work_dir: PathBuf) -> NodeAgentConfig {
         NodeAgentConfig {
             binary,
             image_match: "authpath".to_string(),
             work_dir,
+            namespace: None,
             apiserver_url: plane.apiserver_url.clone(),
             ca_file: plane.ca_file.clone(),
         }

@@ -107,8 +107,7 @@ impl LocalPod<'_> {
         command
             .stdout(log)
             .stderr(log_err)
-            .stdin(std::process::Stdio::null())
-            .kill_on_drop(true);
+            .stdin(std::process::Stdio::null());
         Ok(command)
     }
 

@@ -3,6 +3,7 @@
 //! All tests of this binary share one plane; each works in its own namespace.
 
 mod kube_api;
+mod node_agent;
 mod openbao_auth;
 
 use std::path::PathBuf;
