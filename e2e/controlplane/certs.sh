@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Certificate generation for one control-plane run (sourced by ./up). Everything is made fresh per
 # run with openssl: a serving CA + apiserver serving certificate for 127.0.0.1/localhost, a client CA
 # + an admin client certificate (O=system:masters), and a service-account signing key pair so

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared paths and helpers for the control-plane scripts (build, up, down). Sourced, not run.
 # Every location can be overridden by environment variables so no machine-specific path is
 # committed:

@@ -1,7 +1,7 @@
 //! The node agent runs this project's Jobs and Deployments as local processes. `/bin/sh` stands
 //! in for the `authpath` binary here so the test checks the agent, not the operator.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use e2e::{NodeAgent, NodeAgentConfig};
@@ -51,8 +51,12 @@ async fn prepare(client: &kube::Client, namespace: &str) {
         .expect("secret");
 }
 
+fn work_dir(plane: &e2e::ControlPlane, namespace: &str) -> PathBuf {
+    plane.state_dir.join("node-agent").join(namespace)
+}
+
 fn agent(plane: &e2e::ControlPlane, client: &kube::Client, namespace: &str) -> NodeAgent {
-    let work_dir = plane.state_dir.join("node-agent").join(namespace);
+    let work_dir = work_dir(plane, namespace);
     let config =
         NodeAgentConfig::new(plane, PathBuf::from("/bin/sh"), work_dir).in_namespace(namespace);
     NodeAgent::start(client.clone(), config)
@@ -121,7 +125,7 @@ async fn jobs_of_the_project_image_run_locally_with_env_mounts_and_identity() {
 }
 
 #[tokio::test]
-async fn deployments_of_the_project_image_become_available() {
+async fn deployments_of_the_project_image_become_available_and_stop_on_delete() {
     let (plane, client, ns) = setup("node-agent-deployments").await;
     prepare(&client, &ns.name).await;
     let _agent = agent(plane, &client, &ns.name);
@@ -131,7 +135,7 @@ async fn deployments_of_the_project_image_become_available() {
         "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "receiver"}},
             "template": {"metadata": {"labels": {"app": "receiver"}}, "spec": {
                 "serviceAccountName": "runner",
-                "containers": [{"name": "main", "image": "ghcr.io/example/authpath:dev", "args": ["-c", "sleep 60"]}]
+                "containers": [{"name": "main", "image": "ghcr.io/example/authpath:dev", "args": ["-c", "echo $$ > \"$HOME/pid\"; exec sleep 60"]}]
             }}}
     }))
     .expect("deployment");
@@ -139,6 +143,7 @@ async fn deployments_of_the_project_image_become_available() {
         .create(&PostParams::default(), &deployment)
         .await
         .expect("create");
+    let mut available = false;
     for _ in 0..300 {
         let status = deployments
             .get_status("receiver")
@@ -149,9 +154,50 @@ async fn deployments_of_the_project_image_become_available() {
             let status = status.expect("status");
             assert_eq!(status.observed_generation, Some(1));
             assert_eq!(status.ready_replicas, Some(1));
+            available = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(available, "deployment never became available");
+
+    let pid = wait_for_pid_file(&work_dir(plane, &ns.name).join(&ns.name)).await;
+    assert!(process_running(pid), "replica process {pid} runs");
+    deployments
+        .delete("receiver", &Default::default())
+        .await
+        .expect("delete");
+    for _ in 0..100 {
+        if !process_running(pid) {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("deployment never became available");
+    panic!("replica process {pid} still runs after its Deployment was deleted");
+}
+
+/// The pid a replica wrote to `$HOME/pid` (`$HOME` is its per-pod root under `pods_dir`).
+async fn wait_for_pid_file(pods_dir: &Path) -> u32 {
+    for _ in 0..100 {
+        for pod in std::fs::read_dir(pods_dir).into_iter().flatten().flatten() {
+            if let Ok(text) = std::fs::read_to_string(pod.path().join("pid"))
+                && let Ok(pid) = text.trim().parse()
+            {
+                return pid;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no pid file under {}", pods_dir.display());
+}
+
+/// Alive and not a zombie.
+fn process_running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            stat.rsplit_once(')')
+                .map(|(_, rest)| rest.trim_start().to_string())
+        })
+        .is_some_and(|rest| !rest.starts_with('Z'))
 }
