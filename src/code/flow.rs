@@ -634,9 +634,12 @@ pub fn is_db_script_name(name: &str) -> bool {
 /// `a || default`: keeps `a`'s path when the default adds nothing.
 pub fn keep_path_join(v: Val, default: &Val) -> Val {
     let path = v.path.clone();
+    let props = v.props.clone();
     let mut j = v.join(default);
     if default.path.is_none() && default.sources.is_empty() {
+        // A data-free default (`|| {}`) must not hide the access path behind its empty props.
         j.path = path;
+        j.props = props;
     }
     j
 }

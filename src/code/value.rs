@@ -140,10 +140,16 @@ impl Val {
 
     /// Union of two possible values (keeps only what both agree on for constants).
     pub fn join(mut self, other: &Val) -> Val {
-        self.sources.extend(other.sources.iter().cloned());
-        if self.path != other.path {
+        // A default that carries no data (`x || {}`, `x ?? ''`) keeps the other side's access
+        // path, so `(event.user.user_metadata || {}).role` still reads `user_metadata.role`.
+        let self_is_default = self.path.is_none() && self.sources.is_empty();
+        let other_is_default = other.path.is_none() && other.sources.is_empty();
+        if self_is_default && !other_is_default {
+            self.path = other.path.clone();
+        } else if self.path != other.path && !other_is_default {
             self.path = None;
         }
+        self.sources.extend(other.sources.iter().cloned());
         if self.lit != other.lit || self.complete != other.complete {
             self.lit = None;
             self.complete = false;
@@ -405,6 +411,18 @@ mod tests {
             })
         );
         assert!(one(Root::Context, &["accessToken"]).is_empty());
+    }
+
+    #[test]
+    fn join_with_an_empty_default_keeps_the_access_path() {
+        let md = path(Root::Event, &["user", "user_metadata"]);
+        let tainted = Val::from_path(md.clone(), CodeKind::Action);
+        let joined = tainted.clone().join(&Val::default());
+        assert_eq!(joined.path.as_deref(), Some(&md));
+        let joined = Val::default().join(&tainted);
+        assert_eq!(joined.path.as_deref(), Some(&md));
+        let other = Val::from_path(path(Root::Event, &["user", "app_metadata"]), CodeKind::Action);
+        assert_eq!(tainted.join(&other).path, None);
     }
 
     #[test]
