@@ -1,0 +1,30 @@
+//! Single-object configuration checks: each rule reads one family of tenant configuration
+//! (applications, connections, tenant settings, attack protection, MFA, APIs, client grants,
+//! code hygiene) and, where the data allows, weighs its severity by context (an application no
+//! connection is enabled for, latent code, how a client authenticates).
+//!
+//! They cover CheckMate's validators for those families and the Auth0 production checks, and
+//! do them properly where CheckMate is weak: URLs are parsed, `allowed_origins` is read, refresh
+//! token lifetimes, throttling stages and brute-force thresholds are evaluated.
+
+pub mod clients_urls;
+pub mod support;
+pub mod urls;
+
+#[cfg(test)]
+pub mod test_support;
+
+use super::registry::Rule;
+
+/// Every configuration rule, grouped by family.
+pub fn rules() -> Vec<&'static Rule> {
+    let mut rules: Vec<&'static Rule> = vec![
+        &clients_urls::CALLBACK_URLS,
+        &clients_urls::LOGOUT_URLS,
+        &clients_urls::WEB_ORIGINS,
+        &clients_urls::ALLOWED_ORIGINS,
+        &clients_urls::LOGIN_URI,
+    ];
+    rules.sort_by_key(|r| r.meta.id);
+    rules
+}
