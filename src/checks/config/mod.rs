@@ -7,6 +7,9 @@
 //! do them properly where CheckMate is weak: URLs are parsed, `allowed_origins` is read, refresh
 //! token lifetimes, throttling stages and brute-force thresholds are evaluated.
 
+pub mod clients_auth;
+pub mod clients_grants;
+pub mod clients_tokens;
 pub mod clients_urls;
 pub mod support;
 pub mod urls;
@@ -24,6 +27,18 @@ pub fn rules() -> Vec<&'static Rule> {
         &clients_urls::WEB_ORIGINS,
         &clients_urls::ALLOWED_ORIGINS,
         &clients_urls::LOGIN_URI,
+        &clients_grants::GRANT_TYPES,
+        &clients_grants::IP_HEADER_TRUSTED,
+        &clients_tokens::ID_TOKEN_HS256,
+        &clients_tokens::CROSS_ORIGIN_AUTH,
+        &clients_tokens::REFRESH_TOKENS,
+        &clients_tokens::SENDER_CONSTRAINING,
+        &clients_tokens::ID_TOKEN_LIFETIME,
+        &clients_auth::PAR_NOT_REQUIRED,
+        &clients_auth::JAR_NOT_REQUIRED,
+        &clients_auth::SHARED_SECRET_AUTH,
+        &clients_auth::NO_BACKCHANNEL_LOGOUT,
+        &clients_auth::PKCE_NOT_ENFORCED,
     ];
     rules.sort_by_key(|r| r.meta.id);
     rules
