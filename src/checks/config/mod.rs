@@ -11,6 +11,8 @@ pub mod clients_auth;
 pub mod clients_grants;
 pub mod clients_tokens;
 pub mod clients_urls;
+pub mod db_connections;
+pub mod db_passwords;
 pub mod support;
 pub mod urls;
 
@@ -39,6 +41,17 @@ pub fn rules() -> Vec<&'static Rule> {
         &clients_auth::SHARED_SECRET_AUTH,
         &clients_auth::NO_BACKCHANNEL_LOGOUT,
         &clients_auth::PKCE_NOT_ENFORCED,
+        &db_passwords::PASSWORD_POLICY,
+        &db_passwords::PASSWORD_MIN_LENGTH,
+        &db_passwords::PASSWORD_HISTORY,
+        &db_passwords::PASSWORD_PERSONAL_INFO,
+        &db_passwords::PASSWORD_DICTIONARY,
+        &db_passwords::CONNECTION_BRUTE_FORCE_OFF,
+        &db_connections::PASSWORD_ONLY,
+        &db_connections::EMAIL_VERIFICATION,
+        &db_connections::CUSTOM_DATABASE_LIVE,
+        &db_connections::DOMAIN_CONNECTION,
+        &db_connections::CONNECTION_MFA_OFF,
     ];
     rules.sort_by_key(|r| r.meta.id);
     rules
