@@ -13,6 +13,7 @@ pub mod clients_tokens;
 pub mod clients_urls;
 pub mod db_connections;
 pub mod db_passwords;
+pub mod federation;
 pub mod support;
 pub mod urls;
 
@@ -52,6 +53,12 @@ pub fn rules() -> Vec<&'static Rule> {
         &db_connections::CUSTOM_DATABASE_LIVE,
         &db_connections::DOMAIN_CONNECTION,
         &db_connections::CONNECTION_MFA_OFF,
+        &federation::SOCIAL_DEV_KEYS,
+        &federation::TRUSTS_IDP_EMAIL,
+        &federation::SAML_WEAK,
+        &federation::OIDC_FRONT_CHANNEL,
+        &federation::ENTERPRISE_DISCLOSURE,
+        &federation::FEDERATED_TOKENS,
     ];
     rules.sort_by_key(|r| r.meta.id);
     rules
