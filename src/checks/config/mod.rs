@@ -15,6 +15,7 @@ pub mod db_connections;
 pub mod db_passwords;
 pub mod federation;
 pub mod support;
+pub mod tenant_settings;
 pub mod urls;
 
 #[cfg(test)]
@@ -59,6 +60,13 @@ pub fn rules() -> Vec<&'static Rule> {
         &federation::OIDC_FRONT_CHANNEL,
         &federation::ENTERPRISE_DISCLOSURE,
         &federation::FEDERATED_TOKENS,
+        &tenant_settings::DEFAULT_AUDIENCE,
+        &tenant_settings::DEFAULT_DIRECTORY,
+        &tenant_settings::DYNAMIC_CLIENT_REGISTRATION,
+        &tenant_settings::SESSION_LIFETIME,
+        &tenant_settings::SANDBOX_VERSION,
+        &tenant_settings::ERROR_PAGE_XSS,
+        &tenant_settings::DEFAULT_ERROR_PAGE,
     ];
     rules.sort_by_key(|r| r.meta.id);
     rules
