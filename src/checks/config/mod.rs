@@ -15,6 +15,8 @@ pub mod db_connections;
 pub mod db_passwords;
 pub mod federation;
 pub mod support;
+pub mod tenant_contact;
+pub mod tenant_flags;
 pub mod tenant_settings;
 pub mod urls;
 
@@ -67,6 +69,14 @@ pub fn rules() -> Vec<&'static Rule> {
         &tenant_settings::SANDBOX_VERSION,
         &tenant_settings::ERROR_PAGE_XSS,
         &tenant_settings::DEFAULT_ERROR_PAGE,
+        &tenant_contact::SUPPORT_EMAIL,
+        &tenant_contact::SUPPORT_URL,
+        &tenant_contact::TENANT_LOGIN_URI,
+        &tenant_contact::TENANT_LOGOUT_URLS,
+        &tenant_flags::LEGACY_ENDPOINTS,
+        &tenant_flags::LEGACY_PROFILE,
+        &tenant_flags::CLASSIC_LOGIN,
+        &tenant_flags::RISKY_FLAGS,
     ];
     rules.sort_by_key(|r| r.meta.id);
     rules
