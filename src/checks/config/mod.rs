@@ -7,6 +7,7 @@
 //! do them properly where CheckMate is weak: URLs are parsed, `allowed_origins` is read, refresh
 //! token lifetimes, throttling stages and brute-force thresholds are evaluated.
 
+pub mod attack_protection;
 pub mod clients_auth;
 pub mod clients_grants;
 pub mod clients_tokens;
@@ -77,6 +78,10 @@ pub fn rules() -> Vec<&'static Rule> {
         &tenant_flags::LEGACY_PROFILE,
         &tenant_flags::CLASSIC_LOGIN,
         &tenant_flags::RISKY_FLAGS,
+        &attack_protection::BRUTE_FORCE,
+        &attack_protection::SUSPICIOUS_IP,
+        &attack_protection::BREACHED_PASSWORD,
+        &attack_protection::BOT_DETECTION,
     ];
     rules.sort_by_key(|r| r.meta.id);
     rules
