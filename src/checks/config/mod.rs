@@ -15,6 +15,7 @@ pub mod clients_urls;
 pub mod db_connections;
 pub mod db_passwords;
 pub mod federation;
+pub mod mfa;
 pub mod support;
 pub mod tenant_contact;
 pub mod tenant_flags;
@@ -82,6 +83,11 @@ pub fn rules() -> Vec<&'static Rule> {
         &attack_protection::SUSPICIOUS_IP,
         &attack_protection::BREACHED_PASSWORD,
         &attack_protection::BOT_DETECTION,
+        &mfa::NO_FACTOR,
+        &mfa::WEAK_FACTORS_ONLY,
+        &mfa::POLICY_NEVER,
+        &mfa::PASSWORD_RESET_MFA,
+        &mfa::DEFAULT_SMS_PROVIDER,
     ];
     rules.sort_by_key(|r| r.meta.id);
     rules
