@@ -12,6 +12,7 @@ pub mod clients_auth;
 pub mod clients_grants;
 pub mod clients_tokens;
 pub mod clients_urls;
+pub mod code_hygiene;
 pub mod db_connections;
 pub mod db_passwords;
 pub mod federation;
@@ -88,6 +89,10 @@ pub fn rules() -> Vec<&'static Rule> {
         &mfa::POLICY_NEVER,
         &mfa::PASSWORD_RESET_MFA,
         &mfa::DEFAULT_SMS_PROVIDER,
+        &code_hygiene::ACTION_RUNTIME,
+        &code_hygiene::SIGNUP_ENUMERATION,
+        &code_hygiene::LEGACY_RULES,
+        &code_hygiene::LEGACY_HOOKS,
     ];
     rules.sort_by_key(|r| r.meta.id);
     rules
