@@ -7,6 +7,7 @@
 //! do them properly where CheckMate is weak: URLs are parsed, `allowed_origins` is read, refresh
 //! token lifetimes, throttling stages and brute-force thresholds are evaluated.
 
+pub mod advisories;
 pub mod attack_protection;
 pub mod clients_auth;
 pub mod clients_grants;
@@ -15,6 +16,7 @@ pub mod clients_urls;
 pub mod code_hygiene;
 pub mod db_connections;
 pub mod db_passwords;
+pub mod dependencies;
 pub mod federation;
 pub mod mfa;
 pub mod support;
@@ -93,6 +95,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &code_hygiene::SIGNUP_ENUMERATION,
         &code_hygiene::LEGACY_RULES,
         &code_hygiene::LEGACY_HOOKS,
+        &dependencies::VULNERABLE_DEPENDENCY,
     ];
     rules.sort_by_key(|r| r.meta.id);
     rules
