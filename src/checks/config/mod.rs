@@ -8,6 +8,7 @@
 //! token lifetimes, throttling stages and brute-force thresholds are evaluated.
 
 pub mod advisories;
+pub mod apis;
 pub mod attack_protection;
 pub mod clients_auth;
 pub mod clients_grants;
@@ -96,6 +97,12 @@ pub fn rules() -> Vec<&'static Rule> {
         &code_hygiene::LEGACY_RULES,
         &code_hygiene::LEGACY_HOOKS,
         &dependencies::VULNERABLE_DEPENDENCY,
+        &apis::MGMT_API_USER_ACCESS,
+        &apis::API_USER_POLICY,
+        &apis::API_HS256,
+        &apis::API_TOKEN_LIFETIME,
+        &apis::API_SENDER_CONSTRAINING,
+        &apis::API_TOKEN_ENCRYPTION,
     ];
     rules.sort_by_key(|r| r.meta.id);
     rules
