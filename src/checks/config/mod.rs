@@ -20,6 +20,7 @@ pub mod db_passwords;
 pub mod dependencies;
 pub mod federation;
 pub mod mfa;
+pub mod mgmt_grants;
 pub mod support;
 pub mod tenant_contact;
 pub mod tenant_flags;
@@ -103,6 +104,9 @@ pub fn rules() -> Vec<&'static Rule> {
         &apis::API_TOKEN_LIFETIME,
         &apis::API_SENDER_CONSTRAINING,
         &apis::API_TOKEN_ENCRYPTION,
+        &mgmt_grants::MGMT_GRANT_IMPACT,
+        &mgmt_grants::M2M_SHARED_SECRET,
+        &mgmt_grants::USER_SUBJECT_GRANT,
     ];
     rules.sort_by_key(|r| r.meta.id);
     rules
