@@ -15,7 +15,10 @@ config_rule!(MGMT_API_USER_ACCESS {
     severity: High,
     category: ManagementApi,
     needs: [ResourceServers],
-    reads: ["resource_servers.subject_type_authorization.user.policy", "resource_servers.identifier"],
+    reads: [
+        "resource_servers.subject_type_authorization.user.policy",
+        "resource_servers.identifier"
+    ],
     condition: "The Management API's user policy is neither require_client_grant nor deny_all (absent means allow_all), so any application can get user tokens with the *:current_user_* scopes, identity linking included.",
     remediation: "Set subject_type_authorization.user.policy to require_client_grant on the Management API and grant it only to the applications that need it.",
     matches: ["CM:checkManagementAPIUserAccess"],
@@ -28,7 +31,11 @@ config_rule!(API_USER_POLICY {
     severity: Medium,
     category: Api,
     needs: [ResourceServers],
-    reads: ["resource_servers.subject_type_authorization.user.policy", "resource_servers.enforce_policies", "resource_servers.scopes"],
+    reads: [
+        "resource_servers.subject_type_authorization.user.policy",
+        "resource_servers.enforce_policies",
+        "resource_servers.scopes"
+    ],
     condition: "A non-system API's user policy is not require_client_grant or deny_all; high when RBAC is also off and the API defines scopes (any user of any app can ask for any scope).",
     remediation: "Set subject_type_authorization.user.policy to require_client_grant and turn on RBAC.",
     matches: ["CM:checkAPIAuthorizationPolicy", "GAP client-policy"],
@@ -41,7 +48,10 @@ config_rule!(API_HS256 {
     severity: Medium,
     category: Api,
     needs: [ResourceServers],
-    reads: ["resource_servers.signing_alg", "resource_servers.signing_secret"],
+    reads: [
+        "resource_servers.signing_alg",
+        "resource_servers.signing_secret"
+    ],
     condition: "signing_alg is HS256; high when the snapshot contains the signing secret (anyone who can read API settings can mint tokens).",
     remediation: "Switch the API to RS256 (or PS256) and validate tokens with the tenant's public keys.",
     matches: ["CM:checkAPISigningAlgorithm", "GAP hs256-secret-exposure"],
@@ -54,7 +64,10 @@ config_rule!(API_TOKEN_LIFETIME {
     severity: Info,
     category: Api,
     needs: [ResourceServers],
-    reads: ["resource_servers.token_lifetime", "resource_servers.token_lifetime_for_web"],
+    reads: [
+        "resource_servers.token_lifetime",
+        "resource_servers.token_lifetime_for_web"
+    ],
     condition: "token_lifetime is above 86400 s (info) or at least 604800 s (low).",
     remediation: "Shorten access-token lifetimes (hours, not days) and use refresh tokens.",
     matches: ["CM:checkAPITokenLifetime", "GAP web-token-lifetime"],
@@ -67,7 +80,10 @@ config_rule!(API_SENDER_CONSTRAINING {
     severity: Low,
     category: Api,
     needs: [ResourceServers],
-    reads: ["resource_servers.proof_of_possession.mechanism", "resource_servers.proof_of_possession.required"],
+    reads: [
+        "resource_servers.proof_of_possession.mechanism",
+        "resource_servers.proof_of_possession.required"
+    ],
     condition: "A non-system API has no proof_of_possession, or its mechanism is not dpop or mtls.",
     remediation: "Require DPoP or mTLS-bound tokens for sensitive APIs.",
     matches: ["CM:checkTokenConstrainingResourceServer"],
@@ -80,7 +96,10 @@ config_rule!(API_TOKEN_ENCRYPTION {
     severity: Info,
     category: Api,
     needs: [ResourceServers],
-    reads: ["resource_servers.token_encryption.format", "resource_servers.token_encryption.encryption_key"],
+    reads: [
+        "resource_servers.token_encryption.format",
+        "resource_servers.token_encryption.encryption_key"
+    ],
     condition: "A non-system API has no token_encryption, a format other than compact-nested-jwe, or no encryption key.",
     remediation: "Encrypt access tokens that carry personal data (JWE, compact-nested-jwe).",
     matches: ["CM:checkJWEResourceServer"],
@@ -88,7 +107,11 @@ config_rule!(API_TOKEN_ENCRYPTION {
 });
 
 fn api_ref(api: &ResourceServer) -> ObjectRef {
-    let name = if api.name.is_empty() { &api.identifier } else { &api.name };
+    let name = if api.name.is_empty() {
+        &api.identifier
+    } else {
+        &api.name
+    };
     ObjectRef::new(ObjectKind::ResourceServer, name.clone())
 }
 
@@ -136,7 +159,10 @@ fn eval_user_policy(ctx: &ScanContext) -> Vec<Hit> {
         .filter_map(|api| {
             let policy = open_policy(api)?;
             let rbac_off = api.enforce_policies != Some(true) && !api.scopes.is_empty();
-            let mut d = format!("Any application can get user tokens for API \"{}\".", api_ref(api).name);
+            let mut d = format!(
+                "Any application can get user tokens for API \"{}\".",
+                api_ref(api).name
+            );
             let severity = if rbac_off {
                 d.push_str(" RBAC is off, so a user can ask for any of its scopes.");
                 Severity::High
@@ -146,7 +172,10 @@ fn eval_user_policy(ctx: &ScanContext) -> Vec<Hit> {
             Some(
                 Hit::new(vec![api_ref(api)], d)
                     .with_severity(severity)
-                    .with_evidence(evidence(&api_file(api), format!("subject_type_authorization.user.policy: {policy}"))),
+                    .with_evidence(evidence(
+                        &api_file(api),
+                        format!("subject_type_authorization.user.policy: {policy}"),
+                    )),
             )
         })
         .collect()
@@ -180,8 +209,16 @@ fn eval_lifetime(ctx: &ScanContext) -> Vec<Hit> {
         .iter()
         .filter_map(|api| {
             let secs = api.token_lifetime.filter(|t| *t > 86_400)?;
-            let severity = if secs >= 604_800 { Severity::Low } else { Severity::Info };
-            let d = format!("API \"{}\" access tokens live {} hours.", api_ref(api).name, secs / 3600);
+            let severity = if secs >= 604_800 {
+                Severity::Low
+            } else {
+                Severity::Info
+            };
+            let d = format!(
+                "API \"{}\" access tokens live {} hours.",
+                api_ref(api).name,
+                secs / 3600
+            );
             Some(
                 Hit::new(vec![api_ref(api)], d)
                     .with_severity(severity)
@@ -205,7 +242,10 @@ fn eval_pop(ctx: &ScanContext) -> Vec<Hit> {
             let d = format!("API \"{}\" accepts plain bearer tokens.", api_ref(api).name);
             Some(Hit::new(vec![api_ref(api)], d).with_evidence(evidence(
                 &api_file(api),
-                format!("proof_of_possession.mechanism: {}", mechanism.unwrap_or("(not set)")),
+                format!(
+                    "proof_of_possession.mechanism: {}",
+                    mechanism.unwrap_or("(not set)")
+                ),
             )))
         })
         .collect()
@@ -216,11 +256,16 @@ fn eval_jwe(ctx: &ScanContext) -> Vec<Hit> {
         .filter_map(|api| {
             let enc = api.token_encryption.as_ref();
             let format = enc.and_then(|e| e.get("format")).and_then(|f| f.as_str());
-            let key = enc.and_then(|e| e.get("encryption_key")).is_some_and(|k| !k.is_null());
+            let key = enc
+                .and_then(|e| e.get("encryption_key"))
+                .is_some_and(|k| !k.is_null());
             if format == Some("compact-nested-jwe") && key {
                 return None;
             }
-            let d = format!("API \"{}\" access tokens are readable by anyone who holds one.", api_ref(api).name);
+            let d = format!(
+                "API \"{}\" access tokens are readable by anyone who holds one.",
+                api_ref(api).name
+            );
             Some(Hit::new(vec![api_ref(api)], d).with_evidence(evidence(
                 &api_file(api),
                 format!("token_encryption.format: {}", format.unwrap_or("(not set)")),
@@ -257,8 +302,10 @@ mod tests {
             .build();
         assert_eq!(severity(&API_USER_POLICY, &s), Severity::High);
         let s = TenantBuilder::new()
-            .api(json!({"name": "Orders", "identifier": "https://orders", "enforce_policies": true,
-                "subject_type_authorization": {"user": {"policy": "allow_all"}}}))
+            .api(
+                json!({"name": "Orders", "identifier": "https://orders", "enforce_policies": true,
+                "subject_type_authorization": {"user": {"policy": "allow_all"}}}),
+            )
             .build();
         assert_eq!(severity(&API_USER_POLICY, &s), Severity::Medium);
         clean(
@@ -292,16 +339,27 @@ mod tests {
 
     #[test]
     fn token_lifetime() {
-        let s = TenantBuilder::new().api(json!({"name": "A", "identifier": "https://a", "token_lifetime": 2592000})).build();
+        let s = TenantBuilder::new()
+            .api(json!({"name": "A", "identifier": "https://a", "token_lifetime": 2592000}))
+            .build();
         assert_eq!(severity(&API_TOKEN_LIFETIME, &s), Severity::Low);
-        let s = TenantBuilder::new().api(json!({"name": "A", "identifier": "https://a", "token_lifetime": 172800})).build();
+        let s = TenantBuilder::new()
+            .api(json!({"name": "A", "identifier": "https://a", "token_lifetime": 172800}))
+            .build();
         assert_eq!(severity(&API_TOKEN_LIFETIME, &s), Severity::Info);
-        clean(&API_TOKEN_LIFETIME, &TenantBuilder::new().api(json!({"name": "A", "identifier": "https://a", "token_lifetime": 86400})).build());
+        clean(
+            &API_TOKEN_LIFETIME,
+            &TenantBuilder::new()
+                .api(json!({"name": "A", "identifier": "https://a", "token_lifetime": 86400}))
+                .build(),
+        );
     }
 
     #[test]
     fn pop_and_encryption() {
-        let bare = TenantBuilder::new().api(json!({"name": "A", "identifier": "https://a"})).build();
+        let bare = TenantBuilder::new()
+            .api(json!({"name": "A", "identifier": "https://a"}))
+            .build();
         assert_eq!(severity(&API_SENDER_CONSTRAINING, &bare), Severity::Low);
         assert_eq!(severity(&API_TOKEN_ENCRYPTION, &bare), Severity::Info);
         let hardened = TenantBuilder::new()

@@ -16,10 +16,20 @@ config_rule!(BRUTE_FORCE {
     severity: Medium,
     category: AttackProtection,
     needs: [AttackProtection],
-    reads: ["brute-force-protection.enabled", "brute-force-protection.shields", "brute-force-protection.allowlist", "brute-force-protection.mode", "brute-force-protection.max_attempts"],
+    reads: [
+        "brute-force-protection.enabled",
+        "brute-force-protection.shields",
+        "brute-force-protection.allowlist",
+        "brute-force-protection.mode",
+        "brute-force-protection.max_attempts"
+    ],
     condition: "Disabled (high); no block shield or an allow-list range wider than /16 (medium); no user_notification, any allow-list entry, mode not count_per_identifier, or max_attempts above 10 (low).",
     remediation: "Enable brute-force protection with block and user_notification, mode count_per_identifier, max_attempts 10 or fewer, and keep the allow-list to a few exact addresses.",
-    matches: ["CM:checkBruteForce", "GAP bf-threshold", "DET:brute_force_critical_settings_manipulated"],
+    matches: [
+        "CM:checkBruteForce",
+        "GAP bf-threshold",
+        "DET:brute_force_critical_settings_manipulated"
+    ],
     eval: eval_brute_force,
 });
 
@@ -29,10 +39,19 @@ config_rule!(SUSPICIOUS_IP {
     severity: Medium,
     category: AttackProtection,
     needs: [AttackProtection],
-    reads: ["suspicious-ip-throttling.enabled", "suspicious-ip-throttling.shields", "suspicious-ip-throttling.allowlist", "suspicious-ip-throttling.stage"],
+    reads: [
+        "suspicious-ip-throttling.enabled",
+        "suspicious-ip-throttling.shields",
+        "suspicious-ip-throttling.allowlist",
+        "suspicious-ip-throttling.stage"
+    ],
     condition: "Disabled, no block shield or an allow-list range wider than /16 (medium); no admin_notification, any allow-list entry, or stage limits laxer than the defaults (pre-login 100 attempts / 864000 ms, pre-user-registration 50 / 1200 ms) (low).",
     remediation: "Enable IP throttling with block and admin_notification, keep the default stage limits or stricter, and keep the allow-list minimal.",
-    matches: ["CM:checkSuspiciousIPThrottling", "GAP ipt-stages", "DET:suspicious_ip_throttling_critical_settings_manipulated"],
+    matches: [
+        "CM:checkSuspiciousIPThrottling",
+        "GAP ipt-stages",
+        "DET:suspicious_ip_throttling_critical_settings_manipulated"
+    ],
     eval: eval_suspicious_ip,
 });
 
@@ -42,10 +61,17 @@ config_rule!(BREACHED_PASSWORD {
     severity: Medium,
     category: AttackProtection,
     needs: [AttackProtection],
-    reads: ["breached-password-detection.enabled", "breached-password-detection.shields", "breached-password-detection.stage"],
+    reads: [
+        "breached-password-detection.enabled",
+        "breached-password-detection.shields",
+        "breached-password-detection.stage"
+    ],
     condition: "Disabled or without the block shield at login (medium); signup or password-change stage without block (low).",
     remediation: "Enable breached-password detection with block at login, signup and password change.",
-    matches: ["CM:checkBreachedPassword", "DET:breached_password_detection_settings_manipulated"],
+    matches: [
+        "CM:checkBreachedPassword",
+        "DET:breached_password_detection_settings_manipulated"
+    ],
     eval: eval_breached,
 });
 
@@ -55,10 +81,20 @@ config_rule!(BOT_DETECTION {
     severity: Low,
     category: AttackProtection,
     needs: [AttackProtection],
-    reads: ["bot-detection.challenge_password_policy", "bot-detection.challenge_passwordless_policy", "bot-detection.challenge_password_reset_policy", "bot-detection.monitoring_mode_enabled", "bot-detection.allowlist"],
+    reads: [
+        "bot-detection.challenge_password_policy",
+        "bot-detection.challenge_passwordless_policy",
+        "bot-detection.challenge_password_reset_policy",
+        "bot-detection.monitoring_mode_enabled",
+        "bot-detection.allowlist"
+    ],
     condition: "A flow's challenge policy is never, monitoring mode is on, or the allow-list is not empty.",
     remediation: "Challenge password, passwordless and password-reset flows when risky, leave monitoring mode, and keep the allow-list empty.",
-    matches: ["CM:checkBotDetectionSetting", "GAP bot-detection-v2", "DET:bot_detection_turned_off"],
+    matches: [
+        "CM:checkBotDetectionSetting",
+        "GAP bot-detection-v2",
+        "DET:bot_detection_turned_off"
+    ],
     eval: eval_bot,
 });
 
@@ -70,7 +106,11 @@ fn is_wide(entry: &str) -> bool {
     let Ok(prefix) = prefix.parse::<u8>() else {
         return false;
     };
-    if ip.contains(':') { prefix < 48 } else { prefix < 16 }
+    if ip.contains(':') {
+        prefix < 48
+    } else {
+        prefix < 16
+    }
 }
 
 /// Problems of an allow-list.
@@ -78,22 +118,44 @@ fn allowlist_problems(list: &[String], out: &mut Vec<(Severity, String)>) {
     if list.is_empty() {
         return;
     }
-    let wide: Vec<&str> = list.iter().map(String::as_str).filter(|e| is_wide(e)).collect();
+    let wide: Vec<&str> = list
+        .iter()
+        .map(String::as_str)
+        .filter(|e| is_wide(e))
+        .collect();
     if wide.is_empty() {
-        out.push((Severity::Low, format!("allowlist exempts {}", list.join(", "))));
+        out.push((
+            Severity::Low,
+            format!("allowlist exempts {}", list.join(", ")),
+        ));
     } else {
-        out.push((Severity::Medium, format!("allowlist exempts wide ranges {}", wide.join(", "))));
+        out.push((
+            Severity::Medium,
+            format!("allowlist exempts wide ranges {}", wide.join(", ")),
+        ));
     }
 }
 
-fn problems_hit(ctx: &ScanContext, file: &str, what: &str, problems: Vec<(Severity, String)>) -> Vec<Hit> {
+fn problems_hit(
+    ctx: &ScanContext,
+    file: &str,
+    what: &str,
+    problems: Vec<(Severity, String)>,
+) -> Vec<Hit> {
     let Some(severity) = problems.iter().map(|p| p.0).max() else {
         return Vec::new();
     };
     let texts: Vec<&str> = problems.iter().map(|p| p.1.as_str()).collect();
-    let hit = Hit::new(vec![tenant_ref(ctx.snapshot)], format!("{what}: {}.", texts.join("; ")))
-        .with_severity(severity);
-    vec![problems.iter().fold(hit, |h, p| h.with_evidence(evidence(file, p.1.clone())))]
+    let hit = Hit::new(
+        vec![tenant_ref(ctx.snapshot)],
+        format!("{what}: {}.", texts.join("; ")),
+    )
+    .with_severity(severity);
+    vec![
+        problems
+            .iter()
+            .fold(hit, |h, p| h.with_evidence(evidence(file, p.1.clone()))),
+    ]
 }
 
 fn has(shields: &[String], s: &str) -> bool {
@@ -109,20 +171,31 @@ fn eval_brute_force(ctx: &ScanContext) -> Vec<Hit> {
         p.push((Severity::High, "enabled: false".to_string()));
     } else {
         if !has(&bf.shields, "block") {
-            p.push((Severity::Medium, "shields lack block (accounts are never locked)".into()));
+            p.push((
+                Severity::Medium,
+                "shields lack block (accounts are never locked)".into(),
+            ));
         }
         if !has(&bf.shields, "user_notification") {
             p.push((Severity::Low, "shields lack user_notification".into()));
         }
         allowlist_problems(&bf.allowlist, &mut p);
         if let Some(mode) = bf.mode.as_deref().filter(|m| *m != "count_per_identifier") {
-            p.push((Severity::Low, format!("mode: {mode} (an attacker rotating IPs is never locked out)")));
+            p.push((
+                Severity::Low,
+                format!("mode: {mode} (an attacker rotating IPs is never locked out)"),
+            ));
         }
         if let Some(n) = bf.max_attempts.filter(|n| *n > 10) {
             p.push((Severity::Low, format!("max_attempts: {n}")));
         }
     }
-    problems_hit(ctx, "attack-protection/brute-force-protection.json", "Brute-force protection", p)
+    problems_hit(
+        ctx,
+        "attack-protection/brute-force-protection.json",
+        "Brute-force protection",
+        p,
+    )
 }
 
 fn stage_i64(stage: Option<&Value>, name: &str, field: &str) -> Option<i64> {
@@ -145,16 +218,30 @@ fn eval_suspicious_ip(ctx: &ScanContext) -> Vec<Hit> {
         }
         allowlist_problems(&ip.allowlist, &mut p);
         let stage = ip.stage.as_ref();
-        for (name, max, rate) in [("pre-login", 100, 864_000), ("pre-user-registration", 50, 1_200)] {
+        for (name, max, rate) in [
+            ("pre-login", 100, 864_000),
+            ("pre-user-registration", 50, 1_200),
+        ] {
             if let Some(n) = stage_i64(stage, name, "max_attempts").filter(|n| *n > max) {
-                p.push((Severity::Low, format!("stage.{name}.max_attempts: {n} (default {max})")));
+                p.push((
+                    Severity::Low,
+                    format!("stage.{name}.max_attempts: {n} (default {max})"),
+                ));
             }
             if let Some(r) = stage_i64(stage, name, "rate").filter(|r| *r < rate) {
-                p.push((Severity::Low, format!("stage.{name}.rate: {r} ms (default {rate})")));
+                p.push((
+                    Severity::Low,
+                    format!("stage.{name}.rate: {r} ms (default {rate})"),
+                ));
             }
         }
     }
-    problems_hit(ctx, "attack-protection/suspicious-ip-throttling.json", "Suspicious IP throttling", p)
+    problems_hit(
+        ctx,
+        "attack-protection/suspicious-ip-throttling.json",
+        "Suspicious IP throttling",
+        p,
+    )
 }
 
 fn stage_blocks(stage: Option<&Value>, name: &str) -> bool {
@@ -174,7 +261,10 @@ fn eval_breached(ctx: &ScanContext) -> Vec<Hit> {
         p.push((Severity::Medium, "enabled: false".to_string()));
     } else {
         if !has(&bp.shields, "block") {
-            p.push((Severity::Medium, "login shields lack block (monitor only)".into()));
+            p.push((
+                Severity::Medium,
+                "login shields lack block (monitor only)".into(),
+            ));
         }
         for stage in ["pre-user-registration", "pre-change-password"] {
             if !stage_blocks(bp.stage.as_ref(), stage) {
@@ -182,7 +272,12 @@ fn eval_breached(ctx: &ScanContext) -> Vec<Hit> {
             }
         }
     }
-    problems_hit(ctx, "attack-protection/breached-password-detection.json", "Breached-password detection", p)
+    problems_hit(
+        ctx,
+        "attack-protection/breached-password-detection.json",
+        "Breached-password detection",
+        p,
+    )
 }
 
 fn eval_bot(ctx: &ScanContext) -> Vec<Hit> {
@@ -192,8 +287,14 @@ fn eval_bot(ctx: &ScanContext) -> Vec<Hit> {
     let mut p = Vec::new();
     for (field, value) in [
         ("challenge_password_policy", &bot.challenge_password_policy),
-        ("challenge_passwordless_policy", &bot.challenge_passwordless_policy),
-        ("challenge_password_reset_policy", &bot.challenge_password_reset_policy),
+        (
+            "challenge_passwordless_policy",
+            &bot.challenge_passwordless_policy,
+        ),
+        (
+            "challenge_password_reset_policy",
+            &bot.challenge_password_reset_policy,
+        ),
     ] {
         if let Some(v) = value.as_deref().filter(|v| matches!(*v, "never" | "off")) {
             p.push((Severity::Low, format!("{field}: {v}")));
@@ -203,9 +304,17 @@ fn eval_bot(ctx: &ScanContext) -> Vec<Hit> {
         p.push((Severity::Low, "monitoring_mode_enabled: true".into()));
     }
     if !bot.allowlist.is_empty() {
-        p.push((Severity::Low, format!("allowlist: {}", bot.allowlist.join(", "))));
+        p.push((
+            Severity::Low,
+            format!("allowlist: {}", bot.allowlist.join(", ")),
+        ));
     }
-    problems_hit(ctx, "attack-protection/bot-detection.json", "Bot detection", p)
+    problems_hit(
+        ctx,
+        "attack-protection/bot-detection.json",
+        "Bot detection",
+        p,
+    )
 }
 
 #[cfg(test)]
@@ -217,7 +326,9 @@ mod tests {
 
     #[test]
     fn brute_force() {
-        let off = TenantBuilder::new().brute_force(json!({"enabled": false})).build();
+        let off = TenantBuilder::new()
+            .brute_force(json!({"enabled": false}))
+            .build();
         assert_eq!(severity(&BRUTE_FORCE, &off), Severity::High);
         let lax = TenantBuilder::new()
             .brute_force(json!({"enabled": true, "shields": ["block", "user_notification"],
@@ -227,8 +338,10 @@ mod tests {
         assert_eq!(hit.severity, Some(Severity::Medium));
         assert!(hit.description.contains("max_attempts: 50"));
         let good = TenantBuilder::new()
-            .brute_force(json!({"enabled": true, "shields": ["block", "user_notification"],
-                "mode": "count_per_identifier", "allowlist": [], "max_attempts": 10}))
+            .brute_force(
+                json!({"enabled": true, "shields": ["block", "user_notification"],
+                "mode": "count_per_identifier", "allowlist": [], "max_attempts": 10}),
+            )
             .build();
         clean(&BRUTE_FORCE, &good);
         clean(&BRUTE_FORCE, &TenantBuilder::new().build());
@@ -237,19 +350,25 @@ mod tests {
     #[test]
     fn suspicious_ip_stages() {
         let lax = TenantBuilder::new()
-            .suspicious_ip(json!({"enabled": true, "shields": ["block", "admin_notification"],
-                "stage": {"pre-login": {"max_attempts": 1000, "rate": 864000}}}))
+            .suspicious_ip(
+                json!({"enabled": true, "shields": ["block", "admin_notification"],
+                "stage": {"pre-login": {"max_attempts": 1000, "rate": 864000}}}),
+            )
             .build();
         let hit = one(&SUSPICIOUS_IP, &lax);
         assert_eq!(hit.severity, Some(Severity::Low));
         assert!(hit.description.contains("1000"));
         let good = TenantBuilder::new()
-            .suspicious_ip(json!({"enabled": true, "shields": ["block", "admin_notification"],
+            .suspicious_ip(
+                json!({"enabled": true, "shields": ["block", "admin_notification"],
                 "stage": {"pre-login": {"max_attempts": 100, "rate": 864000},
-                          "pre-user-registration": {"max_attempts": 50, "rate": 1200}}}))
+                          "pre-user-registration": {"max_attempts": 50, "rate": 1200}}}),
+            )
             .build();
         clean(&SUSPICIOUS_IP, &good);
-        let off = TenantBuilder::new().suspicious_ip(json!({"enabled": false})).build();
+        let off = TenantBuilder::new()
+            .suspicious_ip(json!({"enabled": false}))
+            .build();
         assert_eq!(severity(&SUSPICIOUS_IP, &off), Severity::Medium);
     }
 
@@ -271,7 +390,11 @@ mod tests {
         let weak = TenantBuilder::new()
             .bot_detection(json!({"challenge_password_policy": "never", "challenge_passwordless_policy": "when_risky"}))
             .build();
-        assert!(one(&BOT_DETECTION, &weak).description.contains("challenge_password_policy: never"));
+        assert!(
+            one(&BOT_DETECTION, &weak)
+                .description
+                .contains("challenge_password_policy: never")
+        );
         let good = TenantBuilder::new()
             .bot_detection(json!({"challenge_password_policy": "when_risky", "challenge_passwordless_policy": "always",
                 "challenge_password_reset_policy": "when_risky", "monitoring_mode_enabled": false, "allowlist": []}))

@@ -20,7 +20,12 @@ config_rule!(PAR_NOT_REQUIRED {
     severity: Info,
     category: Application,
     needs: [Clients],
-    reads: ["clients.require_pushed_authorization_requests", "clients.token_endpoint_auth_method", "clients.app_type", "clients.grant_types"],
+    reads: [
+        "clients.require_pushed_authorization_requests",
+        "clients.token_endpoint_auth_method",
+        "clients.app_type",
+        "clients.grant_types"
+    ],
     condition: "A confidential application (not spa/native, auth method not none) with the authorization_code grant has require_pushed_authorization_requests not true.",
     remediation: "Require PAR so authorization parameters travel over an authenticated back channel instead of the browser.",
     matches: ["CM:checkPAR"],
@@ -33,7 +38,10 @@ config_rule!(JAR_NOT_REQUIRED {
     severity: Info,
     category: Application,
     needs: [Clients],
-    reads: ["clients.signed_request_object.required", "clients.signed_request_object.credentials"],
+    reads: [
+        "clients.signed_request_object.required",
+        "clients.signed_request_object.credentials"
+    ],
     condition: "A confidential application with the code or implicit grant has signed_request_object.required not true, or required with no credentials registered.",
     remediation: "Register a key and require JWT-secured authorization requests (JAR).",
     matches: ["CM:checkJAR"],
@@ -46,7 +54,11 @@ config_rule!(SHARED_SECRET_AUTH {
     severity: Info,
     category: Application,
     needs: [Clients],
-    reads: ["clients.client_authentication_methods", "clients.token_endpoint_auth_method", "clients.require_proof_of_possession"],
+    reads: [
+        "clients.client_authentication_methods",
+        "clients.token_endpoint_auth_method",
+        "clients.require_proof_of_possession"
+    ],
     condition: "A confidential, non-global application has no private_key_jwt or mTLS credentials and no proof of possession, so a copied client secret is enough to act as it.",
     remediation: "Register a public key and switch the application to private_key_jwt (or mTLS); then delete the client secret.",
     matches: ["CM:checkPrivateKeyJWT"],
@@ -59,7 +71,11 @@ config_rule!(NO_BACKCHANNEL_LOGOUT {
     severity: Medium,
     category: Application,
     needs: [Clients],
-    reads: ["clients.oidc_logout.backchannel_logout_urls", "clients.app_type", "connections.enabled_clients"],
+    reads: [
+        "clients.oidc_logout.backchannel_logout_urls",
+        "clients.app_type",
+        "connections.enabled_clients"
+    ],
     condition: "A regular web application has no back-channel logout URL (low when no connection is enabled for it).",
     remediation: "Implement the OIDC back-channel logout endpoint and register it in oidc_logout.backchannel_logout_urls.",
     matches: ["CM:checkBackchannelLogout"],
@@ -72,7 +88,12 @@ config_rule!(PKCE_NOT_ENFORCED {
     severity: Low,
     category: Application,
     needs: [Clients, Actions, Triggers],
-    reads: ["clients.app_type", "clients.grant_types", "actions.code", "triggers.post-login"],
+    reads: [
+        "clients.app_type",
+        "clients.grant_types",
+        "actions.code",
+        "triggers.post-login"
+    ],
     condition: "A single-page or native application allows the code grant and no deployed post-login Action bound to the trigger reads code_challenge and denies access.",
     remediation: "Deny authorization requests without code_challenge in a post-login Action (or use an SDK that always sends PKCE and verify it server-side).",
     matches: ["CM:checkPKCEEnforcement"],
@@ -107,11 +128,15 @@ fn eval_jar(ctx: &ScanContext) -> Vec<Hit> {
         .clients
         .iter()
         .filter(|c| {
-            is_confidential(c) && (c.allows_grant("authorization_code") || c.allows_grant("implicit"))
+            is_confidential(c)
+                && (c.allows_grant("authorization_code") || c.allows_grant("implicit"))
         })
         .filter_map(|c| {
             let sro = c.signed_request_object.as_ref();
-            let required = sro.and_then(|v| v.get("required")).and_then(|v| v.as_bool()) == Some(true);
+            let required = sro
+                .and_then(|v| v.get("required"))
+                .and_then(|v| v.as_bool())
+                == Some(true);
             let has_keys = sro
                 .and_then(|v| v.get("credentials"))
                 .and_then(|v| v.as_array())
@@ -120,13 +145,22 @@ fn eval_jar(ctx: &ScanContext) -> Vec<Hit> {
                 return None;
             }
             let (d, text) = if required {
-                ("requires signed request objects but has no key to verify them", "signed_request_object.required: true, credentials: []")
+                (
+                    "requires signed request objects but has no key to verify them",
+                    "signed_request_object.required: true, credentials: []",
+                )
             } else {
-                ("accepts unsigned authorization requests", "signed_request_object.required: false")
+                (
+                    "accepts unsigned authorization requests",
+                    "signed_request_object.required: false",
+                )
             };
             Some(
-                Hit::new(vec![client_ref(c)], format!("Application \"{}\" {d}.", c.name))
-                    .with_evidence(evidence(&client_file(c), text)),
+                Hit::new(
+                    vec![client_ref(c)],
+                    format!("Application \"{}\" {d}.", c.name),
+                )
+                .with_evidence(evidence(&client_file(c), text)),
             )
         })
         .collect()
@@ -296,7 +330,11 @@ mod tests {
         assert_eq!(one(&PKCE_NOT_ENFORCED, &unbound).objects[0].name, "Spa");
         let bound = TenantBuilder::new()
             .client(spa)
-            .action(json!({"name": "PKCE", "deployed": true}), PKCE_ACTION, &["post-login"])
+            .action(
+                json!({"name": "PKCE", "deployed": true}),
+                PKCE_ACTION,
+                &["post-login"],
+            )
             .build();
         clean(&PKCE_NOT_ENFORCED, &bound);
     }

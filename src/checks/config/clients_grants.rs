@@ -18,7 +18,12 @@ config_rule!(GRANT_TYPES {
     severity: High,
     category: Application,
     needs: [Clients],
-    reads: ["clients.grant_types", "clients.app_type", "clients.is_first_party", "connections.enabled_clients"],
+    reads: [
+        "clients.grant_types",
+        "clients.app_type",
+        "clients.is_first_party",
+        "connections.enabled_clients"
+    ],
     condition: "A grant is outside the set for the application type (regular_web: code, refresh, client_credentials; spa: code, refresh; native: code, refresh, device_code; M2M: client_credentials); password/implicit are high (critical on a third-party app), client_credentials on a public app and token exchange medium, others low; user grants on an app no connection is enabled for are low. Absent grant_types means the API default list, implicit included.",
     remediation: "Set grant_types explicitly to what the application uses: authorization_code (with PKCE) and refresh_token for interactive apps, client_credentials for M2M; drop implicit and password.",
     matches: [
@@ -36,7 +41,10 @@ config_rule!(IP_HEADER_TRUSTED {
     severity: Medium,
     category: Application,
     needs: [Clients],
-    reads: ["clients.is_token_endpoint_ip_header_trusted", "clients.grant_types"],
+    reads: [
+        "clients.is_token_endpoint_ip_header_trusted",
+        "clients.grant_types"
+    ],
     condition: "is_token_endpoint_ip_header_trusted is true (high when the application also allows the password grant): whoever holds its secret chooses the IP brute-force protection and IP throttling see.",
     remediation: "Turn the setting off unless a trusted back end proxies Resource Owner Password logins, and then keep that back end's secret out of every client-side place.",
     matches: ["GAP ip-header-trust", "GAP ip-spoofable-attack-protection"],
@@ -99,7 +107,11 @@ fn eval_grant_types(ctx: &ScanContext) -> Vec<Hit> {
             let mut description = format!(
                 "Application \"{}\" ({kind}{}) allows {} beyond what its type needs.",
                 c.name,
-                if c.is_third_party() { ", third-party" } else { "" },
+                if c.is_third_party() {
+                    ", third-party"
+                } else {
+                    ""
+                },
                 list(&extra, 6)
             );
             if c.grant_types.is_none() {
@@ -165,11 +177,16 @@ mod tests {
 
     #[test]
     fn implicit_on_spa_is_high() {
-        let s = snap(json!({"name": "App", "app_type": "spa", "grant_types": ["authorization_code", "implicit"]}));
+        let s = snap(
+            json!({"name": "App", "app_type": "spa", "grant_types": ["authorization_code", "implicit"]}),
+        );
         let hit = one(&GRANT_TYPES, &s);
         assert_eq!(hit.severity, Some(Severity::High));
         assert!(hit.description.contains("\"implicit\""));
-        assert_eq!(hit.evidence[0].text, "grant_types: authorization_code, implicit");
+        assert_eq!(
+            hit.evidence[0].text,
+            "grant_types: authorization_code, implicit"
+        );
     }
 
     #[test]
@@ -182,11 +199,15 @@ mod tests {
 
     #[test]
     fn third_party_password_is_critical_and_unused_app_is_low() {
-        let s = snap(json!({"name": "App", "app_type": "regular_web", "is_first_party": false,
-            "grant_types": ["password"]}));
+        let s = snap(
+            json!({"name": "App", "app_type": "regular_web", "is_first_party": false,
+            "grant_types": ["password"]}),
+        );
         assert_eq!(severity(&GRANT_TYPES, &s), Severity::Critical);
         let lonely = TenantBuilder::new()
-            .client(json!({"name": "Other", "app_type": "regular_web", "grant_types": ["password"]}))
+            .client(
+                json!({"name": "Other", "app_type": "regular_web", "grant_types": ["password"]}),
+            )
             .build();
         assert_eq!(severity(&GRANT_TYPES, &lonely), Severity::Low);
     }
@@ -200,17 +221,23 @@ mod tests {
         );
         clean(
             &GRANT_TYPES,
-            &snap(json!({"name": "M2M", "app_type": "non_interactive", "grant_types": ["client_credentials"]})),
+            &snap(
+                json!({"name": "M2M", "app_type": "non_interactive", "grant_types": ["client_credentials"]}),
+            ),
         );
     }
 
     #[test]
     fn ip_header_trust_with_password_is_high() {
-        let s = snap(json!({"name": "App", "is_token_endpoint_ip_header_trusted": true,
-            "grant_types": ["password"]}));
+        let s = snap(
+            json!({"name": "App", "is_token_endpoint_ip_header_trusted": true,
+            "grant_types": ["password"]}),
+        );
         assert_eq!(severity(&IP_HEADER_TRUSTED, &s), Severity::High);
-        let s = snap(json!({"name": "App", "is_token_endpoint_ip_header_trusted": true,
-            "grant_types": ["client_credentials"]}));
+        let s = snap(
+            json!({"name": "App", "is_token_endpoint_ip_header_trusted": true,
+            "grant_types": ["client_credentials"]}),
+        );
         assert_eq!(severity(&IP_HEADER_TRUSTED, &s), Severity::Medium);
         clean(
             &IP_HEADER_TRUSTED,

@@ -18,7 +18,10 @@ config_rule!(ID_TOKEN_HS256 {
     severity: High,
     category: Application,
     needs: [Clients],
-    reads: ["clients.jwt_configuration.alg", "connections.enabled_clients"],
+    reads: [
+        "clients.jwt_configuration.alg",
+        "connections.enabled_clients"
+    ],
     condition: "jwt_configuration.alg is HS256 (low when no connection is enabled for the application); an absent configuration means RS256.",
     remediation: "Switch jwt_configuration.alg to RS256 and validate ID tokens with the tenant's public keys.",
     matches: ["CM:checkJWTSignAlg", "PRC-N rs256"],
@@ -31,10 +34,17 @@ config_rule!(CROSS_ORIGIN_AUTH {
     severity: High,
     category: Application,
     needs: [Clients],
-    reads: ["clients.cross_origin_authentication", "connections.enabled_clients", "connections.strategy"],
+    reads: [
+        "clients.cross_origin_authentication",
+        "connections.enabled_clients",
+        "connections.strategy"
+    ],
     condition: "cross_origin_authentication is true; low when no database or passwordless connection is enabled for the application (nothing can authenticate through /co/authenticate).",
     remediation: "Use Universal Login (redirect) and turn cross-origin authentication off; embedded login collects passwords in the application's own page.",
-    matches: ["CM:checkCrossOriginAuthentication", "DET:cross_origin_authentication_enabled"],
+    matches: [
+        "CM:checkCrossOriginAuthentication",
+        "DET:cross_origin_authentication_enabled"
+    ],
     eval: eval_cross_origin,
 });
 
@@ -155,15 +165,23 @@ fn refresh_problems(c: &Client, rt: &RefreshTokenConfig) -> Vec<(Severity, Strin
     {
         out.push((Severity::Medium, "both lifetimes are infinite".to_string()));
     }
-    let absolute = rt.token_lifetime.filter(|_| rt.infinite_token_lifetime != Some(true));
+    let absolute = rt
+        .token_lifetime
+        .filter(|_| rt.infinite_token_lifetime != Some(true));
     if let Some(secs) = absolute.filter(|s| *s > 90 * 86_400) {
-        out.push((Severity::Low, format!("absolute lifetime is {} days", secs / 86_400)));
+        out.push((
+            Severity::Low,
+            format!("absolute lifetime is {} days", secs / 86_400),
+        ));
     }
     let idle = rt
         .idle_token_lifetime
         .filter(|_| rt.infinite_idle_token_lifetime != Some(true));
     if let Some(secs) = idle.filter(|s| *s > 30 * 86_400) {
-        out.push((Severity::Low, format!("idle lifetime is {} days", secs / 86_400)));
+        out.push((
+            Severity::Low,
+            format!("idle lifetime is {} days", secs / 86_400),
+        ));
     }
     if let Some(leeway) = rt.leeway.filter(|l| rotating && *l > 0) {
         out.push((
@@ -274,22 +292,40 @@ mod tests {
 
     #[test]
     fn hs256_is_flagged_rs256_is_clean() {
-        let s = snap(json!({"name": "App", "jwt_configuration": {"alg": "HS256"}}), "auth0");
+        let s = snap(
+            json!({"name": "App", "jwt_configuration": {"alg": "HS256"}}),
+            "auth0",
+        );
         let hit = one(&ID_TOKEN_HS256, &s);
         assert_eq!(hit.severity, Some(Severity::High));
         assert_eq!(hit.evidence[0].text, "jwt_configuration.alg: HS256");
-        clean(&ID_TOKEN_HS256, &snap(json!({"name": "App", "jwt_configuration": {"alg": "RS256"}}), "auth0"));
+        clean(
+            &ID_TOKEN_HS256,
+            &snap(
+                json!({"name": "App", "jwt_configuration": {"alg": "RS256"}}),
+                "auth0",
+            ),
+        );
         clean(&ID_TOKEN_HS256, &snap(json!({"name": "App"}), "auth0"));
     }
 
     #[test]
     fn cross_origin_depends_on_credential_connections() {
         let on = json!({"name": "App", "cross_origin_auth": true});
-        assert_eq!(severity(&CROSS_ORIGIN_AUTH, &snap(on.clone(), "auth0")), Severity::High);
-        assert_eq!(severity(&CROSS_ORIGIN_AUTH, &snap(on, "google-oauth2")), Severity::Low);
+        assert_eq!(
+            severity(&CROSS_ORIGIN_AUTH, &snap(on.clone(), "auth0")),
+            Severity::High
+        );
+        assert_eq!(
+            severity(&CROSS_ORIGIN_AUTH, &snap(on, "google-oauth2")),
+            Severity::Low
+        );
         clean(
             &CROSS_ORIGIN_AUTH,
-            &snap(json!({"name": "App", "cross_origin_authentication": false}), "auth0"),
+            &snap(
+                json!({"name": "App", "cross_origin_authentication": false}),
+                "auth0",
+            ),
         );
     }
 
@@ -328,29 +364,47 @@ mod tests {
         );
         clean(
             &REFRESH_TOKENS,
-            &snap(json!({"name": "App", "grant_types": ["authorization_code"]}), "auth0"),
+            &snap(
+                json!({"name": "App", "grant_types": ["authorization_code"]}),
+                "auth0",
+            ),
         );
     }
 
     #[test]
     fn sender_constraining() {
-        let s = snap(json!({"name": "App", "grant_types": ["authorization_code"]}), "auth0");
+        let s = snap(
+            json!({"name": "App", "grant_types": ["authorization_code"]}),
+            "auth0",
+        );
         assert_eq!(severity(&SENDER_CONSTRAINING, &s), Severity::Low);
         clean(
             &SENDER_CONSTRAINING,
-            &snap(json!({"name": "App", "grant_types": ["authorization_code"],
-                "require_proof_of_possession": true}), "auth0"),
+            &snap(
+                json!({"name": "App", "grant_types": ["authorization_code"],
+                "require_proof_of_possession": true}),
+                "auth0",
+            ),
         );
-        clean(&SENDER_CONSTRAINING, &snap(json!({"name": "App", "grant_types": ["implicit"]}), "auth0"));
+        clean(
+            &SENDER_CONSTRAINING,
+            &snap(json!({"name": "App", "grant_types": ["implicit"]}), "auth0"),
+        );
     }
 
     #[test]
     fn id_token_lifetime() {
-        let s = snap(json!({"name": "App", "jwt_configuration": {"lifetime_in_seconds": 86400}}), "auth0");
+        let s = snap(
+            json!({"name": "App", "jwt_configuration": {"lifetime_in_seconds": 86400}}),
+            "auth0",
+        );
         assert!(one(&ID_TOKEN_LIFETIME, &s).description.contains("24 hours"));
         clean(
             &ID_TOKEN_LIFETIME,
-            &snap(json!({"name": "App", "jwt_configuration": {"lifetime_in_seconds": 36000}}), "auth0"),
+            &snap(
+                json!({"name": "App", "jwt_configuration": {"lifetime_in_seconds": 36000}}),
+                "auth0",
+            ),
         );
     }
 }

@@ -8,8 +8,7 @@ use crate::findings::Severity;
 use crate::tenant::Client;
 
 use super::support::{
-    client_file, client_ref, config_rule, evidence, has_no_connections, is_global,
-    lower_if_unused,
+    client_file, client_ref, config_rule, evidence, has_no_connections, is_global, lower_if_unused,
 };
 use super::urls::{BadUrl, UrlIssue, bad_urls, describe_bad, url_issues, worst};
 
@@ -19,10 +18,18 @@ config_rule!(CALLBACK_URLS {
     severity: High,
     category: Application,
     needs: [Clients],
-    reads: ["clients.callbacks", "clients.app_type", "connections.enabled_clients"],
+    reads: [
+        "clients.callbacks",
+        "clients.app_type",
+        "connections.enabled_clients"
+    ],
     condition: "A callback URL is http:// to a real host or contains a * wildcard (high), or points at the local machine (medium; low for native apps, where RFC 8252 loopback redirects are normal); custom schemes are fine.",
     remediation: "Keep only the production https:// callbacks of this application; move development URLs to a separate development tenant and replace wildcards with exact hosts.",
-    matches: ["CM:checkAllowedCallbacks", "PRC-C callbacks-localhost", "GAP wildcard-urls"],
+    matches: [
+        "CM:checkAllowedCallbacks",
+        "PRC-C callbacks-localhost",
+        "GAP wildcard-urls"
+    ],
     eval: eval_callbacks,
 });
 
@@ -35,7 +42,11 @@ config_rule!(LOGOUT_URLS {
     reads: ["clients.allowed_logout_urls"],
     condition: "An allowed logout URL contains a * wildcard (medium: an open redirect after logout) or points at the local machine or uses http:// (low); an empty list is safe and not reported.",
     remediation: "List only the exact https:// pages users return to after logout.",
-    matches: ["CM:checkAllowedLogoutUrl", "PRC-N logout-urls", "GAP wildcard-urls"],
+    matches: [
+        "CM:checkAllowedLogoutUrl",
+        "PRC-N logout-urls",
+        "GAP wildcard-urls"
+    ],
     eval: eval_logout,
 });
 
@@ -48,7 +59,11 @@ config_rule!(WEB_ORIGINS {
     reads: ["clients.web_origins", "connections.enabled_clients"],
     condition: "A web origin (silent authentication with web_message, token renewal) is http://, a * wildcard or the local machine.",
     remediation: "Allow only the exact https:// origins of the production application.",
-    matches: ["CM:checkWebOrigins", "PRC-C weborigins-localhost", "GAP wildcard-urls"],
+    matches: [
+        "CM:checkWebOrigins",
+        "PRC-C weborigins-localhost",
+        "GAP wildcard-urls"
+    ],
     eval: eval_web_origins,
 });
 
@@ -61,7 +76,11 @@ config_rule!(ALLOWED_ORIGINS {
     reads: ["clients.allowed_origins", "connections.enabled_clients"],
     condition: "An allowed CORS origin (cross-origin calls to the Authentication API) is http://, a * wildcard or the local machine; CheckMate never reads this field.",
     remediation: "Allow only the exact https:// origins that must call the Authentication API from the browser.",
-    matches: ["PRC-C cors-localhost", "GAP cors-origins", "GAP wildcard-urls"],
+    matches: [
+        "PRC-C cors-localhost",
+        "GAP cors-origins",
+        "GAP wildcard-urls"
+    ],
     eval: eval_allowed_origins,
 });
 
@@ -152,7 +171,13 @@ fn origin_severity(_: &Client, issue: UrlIssue) -> Severity {
 }
 
 fn eval_web_origins(ctx: &ScanContext) -> Vec<Hit> {
-    url_list_hits(ctx, "web_origins", |c| &c.web_origins, origin_severity, true)
+    url_list_hits(
+        ctx,
+        "web_origins",
+        |c| &c.web_origins,
+        origin_severity,
+        true,
+    )
 }
 
 fn eval_allowed_origins(ctx: &ScanContext) -> Vec<Hit> {
@@ -187,10 +212,7 @@ fn eval_login_uri(ctx: &ScanContext) -> Vec<Hit> {
             let why = issues
                 .first()
                 .map_or("is not an https:// URL", |i| i.describe());
-            let d = format!(
-                "Application \"{}\" login URI \"{uri}\" {why}.",
-                c.name
-            );
+            let d = format!("Application \"{}\" login URI \"{uri}\" {why}.", c.name);
             Some(
                 Hit::new(vec![client_ref(c)], d)
                     .with_severity(Severity::Low)
@@ -210,7 +232,9 @@ mod tests {
     fn with_client(v: serde_json::Value) -> crate::tenant::TenantSnapshot {
         TenantBuilder::new()
             .client(v)
-            .connection(json!({"name": "db", "strategy": "auth0", "enabled_clients": ["Web", "App"]}))
+            .connection(
+                json!({"name": "db", "strategy": "auth0", "enabled_clients": ["Web", "App"]}),
+            )
             .build()
     }
 
@@ -229,10 +253,16 @@ mod tests {
     #[test]
     fn callbacks_loopback_depends_on_app_type_and_connections() {
         let web = json!({"name": "Web", "app_type": "spa", "callbacks": ["http://localhost:3000"]});
-        assert_eq!(severity(&CALLBACK_URLS, &with_client(web)), Severity::Medium);
+        assert_eq!(
+            severity(&CALLBACK_URLS, &with_client(web)),
+            Severity::Medium
+        );
         let native =
             json!({"name": "App", "app_type": "native", "callbacks": ["http://127.0.0.1:7000/cb"]});
-        assert_eq!(severity(&CALLBACK_URLS, &with_client(native)), Severity::Low);
+        assert_eq!(
+            severity(&CALLBACK_URLS, &with_client(native)),
+            Severity::Low
+        );
         let unused = TenantBuilder::new()
             .client(json!({"name": "Lonely", "callbacks": ["https://*.example.com/cb"]}))
             .build();
@@ -279,8 +309,13 @@ mod tests {
         assert_eq!(severity(&LOGIN_URI, &insecure), Severity::Low);
         clean(
             &LOGIN_URI,
-            &with_client(json!({"name": "Web", "app_type": "spa", "initiate_login_uri": "https://acme.com/login"})),
+            &with_client(
+                json!({"name": "Web", "app_type": "spa", "initiate_login_uri": "https://acme.com/login"}),
+            ),
         );
-        clean(&LOGIN_URI, &with_client(json!({"name": "M2M", "app_type": "non_interactive"})));
+        clean(
+            &LOGIN_URI,
+            &with_client(json!({"name": "M2M", "app_type": "non_interactive"})),
+        );
     }
 }

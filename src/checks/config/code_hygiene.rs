@@ -30,7 +30,11 @@ config_rule!(SIGNUP_ENUMERATION {
     severity: Low,
     category: Application,
     needs: [Actions],
-    reads: ["actions.code", "actions.supported_triggers", "triggers.pre-user-registration"],
+    reads: [
+        "actions.code",
+        "actions.supported_triggers",
+        "triggers.pre-user-registration"
+    ],
     condition: "An Action for pre-user-registration calls api.access.deny (the distinct error tells callers which e-mail addresses exist or are blocked).",
     remediation: "Return a generic message from api.access.deny and rate-limit signups; never echo the reason.",
     matches: ["CM:checkPreRegistrationUserEnumeration"],
@@ -82,7 +86,10 @@ fn eval_runtime(ctx: &ScanContext) -> Vec<Hit> {
             let runtime = a.runtime.as_deref()?;
             let major = node_major(runtime).filter(|m| *m < 18)?;
             let latent = !a.deployed || !s.is_bound(&a.name);
-            let mut d = format!("Action \"{}\" runs on Node.js {major}, which no longer gets security fixes.", a.name);
+            let mut d = format!(
+                "Action \"{}\" runs on Node.js {major}, which no longer gets security fixes.",
+                a.name
+            );
             if latent {
                 d.push_str(" It does not run (not deployed or not bound to a trigger).");
             }
@@ -121,30 +128,58 @@ fn eval_enumeration(ctx: &ScanContext) -> Vec<Hit> {
 }
 
 fn eval_rules(ctx: &ScanContext) -> Vec<Hit> {
-    let enabled: Vec<_> = ctx.snapshot.rules.iter().filter(|r| r.is_enabled()).collect();
+    let enabled: Vec<_> = ctx
+        .snapshot
+        .rules
+        .iter()
+        .filter(|r| r.is_enabled())
+        .collect();
     if enabled.is_empty() {
         return Vec::new();
     }
     let names: Vec<&str> = enabled.iter().map(|r| r.name.as_str()).collect();
-    let objects = enabled.iter().map(|r| ObjectRef::new(ObjectKind::Rule, r.name.clone())).collect();
-    let d = format!("Enabled Rules: {}. Rules are past end of life and must move to Actions.", names.join(", "));
+    let objects = enabled
+        .iter()
+        .map(|r| ObjectRef::new(ObjectKind::Rule, r.name.clone()))
+        .collect();
+    let d = format!(
+        "Enabled Rules: {}. Rules are past end of life and must move to Actions.",
+        names.join(", ")
+    );
     let hit = Hit::new(objects, d);
     vec![enabled.iter().fold(hit, |h, r| {
-        h.with_evidence(evidence(&file_or(&r.file, "rules", &r.name), "enabled: true"))
+        h.with_evidence(evidence(
+            &file_or(&r.file, "rules", &r.name),
+            "enabled: true",
+        ))
     })]
 }
 
 fn eval_hooks(ctx: &ScanContext) -> Vec<Hit> {
-    let enabled: Vec<_> = ctx.snapshot.hooks.iter().filter(|h| h.is_enabled()).collect();
+    let enabled: Vec<_> = ctx
+        .snapshot
+        .hooks
+        .iter()
+        .filter(|h| h.is_enabled())
+        .collect();
     if enabled.is_empty() {
         return Vec::new();
     }
     let names: Vec<&str> = enabled.iter().map(|h| h.name.as_str()).collect();
-    let objects = enabled.iter().map(|h| ObjectRef::new(ObjectKind::Hook, h.name.clone())).collect();
-    let d = format!("Enabled Hooks: {}. Hooks are deprecated and must move to Actions.", names.join(", "));
+    let objects = enabled
+        .iter()
+        .map(|h| ObjectRef::new(ObjectKind::Hook, h.name.clone()))
+        .collect();
+    let d = format!(
+        "Enabled Hooks: {}. Hooks are deprecated and must move to Actions.",
+        names.join(", ")
+    );
     let hit = Hit::new(objects, d);
     vec![enabled.iter().fold(hit, |h, k| {
-        h.with_evidence(evidence(&file_or(&k.file, "hooks", &k.name), "enabled: true"))
+        h.with_evidence(evidence(
+            &file_or(&k.file, "hooks", &k.name),
+            "enabled: true",
+        ))
     })]
 }
 
@@ -165,19 +200,31 @@ mod tests {
     #[test]
     fn runtime_weighed_by_reachability() {
         let active = TenantBuilder::new()
-            .action(json!({"name": "Old", "deployed": true, "runtime": "node16"}), NOOP, &["post-login"])
+            .action(
+                json!({"name": "Old", "deployed": true, "runtime": "node16"}),
+                NOOP,
+                &["post-login"],
+            )
             .build();
         let hit = one(&ACTION_RUNTIME, &active);
         assert_eq!(hit.severity, Some(Severity::High));
         assert_eq!(hit.evidence[0].text, "runtime: node16");
         let latent = TenantBuilder::new()
-            .action(json!({"name": "Old", "deployed": false, "runtime": "node12"}), NOOP, &[])
+            .action(
+                json!({"name": "Old", "deployed": false, "runtime": "node12"}),
+                NOOP,
+                &[],
+            )
             .build();
         assert_eq!(severity(&ACTION_RUNTIME, &latent), Severity::Low);
         clean(
             &ACTION_RUNTIME,
             &TenantBuilder::new()
-                .action(json!({"name": "New", "deployed": true, "runtime": "node18-actions"}), NOOP, &["post-login"])
+                .action(
+                    json!({"name": "New", "deployed": true, "runtime": "node18-actions"}),
+                    NOOP,
+                    &["post-login"],
+                )
                 .build(),
         );
     }
@@ -185,7 +232,11 @@ mod tests {
     #[test]
     fn signup_enumeration() {
         let s = TenantBuilder::new()
-            .action(json!({"name": "Gate", "deployed": true}), DENY, &["pre-user-registration"])
+            .action(
+                json!({"name": "Gate", "deployed": true}),
+                DENY,
+                &["pre-user-registration"],
+            )
             .build();
         let hit = one(&SIGNUP_ENUMERATION, &s);
         assert_eq!(hit.severity, Some(Severity::Low));
@@ -193,7 +244,11 @@ mod tests {
         clean(
             &SIGNUP_ENUMERATION,
             &TenantBuilder::new()
-                .action(json!({"name": "Noop", "deployed": true}), NOOP, &["post-login"])
+                .action(
+                    json!({"name": "Noop", "deployed": true}),
+                    NOOP,
+                    &["post-login"],
+                )
                 .build(),
         );
     }
@@ -201,8 +256,14 @@ mod tests {
     #[test]
     fn legacy_rules_and_hooks() {
         let s = TenantBuilder::new()
-            .rule(json!({"name": "r1"}), "function (user, context, callback) { callback(null, user, context); }")
-            .rule(json!({"name": "r2", "enabled": false}), "function (user, context, callback) { callback(null, user, context); }")
+            .rule(
+                json!({"name": "r1"}),
+                "function (user, context, callback) { callback(null, user, context); }",
+            )
+            .rule(
+                json!({"name": "r2", "enabled": false}),
+                "function (user, context, callback) { callback(null, user, context); }",
+            )
             .hook(json!({"name": "h1", "enabled": true}))
             .hook(json!({"name": "h2"}))
             .build();
@@ -212,7 +273,10 @@ mod tests {
         let hooks = one(&LEGACY_HOOKS, &s);
         assert_eq!(hooks.objects[0].name, "h1");
         let none = TenantBuilder::new()
-            .rule(json!({"name": "r2", "enabled": false}), "function (user, context, callback) {}")
+            .rule(
+                json!({"name": "r2", "enabled": false}),
+                "function (user, context, callback) {}",
+            )
             .hook(json!({"name": "h2", "enabled": false}))
             .build();
         clean(&LEGACY_RULES, &none);

@@ -15,7 +15,10 @@ config_rule!(PASSWORD_ONLY {
     severity: Medium,
     category: Connection,
     needs: [Connections],
-    reads: ["connections.options.authentication_methods.password.enabled", "connections.options.authentication_methods.passkey.enabled"],
+    reads: [
+        "connections.options.authentication_methods.password.enabled",
+        "connections.options.authentication_methods.passkey.enabled"
+    ],
     condition: "A database connection has no authentication_methods block (passwords only) or has passwords on and passkeys off; low when enabled for no application.",
     remediation: "Enable passkeys on the connection so users can move off phishable passwords.",
     matches: ["CM:checkAuthenticationMethods"],
@@ -28,7 +31,10 @@ config_rule!(EMAIL_VERIFICATION {
     severity: Medium,
     category: Connection,
     needs: [Connections],
-    reads: ["connections.options.attributes.email.verification_method", "connections.options.disable_signup"],
+    reads: [
+        "connections.options.attributes.email.verification_method",
+        "connections.options.disable_signup"
+    ],
     condition: "A database connection has no flexible-identifier attributes, or its e-mail attribute's verification_method is not otp; low when signup is disabled or the connection is enabled for no application.",
     remediation: "Use flexible identifiers with attributes.email.verification_method: otp so accounts cannot be created for addresses the user does not control.",
     matches: ["CM:checkEmailAttributeVerification"],
@@ -41,7 +47,10 @@ config_rule!(CUSTOM_DATABASE_LIVE {
     severity: Info,
     category: Connection,
     needs: [Connections],
-    reads: ["connections.options.enabledDatabaseCustomization", "connections.options.import_mode"],
+    reads: [
+        "connections.options.enabledDatabaseCustomization",
+        "connections.options.import_mode"
+    ],
     condition: "enabledDatabaseCustomization is true and import_mode is not true, so the legacy store stays in the login path.",
     remediation: "Turn on import mode (lazy migration) and retire the external store once users have moved.",
     matches: ["CM:checkEnabledDatabaseCustomization"],
@@ -54,7 +63,11 @@ config_rule!(DOMAIN_CONNECTION {
     severity: Low,
     category: Connection,
     needs: [Connections, TenantSettings],
-    reads: ["connections.is_domain_connection", "tenant.flags.enable_dynamic_client_registration", "clients.is_first_party"],
+    reads: [
+        "connections.is_domain_connection",
+        "tenant.flags.enable_dynamic_client_registration",
+        "clients.is_first_party"
+    ],
     condition: "is_domain_connection is true (reported only then, unlike CheckMate); medium when dynamic client registration is on or third-party applications exist, since those can use the connection.",
     remediation: "Demote the connection unless third-party applications must use it, and enable it per application instead.",
     matches: ["CM:checkPromotedDBConnection"],
@@ -79,9 +92,12 @@ fn databases<'a>(ctx: &ScanContext<'a>) -> impl Iterator<Item = &'a Connection> 
 }
 
 fn hit(c: &Connection, severity: Severity, what: String, text: String) -> Hit {
-    Hit::new(vec![connection_ref(c)], format!("Connection \"{}\" {what}.", c.name))
-        .with_severity(severity)
-        .with_evidence(evidence(&connection_file(c), text))
+    Hit::new(
+        vec![connection_ref(c)],
+        format!("Connection \"{}\" {what}.", c.name),
+    )
+    .with_severity(severity)
+    .with_evidence(evidence(&connection_file(c), text))
 }
 
 fn flag(v: Option<&serde_json::Value>, path: &[&str]) -> Option<bool> {
@@ -128,14 +144,22 @@ fn eval_email_verification(ctx: &ScanContext) -> Vec<Hit> {
             };
             let quiet = !c.signup_enabled() || c.enabled_clients.is_empty();
             let sev = lower_if_unused(Severity::Medium, quiet);
-            Some(hit(c, sev, "creates accounts without proving the e-mail address at signup".into(), text))
+            Some(hit(
+                c,
+                sev,
+                "creates accounts without proving the e-mail address at signup".into(),
+                text,
+            ))
         })
         .collect()
 }
 
 fn eval_custom_db(ctx: &ScanContext) -> Vec<Hit> {
     databases(ctx)
-        .filter(|c| c.options.enabled_database_customization == Some(true) && c.options.import_mode != Some(true))
+        .filter(|c| {
+            c.options.enabled_database_customization == Some(true)
+                && c.options.import_mode != Some(true)
+        })
         .map(|c| {
             hit(
                 c,
@@ -183,7 +207,12 @@ fn eval_mfa(ctx: &ScanContext) -> Vec<Hit> {
         .filter(|c| c.options.mfa.as_ref().and_then(|m| m.active) == Some(false))
         .map(|c| {
             let sev = lower_if_unused(Severity::Medium, c.enabled_clients.is_empty());
-            hit(c, sev, "has MFA switched off".into(), "options.mfa.active: false".into())
+            hit(
+                c,
+                sev,
+                "has MFA switched off".into(),
+                "options.mfa.active: false".into(),
+            )
         })
         .collect()
 }
@@ -209,18 +238,27 @@ mod tests {
         assert_eq!(severity(&PASSWORD_ONLY, &db(json!({}))), Severity::Medium);
         clean(
             &PASSWORD_ONLY,
-            &db(json!({"options": {"authentication_methods": {"password": {"enabled": true}, "passkey": {"enabled": true}}}})),
+            &db(
+                json!({"options": {"authentication_methods": {"password": {"enabled": true}, "passkey": {"enabled": true}}}}),
+            ),
         );
     }
 
     #[test]
     fn email_verification_otp_is_clean() {
-        assert_eq!(severity(&EMAIL_VERIFICATION, &db(json!({}))), Severity::Medium);
-        let closed = db(json!({"options": {"disable_signup": true, "attributes": {"email": {"verification_method": "link"}}}}));
+        assert_eq!(
+            severity(&EMAIL_VERIFICATION, &db(json!({}))),
+            Severity::Medium
+        );
+        let closed = db(
+            json!({"options": {"disable_signup": true, "attributes": {"email": {"verification_method": "link"}}}}),
+        );
         assert_eq!(severity(&EMAIL_VERIFICATION, &closed), Severity::Low);
         clean(
             &EMAIL_VERIFICATION,
-            &db(json!({"options": {"attributes": {"email": {"identifier": {"active": true}, "verification_method": "otp"}}}})),
+            &db(
+                json!({"options": {"attributes": {"email": {"identifier": {"active": true}, "verification_method": "otp"}}}}),
+            ),
         );
     }
 
@@ -236,17 +274,35 @@ mod tests {
 
     #[test]
     fn domain_connection_weighs_dcr() {
-        assert_eq!(severity(&DOMAIN_CONNECTION, &db(json!({"is_domain_connection": true}))), Severity::Low);
+        assert_eq!(
+            severity(
+                &DOMAIN_CONNECTION,
+                &db(json!({"is_domain_connection": true}))
+            ),
+            Severity::Low
+        );
         let mut s = db(json!({"is_domain_connection": true}));
         s.settings.flags.enable_dynamic_client_registration = Some(true);
         assert_eq!(severity(&DOMAIN_CONNECTION, &s), Severity::Medium);
-        clean(&DOMAIN_CONNECTION, &db(json!({"is_domain_connection": false})));
+        clean(
+            &DOMAIN_CONNECTION,
+            &db(json!({"is_domain_connection": false})),
+        );
     }
 
     #[test]
     fn connection_mfa() {
-        assert_eq!(severity(&CONNECTION_MFA_OFF, &db(json!({"options": {"mfa": {"active": false}}}))), Severity::Medium);
-        clean(&CONNECTION_MFA_OFF, &db(json!({"options": {"mfa": {"active": true}}})));
+        assert_eq!(
+            severity(
+                &CONNECTION_MFA_OFF,
+                &db(json!({"options": {"mfa": {"active": false}}}))
+            ),
+            Severity::Medium
+        );
+        clean(
+            &CONNECTION_MFA_OFF,
+            &db(json!({"options": {"mfa": {"active": true}}})),
+        );
         clean(&CONNECTION_MFA_OFF, &db(json!({})));
     }
 }

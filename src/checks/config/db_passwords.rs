@@ -15,7 +15,10 @@ config_rule!(PASSWORD_POLICY {
     severity: High,
     category: Connection,
     needs: [Connections],
-    reads: ["connections.options.passwordPolicy", "connections.enabled_clients"],
+    reads: [
+        "connections.options.passwordPolicy",
+        "connections.enabled_clients"
+    ],
     condition: "A database connection's passwordPolicy is none, low or unset (high) or fair (medium); low when the connection is enabled for no application.",
     remediation: "Set passwordPolicy to good or excellent, or a minimum length of at least 12 with the dictionary check.",
     matches: ["CM:checkPasswordPolicy"],
@@ -28,7 +31,10 @@ config_rule!(PASSWORD_MIN_LENGTH {
     severity: Medium,
     category: Connection,
     needs: [Connections],
-    reads: ["connections.options.password_complexity_options.min_length", "connections.options.passwordPolicy"],
+    reads: [
+        "connections.options.password_complexity_options.min_length",
+        "connections.options.passwordPolicy"
+    ],
     condition: "The effective minimum length (password_complexity_options.min_length, else the one the policy level implies) is below 12.",
     remediation: "Set password_complexity_options.min_length to 12 or more.",
     matches: ["CM:checkPasswordComplexity"],
@@ -117,7 +123,13 @@ fn eval_policy(ctx: &ScanContext) -> Vec<Hit> {
             };
             let shown = if level.is_empty() { "(not set)" } else { level };
             let what = format!("has password strength level {shown}");
-            Some(hit(c, unused, severity, &what, format!("options.passwordPolicy: {shown}")))
+            Some(hit(
+                c,
+                unused,
+                severity,
+                &what,
+                format!("options.passwordPolicy: {shown}"),
+            ))
         })
         .collect()
 }
@@ -135,14 +147,21 @@ fn implied_min_length(level: Option<&str>) -> i64 {
 fn eval_min_length(ctx: &ScanContext) -> Vec<Hit> {
     databases(ctx)
         .filter_map(|(c, unused)| {
-            let explicit = c.options.password_complexity_options.as_ref().and_then(|p| p.min_length);
-            let min = explicit.unwrap_or_else(|| implied_min_length(c.options.password_policy.as_deref()));
+            let explicit = c
+                .options
+                .password_complexity_options
+                .as_ref()
+                .and_then(|p| p.min_length);
+            let min = explicit
+                .unwrap_or_else(|| implied_min_length(c.options.password_policy.as_deref()));
             if min >= 12 {
                 return None;
             }
             let text = match explicit {
                 Some(v) => format!("options.password_complexity_options.min_length: {v}"),
-                None => format!("options.password_complexity_options: (not set; policy implies {min})"),
+                None => {
+                    format!("options.password_complexity_options: (not set; policy implies {min})")
+                }
             };
             let what = format!("accepts passwords of {min} characters");
             Some(hit(c, unused, Severity::Medium, &what, text))
@@ -161,15 +180,25 @@ fn toggle_rule(
         .filter(|(c, _)| get(c) != Some(true))
         .map(|(c, unused)| {
             let value = get(c).map_or("(not set)".to_string(), |v| v.to_string());
-            hit(c, unused, severity, what, format!("options.{field}: {value}"))
+            hit(
+                c,
+                unused,
+                severity,
+                what,
+                format!("options.{field}: {value}"),
+            )
         })
         .collect()
 }
 
 fn eval_history(ctx: &ScanContext) -> Vec<Hit> {
-    toggle_rule(ctx, Severity::Low, "password_history.enable", "lets users reuse previous passwords", |c| {
-        c.options.password_history.as_ref().and_then(|h| h.enable)
-    })
+    toggle_rule(
+        ctx,
+        Severity::Low,
+        "password_history.enable",
+        "lets users reuse previous passwords",
+        |c| c.options.password_history.as_ref().and_then(|h| h.enable),
+    )
 }
 
 fn eval_personal_info(ctx: &ScanContext) -> Vec<Hit> {
@@ -178,7 +207,12 @@ fn eval_personal_info(ctx: &ScanContext) -> Vec<Hit> {
         Severity::Medium,
         "password_no_personal_info.enable",
         "allows the user's name or e-mail in the password",
-        |c| c.options.password_no_personal_info.as_ref().and_then(|t| t.enable),
+        |c| {
+            c.options
+                .password_no_personal_info
+                .as_ref()
+                .and_then(|t| t.enable)
+        },
     )
 }
 
@@ -188,7 +222,12 @@ fn eval_dictionary(ctx: &ScanContext) -> Vec<Hit> {
         Severity::Medium,
         "password_dictionary.enable",
         "accepts common dictionary passwords",
-        |c| c.options.password_dictionary.as_ref().and_then(|t| t.enable),
+        |c| {
+            c.options
+                .password_dictionary
+                .as_ref()
+                .and_then(|t| t.enable)
+        },
     )
 }
 
@@ -247,9 +286,14 @@ mod tests {
     #[test]
     fn policy_levels() {
         assert_eq!(severity(&PASSWORD_POLICY, &db(json!({}))), Severity::High);
-        assert_eq!(severity(&PASSWORD_POLICY, &db(json!({"passwordPolicy": "fair"}))), Severity::Medium);
+        assert_eq!(
+            severity(&PASSWORD_POLICY, &db(json!({"passwordPolicy": "fair"}))),
+            Severity::Medium
+        );
         let unused = TenantBuilder::new()
-            .connection(json!({"name": "old", "strategy": "auth0", "options": {"passwordPolicy": "none"}}))
+            .connection(
+                json!({"name": "old", "strategy": "auth0", "options": {"passwordPolicy": "none"}}),
+            )
             .build();
         let hit = one(&PASSWORD_POLICY, &unused);
         assert_eq!(hit.severity, Some(Severity::Low));
@@ -258,8 +302,15 @@ mod tests {
 
     #[test]
     fn min_length_uses_the_policy_when_unset() {
-        let hit = one(&PASSWORD_MIN_LENGTH, &db(json!({"passwordPolicy": "excellent"})));
-        assert!(hit.description.contains("10 characters"), "{}", hit.description);
+        let hit = one(
+            &PASSWORD_MIN_LENGTH,
+            &db(json!({"passwordPolicy": "excellent"})),
+        );
+        assert!(
+            hit.description.contains("10 characters"),
+            "{}",
+            hit.description
+        );
         let mut short = strong();
         short["password_complexity_options"]["min_length"] = json!(8);
         assert_eq!(severity(&PASSWORD_MIN_LENGTH, &db(short)), Severity::Medium);

@@ -18,7 +18,13 @@ config_rule!(VULNERABLE_DEPENDENCY {
     severity: High,
     category: VulnerableDependency,
     needs: [Actions],
-    reads: ["actions.dependencies", "hooks.dependencies", "actions.deployed", "triggers", "hooks.enabled"],
+    reads: [
+        "actions.dependencies",
+        "hooks.dependencies",
+        "actions.deployed",
+        "triggers",
+        "hooks.enabled"
+    ],
     condition: "An Action or Hook pins a package version inside the vulnerable range of an advisory in authpath's offline table (severity of the worst advisory; low when the code does not run); ranges and tags such as latest are not evaluated.",
     remediation: "Upgrade the dependency to a fixed version (or drop it), then redeploy the Action.",
     matches: ["CM:checkDependencies"],
@@ -35,13 +41,24 @@ fn object_hit(object: ObjectRef, file: &str, deps: &[Dependency], latent: bool) 
         if found.is_empty() {
             continue;
         }
-        let ids: Vec<String> = found.iter().map(|a| format!("{} / {}: {}", a.ghsa, a.cve, a.summary)).collect();
+        let ids: Vec<String> = found
+            .iter()
+            .map(|a| format!("{} / {}: {}", a.ghsa, a.cve, a.summary))
+            .collect();
         worst = found.iter().map(|a| a.severity).chain(worst).max();
         lines.push(format!("{}@{} ({})", dep.name, dep.version, ids.join("; ")));
-        evidence_list.push(evidence(file, format!("dependencies: {}@{}", dep.name, dep.version)));
+        evidence_list.push(evidence(
+            file,
+            format!("dependencies: {}@{}", dep.name, dep.version),
+        ));
     }
     let severity = lower_if_latent(worst?, latent);
-    let mut d = format!("{} \"{}\" depends on {}.", object.kind, object.name, lines.join(", "));
+    let mut d = format!(
+        "{} \"{}\" depends on {}.",
+        object.kind,
+        object.name,
+        lines.join(", ")
+    );
     if latent {
         d.push_str(" The code does not run today.");
     }

@@ -19,7 +19,11 @@ config_rule!(SOCIAL_DEV_KEYS {
     severity: High,
     category: Connection,
     needs: [Connections],
-    reads: ["connections.strategy", "connections.options.client_id", "connections.enabled_clients"],
+    reads: [
+        "connections.strategy",
+        "connections.options.client_id",
+        "connections.enabled_clients"
+    ],
     condition: "A social connection (Google, Facebook, Microsoft, Apple, GitHub, LinkedIn, ...) has no client_id of its own, so it runs on Auth0's shared developer keys; low when enabled for no application.",
     remediation: "Register an OAuth application with the provider and set its client id and secret on the connection.",
     matches: ["PRC-C social-devkeys"],
@@ -32,7 +36,11 @@ config_rule!(TRUSTS_IDP_EMAIL {
     severity: High,
     category: Connection,
     needs: [Connections],
-    reads: ["connections.options.should_trust_email_verified_connection", "connections.options.useCommonEndpoint", "tenant.flags.trust_azure_adfs_email_verified_connection_property"],
+    reads: [
+        "connections.options.should_trust_email_verified_connection",
+        "connections.options.useCommonEndpoint",
+        "tenant.flags.trust_azure_adfs_email_verified_connection_property"
+    ],
     condition: "An enterprise connection sets should_trust_email_verified_connection to always_set_emails_as_verified (or an Entra ID/ADFS connection inherits the tenant-wide trust flag); critical for multi-tenant Entra ID, where anyone's directory can sign in; low when enabled for no application.",
     remediation: "Set should_trust_email_verified_connection to never_set_emails_as_verified and never grant access by e-mail address alone (nOAuth).",
     matches: ["GAP email-verified-trust"],
@@ -45,7 +53,12 @@ config_rule!(SAML_WEAK {
     severity: Medium,
     category: Connection,
     needs: [Connections],
-    reads: ["connections.options.signSAMLRequest", "connections.options.signatureAlgorithm", "connections.options.digestAlgorithm", "connections.options.debug"],
+    reads: [
+        "connections.options.signSAMLRequest",
+        "connections.options.signatureAlgorithm",
+        "connections.options.digestAlgorithm",
+        "connections.options.debug"
+    ],
     condition: "A samlp connection does not sign AuthnRequests or uses rsa-sha1/sha1 (medium), or has debug on (low).",
     remediation: "Sign SAML requests with rsa-sha256/sha256 and turn debug off.",
     matches: ["GAP saml-request-unsigned"],
@@ -58,7 +71,10 @@ config_rule!(OIDC_FRONT_CHANNEL {
     severity: Medium,
     category: Connection,
     needs: [Connections],
-    reads: ["connections.options.type", "connections.options.connection_settings.pkce"],
+    reads: [
+        "connections.options.type",
+        "connections.options.connection_settings.pkce"
+    ],
     condition: "An oidc or okta connection has type front_channel (ID token through the browser) or connection_settings.pkce disabled or plain.",
     remediation: "Use type back_channel with a client secret and PKCE S256 (or auto).",
     matches: ["GAP oidc-front-channel"],
@@ -71,7 +87,11 @@ config_rule!(ENTERPRISE_DISCLOSURE {
     severity: Low,
     category: Tenant,
     needs: [TenantSettings, Connections],
-    reads: ["tenant.flags.no_disclose_enterprise_connections", "connections.strategy", "connections.options.domain_aliases"],
+    reads: [
+        "tenant.flags.no_disclose_enterprise_connections",
+        "connections.strategy",
+        "connections.options.domain_aliases"
+    ],
     condition: "flags.no_disclose_enterprise_connections is not true and at least one enterprise connection exists.",
     remediation: "Set flags.no_disclose_enterprise_connections to true.",
     matches: ["GAP enterprise-disclosure"],
@@ -84,7 +104,10 @@ config_rule!(FEDERATED_TOKENS {
     severity: Medium,
     category: Connection,
     needs: [Connections],
-    reads: ["connections.options.federated_connections_access_tokens.active", "client_grants.scope"],
+    reads: [
+        "connections.options.federated_connections_access_tokens.active",
+        "client_grants.scope"
+    ],
     condition: "federated_connections_access_tokens.active is true; high when a client grant on the Management API holds read:user_idp_tokens, whose holder can read those tokens.",
     remediation: "Store upstream tokens only where an application needs them, and remove read:user_idp_tokens from client grants that do not.",
     matches: ["GAP federated-tokens"],
@@ -107,9 +130,12 @@ const SOCIAL_STRATEGIES: [&str; 12] = [
 ];
 
 fn hit(c: &Connection, severity: Severity, what: String, text: String) -> Hit {
-    Hit::new(vec![connection_ref(c)], format!("Connection \"{}\" {what}.", c.name))
-        .with_severity(lower_if_unused(severity, c.enabled_clients.is_empty()))
-        .with_evidence(evidence(&connection_file(c), text))
+    Hit::new(
+        vec![connection_ref(c)],
+        format!("Connection \"{}\" {what}.", c.name),
+    )
+    .with_severity(lower_if_unused(severity, c.enabled_clients.is_empty()))
+    .with_evidence(evidence(&connection_file(c), text))
 }
 
 fn eval_dev_keys(ctx: &ScanContext) -> Vec<Hit> {
@@ -117,12 +143,20 @@ fn eval_dev_keys(ctx: &ScanContext) -> Vec<Hit> {
         .connections
         .iter()
         .filter(|c| SOCIAL_STRATEGIES.contains(&c.strategy.as_str()))
-        .filter(|c| c.options.client_id.as_deref().is_none_or(|id| id.trim().is_empty()))
+        .filter(|c| {
+            c.options
+                .client_id
+                .as_deref()
+                .is_none_or(|id| id.trim().is_empty())
+        })
         .map(|c| {
             hit(
                 c,
                 Severity::High,
-                format!("({}) has no client id of its own and runs on Auth0's shared developer keys", c.strategy),
+                format!(
+                    "({}) has no client id of its own and runs on Auth0's shared developer keys",
+                    c.strategy
+                ),
                 "options.client_id: (empty)".into(),
             )
         })
@@ -131,7 +165,11 @@ fn eval_dev_keys(ctx: &ScanContext) -> Vec<Hit> {
 
 fn eval_email_trust(ctx: &ScanContext) -> Vec<Hit> {
     let s = ctx.snapshot;
-    let tenant_trust = s.settings.flags.trust_azure_adfs_email_verified_connection_property == Some(true);
+    let tenant_trust = s
+        .settings
+        .flags
+        .trust_azure_adfs_email_verified_connection_property
+        == Some(true);
     s.connections
         .iter()
         .filter(|c| c.is_enterprise())
@@ -170,7 +208,11 @@ fn eval_saml(ctx: &ScanContext) -> Vec<Hit> {
             if o.sign_saml_request != Some(true) {
                 problems.push((Severity::Medium, "signSAMLRequest: false".into()));
             }
-            if let Some(a) = o.signature_algorithm.as_deref().filter(|a| a.contains("sha1")) {
+            if let Some(a) = o
+                .signature_algorithm
+                .as_deref()
+                .filter(|a| a.contains("sha1"))
+            {
                 problems.push((Severity::Medium, format!("signatureAlgorithm: {a}")));
             }
             if let Some(a) = o.digest_algorithm.as_deref().filter(|a| a.contains("sha1")) {
@@ -180,8 +222,16 @@ fn eval_saml(ctx: &ScanContext) -> Vec<Hit> {
                 problems.push((Severity::Low, "debug: true".into()));
             }
             let severity = problems.iter().map(|p| p.0).max()?;
-            let texts: Vec<String> = problems.into_iter().map(|p| format!("options.{}", p.1)).collect();
-            Some(hit(c, severity, format!("has weak SAML settings ({})", texts.join(", ")), texts.join("; ")))
+            let texts: Vec<String> = problems
+                .into_iter()
+                .map(|p| format!("options.{}", p.1))
+                .collect();
+            Some(hit(
+                c,
+                severity,
+                format!("has weak SAML settings ({})", texts.join(", ")),
+                texts.join("; "),
+            ))
         })
         .collect()
 }
@@ -208,7 +258,12 @@ fn eval_oidc(ctx: &ScanContext) -> Vec<Hit> {
             if texts.is_empty() {
                 return None;
             }
-            Some(hit(c, Severity::Medium, format!("weakens the OIDC flow ({})", texts.join(", ")), texts.join("; ")))
+            Some(hit(
+                c,
+                Severity::Medium,
+                format!("weakens the OIDC flow ({})", texts.join(", ")),
+                texts.join("; "),
+            ))
         })
         .collect()
 }
@@ -240,13 +295,20 @@ fn eval_federated(ctx: &ScanContext) -> Vec<Hit> {
     let readers: Vec<&str> = s
         .client_grants
         .iter()
-        .filter(|g| s.is_management_api(&g.audience) && g.scope.iter().any(|sc| sc == "read:user_idp_tokens"))
+        .filter(|g| {
+            s.is_management_api(&g.audience)
+                && g.scope.iter().any(|sc| sc == "read:user_idp_tokens")
+        })
         .map(|g| g.client.as_str())
         .collect();
     s.connections
         .iter()
         .filter(|c| {
-            c.options.raw.get("federated_connections_access_tokens").and_then(|f| f.get("active")).and_then(|a| a.as_bool())
+            c.options
+                .raw
+                .get("federated_connections_access_tokens")
+                .and_then(|f| f.get("active"))
+                .and_then(|a| a.as_bool())
                 == Some(true)
         })
         .map(|c| {
@@ -254,11 +316,23 @@ fn eval_federated(ctx: &ScanContext) -> Vec<Hit> {
             let severity = if readers.is_empty() {
                 Severity::Medium
             } else {
-                what.push_str(&format!("; {} can read them (read:user_idp_tokens)", readers.join(", ")));
+                what.push_str(&format!(
+                    "; {} can read them (read:user_idp_tokens)",
+                    readers.join(", ")
+                ));
                 Severity::High
             };
-            let mut h = hit(c, severity, what, "options.federated_connections_access_tokens.active: true".into());
-            h.objects.extend(readers.iter().map(|r| ObjectRef::new(ObjectKind::Client, *r)));
+            let mut h = hit(
+                c,
+                severity,
+                what,
+                "options.federated_connections_access_tokens.active: true".into(),
+            );
+            h.objects.extend(
+                readers
+                    .iter()
+                    .map(|r| ObjectRef::new(ObjectKind::Client, *r)),
+            );
             h
         })
         .collect()
@@ -340,7 +414,9 @@ mod tests {
         clean(&ENTERPRISE_DISCLOSURE, &hidden);
         clean(
             &ENTERPRISE_DISCLOSURE,
-            &TenantBuilder::new().connection(json!({"name": "db", "strategy": "auth0"})).build(),
+            &TenantBuilder::new()
+                .connection(json!({"name": "db", "strategy": "auth0"}))
+                .build(),
         );
     }
 
@@ -355,7 +431,13 @@ mod tests {
         let hit = one(&FEDERATED_TOKENS, &s);
         assert_eq!(hit.severity, Some(Severity::High));
         assert!(hit.objects.iter().any(|o| o.name == "Sync"));
-        assert_eq!(severity(&FEDERATED_TOKENS, &TenantBuilder::new().connection(conn).build()), Severity::Medium);
+        assert_eq!(
+            severity(
+                &FEDERATED_TOKENS,
+                &TenantBuilder::new().connection(conn).build()
+            ),
+            Severity::Medium
+        );
         clean(
             &FEDERATED_TOKENS,
             &TenantBuilder::new()

@@ -53,7 +53,11 @@ config_rule!(PASSWORD_RESET_MFA {
     severity: Medium,
     category: Mfa,
     needs: [Connections, Actions, Triggers],
-    reads: ["connections.options.authentication_methods", "actions.code", "triggers.password-reset-post-challenge"],
+    reads: [
+        "connections.options.authentication_methods",
+        "actions.code",
+        "triggers.password-reset-post-challenge"
+    ],
     condition: "A database connection with passwords is enabled for an application and no deployed Action bound to password-reset-post-challenge requires an MFA challenge.",
     remediation: "Bind a password-reset-post-challenge Action that calls api.authentication.challengeWith for enrolled users.",
     matches: ["CM:checkPasswordResetMFA"],
@@ -81,8 +85,11 @@ fn eval_no_factor(ctx: &ScanContext) -> Vec<Hit> {
         return Vec::new();
     }
     vec![
-        Hit::new(vec![tenant_ref(ctx.snapshot)], "No MFA factor is enabled in the tenant.")
-            .with_evidence(evidence(GUARDIAN_FILE, "factors: none enabled")),
+        Hit::new(
+            vec![tenant_ref(ctx.snapshot)],
+            "No MFA factor is enabled in the tenant.",
+        )
+        .with_evidence(evidence(GUARDIAN_FILE, "factors: none enabled")),
     ]
 }
 
@@ -92,15 +99,25 @@ fn eval_weak_only(ctx: &ScanContext) -> Vec<Hit> {
     if enabled.is_empty() || !enabled.iter().all(weak) {
         return Vec::new();
     }
-    let d = format!("The only enabled factors are {}, which can be phished or SIM-swapped.", enabled.join(", "));
+    let d = format!(
+        "The only enabled factors are {}, which can be phished or SIM-swapped.",
+        enabled.join(", ")
+    );
     vec![
-        Hit::new(vec![tenant_ref(ctx.snapshot)], d)
-            .with_evidence(evidence(GUARDIAN_FILE, format!("enabled factors: {}", enabled.join(", ")))),
+        Hit::new(vec![tenant_ref(ctx.snapshot)], d).with_evidence(evidence(
+            GUARDIAN_FILE,
+            format!("enabled factors: {}", enabled.join(", ")),
+        )),
     ]
 }
 
 fn requires_mfa(unit: &CodeUnit) -> bool {
-    unit.reachability.is_active() && unit.report.effects.iter().any(|e| e.kind == EffectKind::RequireMfa)
+    unit.reachability.is_active()
+        && unit
+            .report
+            .effects
+            .iter()
+            .any(|e| e.kind == EffectKind::RequireMfa)
 }
 
 fn eval_policy(ctx: &ScanContext) -> Vec<Hit> {
@@ -111,10 +128,19 @@ fn eval_policy(ctx: &ScanContext) -> Vec<Hit> {
     let mut objects = vec![tenant_ref(ctx.snapshot)];
     objects.extend(code.iter().map(|u| u.object.clone()));
     let (severity, d) = if code.is_empty() {
-        (Severity::Low, "The MFA policy is never and no running code requires MFA.".to_string())
+        (
+            Severity::Low,
+            "The MFA policy is never and no running code requires MFA.".to_string(),
+        )
     } else {
         let names: Vec<String> = code.iter().map(|u| u.label()).collect();
-        (Severity::Info, format!("The MFA policy is never; MFA is required only by {}.", names.join(", ")))
+        (
+            Severity::Info,
+            format!(
+                "The MFA policy is never; MFA is required only by {}.",
+                names.join(", ")
+            ),
+        )
     };
     vec![
         Hit::new(objects, d)
@@ -127,7 +153,9 @@ fn eval_reset(ctx: &ScanContext) -> Vec<Hit> {
     let protected = ctx.code.iter().any(|u| {
         u.object.kind == ObjectKind::Action
             && requires_mfa(u)
-            && u.bindings.iter().any(|(t, _)| t == "password-reset-post-challenge")
+            && u.bindings
+                .iter()
+                .any(|(t, _)| t == "password-reset-post-challenge")
     });
     if protected {
         return Vec::new();
@@ -158,12 +186,20 @@ fn eval_reset(ctx: &ScanContext) -> Vec<Hit> {
 
 fn eval_sms_provider(ctx: &ScanContext) -> Vec<Hit> {
     let g = &ctx.snapshot.guardian;
-    if !g.enabled_factors().contains(&"sms") || g.phone_selected_provider.as_deref() != Some("auth0") {
+    if !g.enabled_factors().contains(&"sms")
+        || g.phone_selected_provider.as_deref() != Some("auth0")
+    {
         return Vec::new();
     }
     vec![
-        Hit::new(vec![tenant_ref(ctx.snapshot)], "SMS MFA is sent through Auth0's default provider.")
-            .with_evidence(evidence("guardian/phoneFactorSelectedProvider.json", "provider: auth0")),
+        Hit::new(
+            vec![tenant_ref(ctx.snapshot)],
+            "SMS MFA is sent through Auth0's default provider.",
+        )
+        .with_evidence(evidence(
+            "guardian/phoneFactorSelectedProvider.json",
+            "provider: auth0",
+        )),
     ]
 }
 
@@ -184,13 +220,19 @@ mod tests {
 
     #[test]
     fn factors() {
-        let none = TenantBuilder::new().guardian(&[("otp", false)], &[]).build();
+        let none = TenantBuilder::new()
+            .guardian(&[("otp", false)], &[])
+            .build();
         assert_eq!(severity(&NO_FACTOR, &none), Severity::Medium);
         clean(&WEAK_FACTORS_ONLY, &none);
-        let sms = TenantBuilder::new().guardian(&[("sms", true), ("otp", false)], &[]).build();
+        let sms = TenantBuilder::new()
+            .guardian(&[("sms", true), ("otp", false)], &[])
+            .build();
         clean(&NO_FACTOR, &sms);
         assert_eq!(severity(&WEAK_FACTORS_ONLY, &sms), Severity::Low);
-        let strong = TenantBuilder::new().guardian(&[("sms", true), ("webauthn-roaming", true)], &[]).build();
+        let strong = TenantBuilder::new()
+            .guardian(&[("sms", true), ("webauthn-roaming", true)], &[])
+            .build();
         clean(&WEAK_FACTORS_ONLY, &strong);
     }
 
@@ -200,12 +242,21 @@ mod tests {
         assert_eq!(severity(&POLICY_NEVER, &bare), Severity::Low);
         let coded = TenantBuilder::new()
             .guardian(&[("otp", true)], &[])
-            .action(json!({"name": "MFA", "deployed": true}), MFA_ACTION, &["post-login"])
+            .action(
+                json!({"name": "MFA", "deployed": true}),
+                MFA_ACTION,
+                &["post-login"],
+            )
             .build();
         let hit = one(&POLICY_NEVER, &coded);
         assert_eq!(hit.severity, Some(Severity::Info));
         assert!(hit.objects.iter().any(|o| o.name == "MFA"));
-        clean(&POLICY_NEVER, &TenantBuilder::new().guardian(&[("otp", true)], &["all-applications"]).build());
+        clean(
+            &POLICY_NEVER,
+            &TenantBuilder::new()
+                .guardian(&[("otp", true)], &["all-applications"])
+                .build(),
+        );
     }
 
     #[test]
@@ -215,16 +266,26 @@ mod tests {
         assert_eq!(one(&PASSWORD_RESET_MFA, &open).objects[0].name, "db");
         let guarded = TenantBuilder::new()
             .connection(db)
-            .action(json!({"name": "Reset MFA", "deployed": true}), RESET_ACTION, &["password-reset-post-challenge"])
+            .action(
+                json!({"name": "Reset MFA", "deployed": true}),
+                RESET_ACTION,
+                &["password-reset-post-challenge"],
+            )
             .build();
         clean(&PASSWORD_RESET_MFA, &guarded);
     }
 
     #[test]
     fn sms_provider() {
-        let s = TenantBuilder::new().guardian(&[("sms", true)], &[]).phone_provider("auth0").build();
+        let s = TenantBuilder::new()
+            .guardian(&[("sms", true)], &[])
+            .phone_provider("auth0")
+            .build();
         assert_eq!(severity(&DEFAULT_SMS_PROVIDER, &s), Severity::Low);
-        let own = TenantBuilder::new().guardian(&[("sms", true)], &[]).phone_provider("twilio").build();
+        let own = TenantBuilder::new()
+            .guardian(&[("sms", true)], &[])
+            .phone_provider("twilio")
+            .build();
         clean(&DEFAULT_SMS_PROVIDER, &own);
     }
 }

@@ -17,10 +17,21 @@ config_rule!(MGMT_GRANT_IMPACT {
     severity: Critical,
     category: ManagementApi,
     needs: [ClientGrants],
-    reads: ["client_grants.audience", "client_grants.scope", "client_grants.allow_all_scopes", "clients.token_endpoint_auth_method", "clients.client_authentication_methods"],
+    reads: [
+        "client_grants.audience",
+        "client_grants.scope",
+        "client_grants.allow_all_scopes",
+        "clients.token_endpoint_auth_method",
+        "clients.client_authentication_methods"
+    ],
     condition: "A client grant on the Management API holds a write or user-data scope; severity follows the worst scope class (tenant or account takeover, credential theft, privilege escalation: critical; user dump, defence downgrade: high; branding, logs, other writes: medium), one level lower when the client authenticates with private_key_jwt or mTLS.",
     remediation: "Cut the grant to the scopes the client needs (read-only where possible), move the client to private_key_jwt, and keep its credentials out of code and CI logs.",
-    matches: ["GAP mgmt-write-grants", "GAP escalation-scopes", "DET:client_with_overpermissive_granted_scopes", "DET:grant_mgn_api_scopes"],
+    matches: [
+        "GAP mgmt-write-grants",
+        "GAP escalation-scopes",
+        "DET:client_with_overpermissive_granted_scopes",
+        "DET:grant_mgn_api_scopes"
+    ],
     eval: eval_impact,
 });
 
@@ -30,7 +41,11 @@ config_rule!(M2M_SHARED_SECRET {
     severity: Medium,
     category: ManagementApi,
     needs: [ClientGrants, Clients],
-    reads: ["client_grants.scope", "clients.token_endpoint_auth_method", "clients.client_authentication_methods"],
+    reads: [
+        "client_grants.scope",
+        "clients.token_endpoint_auth_method",
+        "clients.client_authentication_methods"
+    ],
     condition: "A client holding create:/update:/delete: scopes on the Management API has no private_key_jwt or mTLS credentials, so a copied client secret is enough to use them.",
     remediation: "Register a key and switch the client to private_key_jwt; rotate and delete the client secret.",
     matches: ["GAP m2m-credential"],
@@ -43,7 +58,12 @@ config_rule!(USER_SUBJECT_GRANT {
     severity: Medium,
     category: Api,
     needs: [ClientGrants],
-    reads: ["client_grants.subject_type", "client_grants.allow_any_organization", "client_grants.allow_all_scopes", "client_grants.default_for"],
+    reads: [
+        "client_grants.subject_type",
+        "client_grants.allow_any_organization",
+        "client_grants.allow_all_scopes",
+        "client_grants.default_for"
+    ],
     condition: "A grant allows all scopes (high), has subject_type user on the Management API (high), or has subject_type user on another API, allows any organisation, or is the default for third-party clients (medium).",
     remediation: "Grant explicit scopes to explicit clients; keep user-subject grants off the Management API and restrict organisation access.",
     matches: ["GAP user-subject-grants"],
@@ -59,7 +79,10 @@ fn api_name(s: &TenantSnapshot, audience: &str) -> String {
 }
 
 fn grant_ref(s: &TenantSnapshot, g: &ClientGrant) -> ObjectRef {
-    ObjectRef::new(ObjectKind::ClientGrant, format!("{} -> {}", g.client, api_name(s, &g.audience)))
+    ObjectRef::new(
+        ObjectKind::ClientGrant,
+        format!("{} -> {}", g.client, api_name(s, &g.audience)),
+    )
 }
 
 fn grant_file(g: &ClientGrant) -> String {
@@ -93,7 +116,11 @@ fn eval_impact(ctx: &ScanContext) -> Vec<Hit> {
             };
             let auth = auth_of(s, &g.client);
             let strong = auth == Some(ClientAuth::PrivateKey);
-            let severity = if strong { one_lower(impact.severity()) } else { impact.severity() };
+            let severity = if strong {
+                one_lower(impact.severity())
+            } else {
+                impact.severity()
+            };
             let how = auth.map_or("an unknown method", ClientAuth::describe);
             let d = format!(
                 "\"{}\" holds {} on the Management API: {}. It authenticates with {how}.",
@@ -109,7 +136,10 @@ fn eval_impact(ctx: &ScanContext) -> Vec<Hit> {
             Some(
                 Hit::new(objects, d)
                     .with_severity(severity)
-                    .with_evidence(evidence(&grant_file(g), format!("scope: {}", g.scope.join(" ")))),
+                    .with_evidence(evidence(
+                        &grant_file(g),
+                        format!("scope: {}", g.scope.join(" ")),
+                    )),
             )
         })
         .collect()
@@ -160,13 +190,21 @@ fn eval_subject(ctx: &ScanContext) -> Vec<Hit> {
                 problems.push((Severity::High, "allow_all_scopes: true".into()));
             }
             if user {
-                let sev = if mgmt { Severity::High } else { Severity::Medium };
+                let sev = if mgmt {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                };
                 problems.push((sev, "subject_type: user".into()));
             }
             if g.allow_any_organization == Some(true) {
                 problems.push((Severity::Medium, "allow_any_organization: true".into()));
             }
-            if let Some(d) = g.default_for.as_deref().filter(|d| d.contains("third_party")) {
+            if let Some(d) = g
+                .default_for
+                .as_deref()
+                .filter(|d| d.contains("third_party"))
+            {
                 problems.push((Severity::Medium, format!("default_for: {d}")));
             }
             let severity = problems.iter().map(|p| p.0).max()?;
@@ -178,9 +216,19 @@ fn eval_subject(ctx: &ScanContext) -> Vec<Hit> {
                 texts.join(", ")
             );
             let file = grant_file(g);
-            let hit = Hit::new(vec![ObjectRef::new(ObjectKind::Client, g.client.clone()), grant_ref(s, g)], d)
-                .with_severity(severity);
-            Some(problems.iter().fold(hit, |h, p| h.with_evidence(evidence(&file, p.1.clone()))))
+            let hit = Hit::new(
+                vec![
+                    ObjectRef::new(ObjectKind::Client, g.client.clone()),
+                    grant_ref(s, g),
+                ],
+                d,
+            )
+            .with_severity(severity);
+            Some(
+                problems
+                    .iter()
+                    .fold(hit, |h, p| h.with_evidence(evidence(&file, p.1.clone()))),
+            )
         })
         .collect()
 }
@@ -215,14 +263,27 @@ mod tests {
         let hit = one(&MGMT_GRANT_IMPACT, &secret);
         assert_eq!(hit.severity, Some(Severity::Critical));
         assert!(hit.description.contains("update:actions"));
-        assert!(hit.objects.iter().any(|o| o.name == "Sync -> Management API"));
-        assert_eq!(severity(&MGMT_GRANT_IMPACT, &m2m(pkjwt(), &["update:actions"])), Severity::High);
-        assert_eq!(severity(&MGMT_GRANT_IMPACT, &m2m(json!({}), &["read:users"])), Severity::High);
+        assert!(
+            hit.objects
+                .iter()
+                .any(|o| o.name == "Sync -> Management API")
+        );
+        assert_eq!(
+            severity(&MGMT_GRANT_IMPACT, &m2m(pkjwt(), &["update:actions"])),
+            Severity::High
+        );
+        assert_eq!(
+            severity(&MGMT_GRANT_IMPACT, &m2m(json!({}), &["read:users"])),
+            Severity::High
+        );
     }
 
     #[test]
     fn read_only_and_non_management_grants_are_clean() {
-        clean(&MGMT_GRANT_IMPACT, &m2m(json!({}), &["read:clients", "read:stats"]));
+        clean(
+            &MGMT_GRANT_IMPACT,
+            &m2m(json!({}), &["read:clients", "read:stats"]),
+        );
         let other = TenantBuilder::new()
             .grant(json!({"client_id": "Sync", "audience": "https://orders", "scope": ["update:users"]}))
             .build();
@@ -232,7 +293,10 @@ mod tests {
 
     #[test]
     fn shared_secret_with_write_scopes() {
-        assert_eq!(severity(&M2M_SHARED_SECRET, &m2m(json!({}), &["delete:users"])), Severity::Medium);
+        assert_eq!(
+            severity(&M2M_SHARED_SECRET, &m2m(json!({}), &["delete:users"])),
+            Severity::Medium
+        );
         clean(&M2M_SHARED_SECRET, &m2m(pkjwt(), &["delete:users"]));
         clean(&M2M_SHARED_SECRET, &m2m(json!({}), &["read:users"]));
     }
@@ -244,8 +308,10 @@ mod tests {
             .build();
         assert_eq!(severity(&USER_SUBJECT_GRANT, &s), Severity::High);
         let s = TenantBuilder::new()
-            .grant(json!({"client_id": "Web", "audience": "https://orders", "scope": ["read:orders"],
-                "subject_type": "user", "allow_any_organization": true}))
+            .grant(
+                json!({"client_id": "Web", "audience": "https://orders", "scope": ["read:orders"],
+                "subject_type": "user", "allow_any_organization": true}),
+            )
             .build();
         let hit = one(&USER_SUBJECT_GRANT, &s);
         assert_eq!(hit.severity, Some(Severity::Medium));

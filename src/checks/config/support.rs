@@ -209,6 +209,9 @@ mod tests {
     #[test]
     fn file_or_falls_back_to_pseudo_path() {
         assert_eq!(file_or("", "clients", "Web"), "clients/Web");
-        assert_eq!(file_or("clients/Web.json", "clients", "Web"), "clients/Web.json");
+        assert_eq!(
+            file_or("clients/Web.json", "clients", "Web"),
+            "clients/Web.json"
+        );
     }
 }

@@ -56,7 +56,11 @@ config_rule!(TENANT_LOGOUT_URLS {
     reads: ["tenant.allowed_logout_urls"],
     condition: "allowed_logout_urls is empty (info), has loopback or http:// entries (low) or a * wildcard (medium).",
     remediation: "List the exact https:// pages users may return to after logout.",
-    matches: ["CM:checkTenantLogoutUrl", "PRC-N tenant-logout-url", "GAP wildcard-urls"],
+    matches: [
+        "CM:checkTenantLogoutUrl",
+        "PRC-N tenant-logout-url",
+        "GAP wildcard-urls"
+    ],
     eval: eval_logout,
 });
 
@@ -75,28 +79,55 @@ fn eval_support_email(ctx: &ScanContext) -> Vec<Hit> {
     if !blank(ctx.snapshot.settings.support_email.as_ref()) {
         return Vec::new();
     }
-    vec![hit(ctx, Severity::Info, "The tenant has no support e-mail.".into(), "support_email: (not set)".into())]
+    vec![hit(
+        ctx,
+        Severity::Info,
+        "The tenant has no support e-mail.".into(),
+        "support_email: (not set)".into(),
+    )]
 }
 
 /// A missing value (info) or a URL that is not https to a real host (low).
 fn url_setting(ctx: &ScanContext, field: &str, value: Option<&String>, what: &str) -> Vec<Hit> {
     let Some(url) = value.map(|v| v.trim()).filter(|v| !v.is_empty()) else {
-        return vec![hit(ctx, Severity::Info, format!("The tenant has no {what}."), format!("{field}: (not set)"))];
+        return vec![hit(
+            ctx,
+            Severity::Info,
+            format!("The tenant has no {what}."),
+            format!("{field}: (not set)"),
+        )];
     };
     let issues = url_issues(url);
     if issues.is_empty() && url.starts_with("https://") {
         return Vec::new();
     }
-    let why = issues.first().map_or("is not an https:// URL", |i| i.describe());
-    vec![hit(ctx, Severity::Low, format!("The tenant {what} \"{url}\" {why}."), format!("{field}: {url}"))]
+    let why = issues
+        .first()
+        .map_or("is not an https:// URL", |i| i.describe());
+    vec![hit(
+        ctx,
+        Severity::Low,
+        format!("The tenant {what} \"{url}\" {why}."),
+        format!("{field}: {url}"),
+    )]
 }
 
 fn eval_support_url(ctx: &ScanContext) -> Vec<Hit> {
-    url_setting(ctx, "support_url", ctx.snapshot.settings.support_url.as_ref(), "support URL")
+    url_setting(
+        ctx,
+        "support_url",
+        ctx.snapshot.settings.support_url.as_ref(),
+        "support URL",
+    )
 }
 
 fn eval_login_uri(ctx: &ScanContext) -> Vec<Hit> {
-    url_setting(ctx, "default_redirection_uri", ctx.snapshot.settings.default_redirection_uri.as_ref(), "login URI")
+    url_setting(
+        ctx,
+        "default_redirection_uri",
+        ctx.snapshot.settings.default_redirection_uri.as_ref(),
+        "login URI",
+    )
 }
 
 fn eval_logout(ctx: &ScanContext) -> Vec<Hit> {
@@ -138,13 +169,20 @@ mod tests {
     }
 
     fn complete() -> crate::tenant::TenantSnapshot {
-        settings(json!({"support_email": "help@acme.com", "support_url": "https://acme.com/help",
-            "default_redirection_uri": "https://acme.com/login", "allowed_logout_urls": ["https://acme.com"]}))
+        settings(
+            json!({"support_email": "help@acme.com", "support_url": "https://acme.com/help",
+            "default_redirection_uri": "https://acme.com/login", "allowed_logout_urls": ["https://acme.com"]}),
+        )
     }
 
     #[test]
     fn complete_settings_are_clean() {
-        for rule in [&SUPPORT_EMAIL, &SUPPORT_URL, &TENANT_LOGIN_URI, &TENANT_LOGOUT_URLS] {
+        for rule in [
+            &SUPPORT_EMAIL,
+            &SUPPORT_URL,
+            &TENANT_LOGIN_URI,
+            &TENANT_LOGOUT_URLS,
+        ] {
             clean(rule, &complete());
         }
     }
@@ -152,15 +190,22 @@ mod tests {
     #[test]
     fn missing_values_are_info() {
         let s = settings(json!({}));
-        for rule in [&SUPPORT_EMAIL, &SUPPORT_URL, &TENANT_LOGIN_URI, &TENANT_LOGOUT_URLS] {
+        for rule in [
+            &SUPPORT_EMAIL,
+            &SUPPORT_URL,
+            &TENANT_LOGIN_URI,
+            &TENANT_LOGOUT_URLS,
+        ] {
             assert_eq!(severity(rule, &s), Severity::Info, "{}", rule.meta.id);
         }
     }
 
     #[test]
     fn insecure_values_are_low_or_medium() {
-        let s = settings(json!({"support_url": "http://acme.com/help", "default_redirection_uri": "https://localhost/login",
-            "allowed_logout_urls": ["https://acme.com", "https://*.acme.com"]}));
+        let s = settings(
+            json!({"support_url": "http://acme.com/help", "default_redirection_uri": "https://localhost/login",
+            "allowed_logout_urls": ["https://acme.com", "https://*.acme.com"]}),
+        );
         assert_eq!(severity(&SUPPORT_URL, &s), Severity::Low);
         assert_eq!(severity(&TENANT_LOGIN_URI, &s), Severity::Low);
         assert_eq!(severity(&TENANT_LOGOUT_URLS, &s), Severity::Medium);

@@ -98,7 +98,11 @@ fn flags_hit(ctx: &ScanContext, flags: Vec<(&str, Option<bool>, Severity, &str)>
     let what: Vec<String> = on.iter().map(|f| format!("{} ({})", f.3, f.0)).collect();
     let file = settings_file(s);
     let hit = on.iter().fold(
-        Hit::new(vec![tenant_ref(s)], format!("Enabled: {}.", what.join("; "))).with_severity(severity),
+        Hit::new(
+            vec![tenant_ref(s)],
+            format!("Enabled: {}.", what.join("; ")),
+        )
+        .with_severity(severity),
         |h, f| h.with_evidence(evidence(&file, format!("{}: true", f.0))),
     );
     vec![hit]
@@ -109,11 +113,36 @@ fn eval_legacy(ctx: &ScanContext) -> Vec<Hit> {
     flags_hit(
         ctx,
         vec![
-            ("flags.enable_idtoken_api2", f.enable_idtoken_api2, Severity::High, "ID tokens accepted by Management API v2"),
-            ("flags.allow_legacy_ro_grant_types", f.allow_legacy_ro_grant_types, Severity::High, "/oauth/ro"),
-            ("flags.allow_legacy_delegation_grant_types", f.allow_legacy_delegation_grant_types, Severity::High, "/delegation"),
-            ("flags.allow_other_legacy_grant_types", flag_extra(f, "allow_other_legacy_grant_types"), Severity::Medium, "/oauth/access_token"),
-            ("flags.allow_legacy_tokeninfo_endpoint", f.allow_legacy_tokeninfo_endpoint, Severity::Medium, "/tokeninfo"),
+            (
+                "flags.enable_idtoken_api2",
+                f.enable_idtoken_api2,
+                Severity::High,
+                "ID tokens accepted by Management API v2",
+            ),
+            (
+                "flags.allow_legacy_ro_grant_types",
+                f.allow_legacy_ro_grant_types,
+                Severity::High,
+                "/oauth/ro",
+            ),
+            (
+                "flags.allow_legacy_delegation_grant_types",
+                f.allow_legacy_delegation_grant_types,
+                Severity::High,
+                "/delegation",
+            ),
+            (
+                "flags.allow_other_legacy_grant_types",
+                flag_extra(f, "allow_other_legacy_grant_types"),
+                Severity::Medium,
+                "/oauth/access_token",
+            ),
+            (
+                "flags.allow_legacy_tokeninfo_endpoint",
+                f.allow_legacy_tokeninfo_endpoint,
+                Severity::Medium,
+                "/tokeninfo",
+            ),
         ],
     )
 }
@@ -122,7 +151,12 @@ fn eval_legacy_profile(ctx: &ScanContext) -> Vec<Hit> {
     let f = &ctx.snapshot.settings.flags;
     flags_hit(
         ctx,
-        vec![("flags.enable_legacy_profile", f.enable_legacy_profile, Severity::Medium, "the legacy user profile")],
+        vec![(
+            "flags.enable_legacy_profile",
+            f.enable_legacy_profile,
+            Severity::Medium,
+            "the legacy user profile",
+        )],
     )
 }
 
@@ -133,11 +167,18 @@ fn eval_classic(ctx: &ScanContext) -> Vec<Hit> {
     if p.universal_login_experience.as_deref() != Some("classic") {
         return Vec::new();
     }
-    let file = if p.file.is_empty() { "prompts/prompts.json" } else { p.file.as_str() };
+    let file = if p.file.is_empty() {
+        "prompts/prompts.json"
+    } else {
+        p.file.as_str()
+    };
     let s = ctx.snapshot;
     vec![
-        Hit::new(vec![tenant_ref(s)], "The tenant uses Classic Universal Login.")
-            .with_evidence(evidence(file, "universal_login_experience: classic")),
+        Hit::new(
+            vec![tenant_ref(s)],
+            "The tenant uses Classic Universal Login.",
+        )
+        .with_evidence(evidence(file, "universal_login_experience: classic")),
     ]
 }
 
@@ -147,11 +188,36 @@ fn eval_risky(ctx: &ScanContext) -> Vec<Hit> {
     flags_hit(
         ctx,
         vec![
-            ("flags.enable_public_signup_user_exists_error", f.enable_public_signup_user_exists_error, Severity::Medium, "signup reveals existing accounts"),
-            ("flags.disable_clickjack_protection_headers", f.disable_clickjack_protection_headers, Severity::Medium, "login pages can be framed"),
-            ("flags.enable_client_connections", Some(f.enable_client_connections != Some(false)), Severity::Medium, "new applications get every connection"),
-            ("skip_non_verifiable_callback_uri_confirmation_prompt", st.skip_non_verifiable_callback_uri_confirmation_prompt, Severity::Medium, "custom-scheme callbacks skip the confirmation prompt"),
-            ("flags.disable_management_api_sms_obfuscation", f.disable_management_api_sms_obfuscation, Severity::Low, "phone numbers returned unmasked"),
+            (
+                "flags.enable_public_signup_user_exists_error",
+                f.enable_public_signup_user_exists_error,
+                Severity::Medium,
+                "signup reveals existing accounts",
+            ),
+            (
+                "flags.disable_clickjack_protection_headers",
+                f.disable_clickjack_protection_headers,
+                Severity::Medium,
+                "login pages can be framed",
+            ),
+            (
+                "flags.enable_client_connections",
+                Some(f.enable_client_connections != Some(false)),
+                Severity::Medium,
+                "new applications get every connection",
+            ),
+            (
+                "skip_non_verifiable_callback_uri_confirmation_prompt",
+                st.skip_non_verifiable_callback_uri_confirmation_prompt,
+                Severity::Medium,
+                "custom-scheme callbacks skip the confirmation prompt",
+            ),
+            (
+                "flags.disable_management_api_sms_obfuscation",
+                f.disable_management_api_sms_obfuscation,
+                Severity::Low,
+                "phone numbers returned unmasked",
+            ),
         ],
     )
 }
@@ -169,34 +235,60 @@ mod tests {
 
     #[test]
     fn legacy_endpoints_list_every_enabled_flag() {
-        let s = settings(json!({"flags": {"allow_legacy_tokeninfo_endpoint": true, "allow_other_legacy_grant_types": true}}));
+        let s = settings(
+            json!({"flags": {"allow_legacy_tokeninfo_endpoint": true, "allow_other_legacy_grant_types": true}}),
+        );
         let hit = one(&LEGACY_ENDPOINTS, &s);
         assert_eq!(hit.severity, Some(Severity::Medium));
         assert_eq!(hit.evidence.len(), 2);
         let s = settings(json!({"flags": {"enable_idtoken_api2": true}}));
         assert_eq!(severity(&LEGACY_ENDPOINTS, &s), Severity::High);
-        clean(&LEGACY_ENDPOINTS, &settings(json!({"flags": {"enable_idtoken_api2": false}})));
+        clean(
+            &LEGACY_ENDPOINTS,
+            &settings(json!({"flags": {"enable_idtoken_api2": false}})),
+        );
     }
 
     #[test]
     fn legacy_profile() {
-        assert_eq!(severity(&LEGACY_PROFILE, &settings(json!({"flags": {"enable_legacy_profile": true}}))), Severity::Medium);
-        clean(&LEGACY_PROFILE, &settings(json!({"flags": {"enable_legacy_profile": false}})));
+        assert_eq!(
+            severity(
+                &LEGACY_PROFILE,
+                &settings(json!({"flags": {"enable_legacy_profile": true}}))
+            ),
+            Severity::Medium
+        );
+        clean(
+            &LEGACY_PROFILE,
+            &settings(json!({"flags": {"enable_legacy_profile": false}})),
+        );
     }
 
     #[test]
     fn classic_login() {
-        let s = TenantBuilder::new().prompts(json!({"universal_login_experience": "classic"})).build();
+        let s = TenantBuilder::new()
+            .prompts(json!({"universal_login_experience": "classic"}))
+            .build();
         assert_eq!(severity(&CLASSIC_LOGIN, &s), Severity::Low);
-        clean(&CLASSIC_LOGIN, &TenantBuilder::new().prompts(json!({"universal_login_experience": "new"})).build());
+        clean(
+            &CLASSIC_LOGIN,
+            &TenantBuilder::new()
+                .prompts(json!({"universal_login_experience": "new"}))
+                .build(),
+        );
     }
 
     #[test]
     fn risky_flags_absent_client_connections_counts_as_on() {
         let hit = one(&RISKY_FLAGS, &settings(json!({})));
         assert!(hit.description.contains("every connection"));
-        let s = settings(json!({"flags": {"enable_client_connections": false, "disable_management_api_sms_obfuscation": true}}));
+        let s = settings(
+            json!({"flags": {"enable_client_connections": false, "disable_management_api_sms_obfuscation": true}}),
+        );
         assert_eq!(severity(&RISKY_FLAGS, &s), Severity::Low);
-        clean(&RISKY_FLAGS, &settings(json!({"flags": {"enable_client_connections": false}})));
+        clean(
+            &RISKY_FLAGS,
+            &settings(json!({"flags": {"enable_client_connections": false}})),
+        );
     }
 }

@@ -44,10 +44,18 @@ config_rule!(DYNAMIC_CLIENT_REGISTRATION {
     severity: Low,
     category: Tenant,
     needs: [TenantSettings],
-    reads: ["tenant.flags.enable_dynamic_client_registration", "tenant.dynamic_client_registration_security_mode", "tenant.client_id_metadata_document_supported", "connections.is_domain_connection"],
+    reads: [
+        "tenant.flags.enable_dynamic_client_registration",
+        "tenant.dynamic_client_registration_security_mode",
+        "tenant.client_id_metadata_document_supported",
+        "connections.is_domain_connection"
+    ],
     condition: "Dynamic client registration or client-ID metadata documents are on (reported only then); medium when the registration mode is permissive or a domain-level connection lets registered apps log users in.",
     remediation: "Turn DCR off unless a product needs it; when on, keep connections per application and review third-party consent.",
-    matches: ["CM:checkEnabledDynamicClientRegistration", "GAP dcr-permissive"],
+    matches: [
+        "CM:checkEnabledDynamicClientRegistration",
+        "GAP dcr-permissive"
+    ],
     eval: eval_dcr,
 });
 
@@ -70,7 +78,12 @@ config_rule!(SANDBOX_VERSION {
     severity: High,
     category: Tenant,
     needs: [TenantSettings],
-    reads: ["tenant.sandbox_version", "rules.enabled", "hooks.enabled", "connections.options.enabledDatabaseCustomization"],
+    reads: [
+        "tenant.sandbox_version",
+        "rules.enabled",
+        "hooks.enabled",
+        "connections.options.enabledDatabaseCustomization"
+    ],
     condition: "sandbox_version is below 18; low when no enabled Rule, enabled Hook or custom database script runs on it.",
     remediation: "Set sandbox_version to 18 or later and test the Rules, Hooks and database scripts on it.",
     matches: ["CM:checkSandboxVersion", "PRC-C tenant-node"],
@@ -86,7 +99,10 @@ config_rule!(ERROR_PAGE_XSS {
     reads: ["tenant.error_page.html"],
     condition: "The Liquid error page uses a raw/unescaped/safe filter or prints a variable in {{ }} without an escape filter (error_description comes from the request).",
     remediation: "Pipe every printed value through | escape.",
-    matches: ["CM:checkErrorPageTemplate", "DET:liquidjs_xss_vulnerability"],
+    matches: [
+        "CM:checkErrorPageTemplate",
+        "DET:liquidjs_xss_vulnerability"
+    ],
     eval: eval_error_page,
 });
 
@@ -110,7 +126,13 @@ fn tenant_hit(ctx: &ScanContext, description: String, text: String) -> Hit {
 
 fn eval_default_audience(ctx: &ScanContext) -> Vec<Hit> {
     let s = ctx.snapshot;
-    let Some(aud) = s.settings.default_audience.as_deref().map(str::trim).filter(|a| !a.is_empty()) else {
+    let Some(aud) = s
+        .settings
+        .default_audience
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    else {
         return Vec::new();
     };
     let mgmt = s.is_management_api(aud);
@@ -122,7 +144,8 @@ fn eval_default_audience(ctx: &ScanContext) -> Vec<Hit> {
         format!("default_audience: {aud}"),
     );
     if let Some(api) = api {
-        hit.objects.push(ObjectRef::new(ObjectKind::ResourceServer, api.name.clone()));
+        hit.objects
+            .push(ObjectRef::new(ObjectKind::ResourceServer, api.name.clone()));
     }
     if mgmt {
         hit = hit.with_severity(Severity::Medium);
@@ -133,7 +156,12 @@ fn eval_default_audience(ctx: &ScanContext) -> Vec<Hit> {
 
 fn eval_default_directory(ctx: &ScanContext) -> Vec<Hit> {
     let s = ctx.snapshot;
-    let Some(dir) = s.settings.default_directory.as_deref().filter(|d| !d.trim().is_empty()) else {
+    let Some(dir) = s
+        .settings
+        .default_directory
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+    else {
         return Vec::new();
     };
     let mut hit = tenant_hit(
@@ -142,7 +170,8 @@ fn eval_default_directory(ctx: &ScanContext) -> Vec<Hit> {
         format!("default_directory: {dir}"),
     );
     if s.connection(dir).is_some() {
-        hit.objects.push(ObjectRef::new(ObjectKind::Connection, dir));
+        hit.objects
+            .push(ObjectRef::new(ObjectKind::Connection, dir));
     }
     vec![hit]
 }
@@ -154,7 +183,10 @@ fn eval_dcr(ctx: &ScanContext) -> Vec<Hit> {
     if !dcr && !cimd {
         return Vec::new();
     }
-    let mode = s.settings.dynamic_client_registration_security_mode.as_deref();
+    let mode = s
+        .settings
+        .dynamic_client_registration_security_mode
+        .as_deref();
     let permissive = mode.is_some_and(|m| m.contains("permissive"));
     let domain: Vec<&str> = s
         .connections
@@ -171,9 +203,16 @@ fn eval_dcr(ctx: &ScanContext) -> Vec<Hit> {
         d.push_str(" Registration mode is permissive.");
     }
     if !domain.is_empty() {
-        d.push_str(&format!(" Domain-level connections usable by such apps: {}.", domain.join(", ")));
+        d.push_str(&format!(
+            " Domain-level connections usable by such apps: {}.",
+            domain.join(", ")
+        ));
     }
-    let severity = if permissive || !domain.is_empty() { Severity::Medium } else { Severity::Low };
+    let severity = if permissive || !domain.is_empty() {
+        Severity::Medium
+    } else {
+        Severity::Low
+    };
     let text = format!(
         "flags.enable_dynamic_client_registration: {dcr}, client_id_metadata_document_supported: {cimd}, dynamic_client_registration_security_mode: {}",
         mode.unwrap_or("(not set)")
@@ -183,7 +222,10 @@ fn eval_dcr(ctx: &ScanContext) -> Vec<Hit> {
 
 fn eval_session(ctx: &ScanContext) -> Vec<Hit> {
     let st = &ctx.snapshot.settings;
-    let (absolute, idle) = (st.session_lifetime_hours(), st.idle_session_lifetime_hours());
+    let (absolute, idle) = (
+        st.session_lifetime_hours(),
+        st.idle_session_lifetime_hours(),
+    );
     if absolute <= 720.0 && idle <= 168.0 {
         return Vec::new();
     }
@@ -191,7 +233,11 @@ fn eval_session(ctx: &ScanContext) -> Vec<Hit> {
         "Sessions last up to {absolute} hours ({:.0} days), {idle} hours when idle.",
         absolute / 24.0
     );
-    vec![tenant_hit(ctx, d, format!("session_lifetime: {absolute}, idle_session_lifetime: {idle}"))]
+    vec![tenant_hit(
+        ctx,
+        d,
+        format!("session_lifetime: {absolute}, idle_session_lifetime: {idle}"),
+    )]
 }
 
 /// Leading major version of `"18"`, `"v12"` or `"16.20"`.
@@ -219,15 +265,28 @@ fn eval_sandbox(ctx: &ScanContext) -> Vec<Hit> {
         .filter(|r| r.is_enabled())
         .map(|r| ObjectRef::new(ObjectKind::Rule, r.name.clone()))
         .collect();
-    users.extend(s.hooks.iter().filter(|h| h.is_enabled()).map(|h| ObjectRef::new(ObjectKind::Hook, h.name.clone())));
+    users.extend(
+        s.hooks
+            .iter()
+            .filter(|h| h.is_enabled())
+            .map(|h| ObjectRef::new(ObjectKind::Hook, h.name.clone())),
+    );
     users.extend(
         s.connections
             .iter()
-            .filter(|c| c.options.enabled_database_customization == Some(true) && !c.enabled_clients.is_empty())
+            .filter(|c| {
+                c.options.enabled_database_customization == Some(true)
+                    && !c.enabled_clients.is_empty()
+            })
             .map(|c| ObjectRef::new(ObjectKind::Connection, c.name.clone())),
     );
-    let severity = if users.is_empty() { Severity::Low } else { Severity::High };
-    let mut d = format!("The extensibility sandbox runs Node.js {v}, which no longer gets security fixes.");
+    let severity = if users.is_empty() {
+        Severity::Low
+    } else {
+        Severity::High
+    };
+    let mut d =
+        format!("The extensibility sandbox runs Node.js {v}, which no longer gets security fixes.");
     if users.is_empty() {
         d.push_str(" No enabled Rule, Hook or custom database uses it.");
     }
@@ -238,7 +297,8 @@ fn eval_sandbox(ctx: &ScanContext) -> Vec<Hit> {
 
 static UNSAFE_FILTER: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"\|\s*(raw|unescaped|safe)\b").ok());
-static OUTPUT: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\{\{-?\s*(.*?)\s*-?\}\}").ok());
+static OUTPUT: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\{\{-?\s*(.*?)\s*-?\}\}").ok());
 
 /// Printed expressions of a Liquid template that are not escaped.
 fn unescaped_outputs(html: &str) -> Vec<String> {
@@ -261,7 +321,13 @@ fn unescaped_outputs(html: &str) -> Vec<String> {
 }
 
 fn eval_error_page(ctx: &ScanContext) -> Vec<Hit> {
-    let Some(html) = ctx.snapshot.settings.error_page.as_ref().and_then(|e| e.html.as_deref()) else {
+    let Some(html) = ctx
+        .snapshot
+        .settings
+        .error_page
+        .as_ref()
+        .and_then(|e| e.html.as_deref())
+    else {
         return Vec::new();
     };
     let bad = unescaped_outputs(html);
@@ -269,8 +335,15 @@ fn eval_error_page(ctx: &ScanContext) -> Vec<Hit> {
         return Vec::new();
     }
     let shown: Vec<&str> = bad.iter().take(5).map(String::as_str).collect();
-    let d = format!("The custom error page prints unescaped values: {}.", shown.join(", "));
-    vec![tenant_hit(ctx, d, format!("error_page.html: {}", shown.join(" ")))]
+    let d = format!(
+        "The custom error page prints unescaped values: {}.",
+        shown.join(", ")
+    );
+    vec![tenant_hit(
+        ctx,
+        d,
+        format!("error_page.html: {}", shown.join(" ")),
+    )]
 }
 
 fn eval_default_error_page(ctx: &ScanContext) -> Vec<Hit> {
@@ -279,7 +352,11 @@ fn eval_default_error_page(ctx: &ScanContext) -> Vec<Hit> {
     if page.is_some_and(|p| set(p.html.as_ref()) || set(p.url.as_ref())) {
         return Vec::new();
     }
-    vec![tenant_hit(ctx, "The tenant shows Auth0's default error page.".into(), "error_page: (not set)".into())]
+    vec![tenant_hit(
+        ctx,
+        "The tenant shows Auth0's default error page.".into(),
+        "error_page: (not set)".into(),
+    )]
 }
 
 #[cfg(test)]
@@ -295,19 +372,30 @@ mod tests {
 
     #[test]
     fn default_audience_and_directory() {
-        let s = settings(json!({"default_audience": "https://acme.eu.auth0.com/api/v2/", "default_directory": "db"}));
+        let s = settings(
+            json!({"default_audience": "https://acme.eu.auth0.com/api/v2/", "default_directory": "db"}),
+        );
         assert_eq!(severity(&DEFAULT_AUDIENCE, &s), Severity::Medium);
-        assert_eq!(one(&DEFAULT_DIRECTORY, &s).evidence[0].text, "default_directory: db");
+        assert_eq!(
+            one(&DEFAULT_DIRECTORY, &s).evidence[0].text,
+            "default_directory: db"
+        );
         let s = settings(json!({"default_audience": "https://api.acme.com"}));
         assert_eq!(severity(&DEFAULT_AUDIENCE, &s), Severity::Info);
-        clean(&DEFAULT_AUDIENCE, &settings(json!({"default_audience": ""})));
+        clean(
+            &DEFAULT_AUDIENCE,
+            &settings(json!({"default_audience": ""})),
+        );
         clean(&DEFAULT_DIRECTORY, &settings(json!({})));
     }
 
     #[test]
     fn dcr_only_when_on() {
         assert_eq!(
-            severity(&DYNAMIC_CLIENT_REGISTRATION, &settings(json!({"flags": {"enable_dynamic_client_registration": true}}))),
+            severity(
+                &DYNAMIC_CLIENT_REGISTRATION,
+                &settings(json!({"flags": {"enable_dynamic_client_registration": true}}))
+            ),
             Severity::Low
         );
         let s = TenantBuilder::new()
@@ -315,44 +403,80 @@ mod tests {
             .connection(json!({"name": "db", "strategy": "auth0", "is_domain_connection": true}))
             .build();
         assert_eq!(severity(&DYNAMIC_CLIENT_REGISTRATION, &s), Severity::Medium);
-        clean(&DYNAMIC_CLIENT_REGISTRATION, &settings(json!({"flags": {"enable_dynamic_client_registration": false}})));
+        clean(
+            &DYNAMIC_CLIENT_REGISTRATION,
+            &settings(json!({"flags": {"enable_dynamic_client_registration": false}})),
+        );
     }
 
     #[test]
     fn session_lifetime_notable_only_above_thresholds() {
-        assert!(one(&SESSION_LIFETIME, &settings(json!({"session_lifetime": 2160}))).description.contains("90 days"));
+        assert!(
+            one(
+                &SESSION_LIFETIME,
+                &settings(json!({"session_lifetime": 2160}))
+            )
+            .description
+            .contains("90 days")
+        );
         clean(&SESSION_LIFETIME, &settings(json!({})));
-        clean(&SESSION_LIFETIME, &settings(json!({"session_lifetime": 720, "idle_session_lifetime": 72})));
+        clean(
+            &SESSION_LIFETIME,
+            &settings(json!({"session_lifetime": 720, "idle_session_lifetime": 72})),
+        );
     }
 
     #[test]
     fn sandbox_version_weighs_users() {
         let s = TenantBuilder::new()
             .settings(json!({"sandbox_version": "12"}))
-            .rule(json!({"name": "r", "enabled": true}), "function (user, context, callback) { callback(null, user, context); }")
+            .rule(
+                json!({"name": "r", "enabled": true}),
+                "function (user, context, callback) { callback(null, user, context); }",
+            )
             .build();
         let hit = one(&SANDBOX_VERSION, &s);
         assert_eq!(hit.severity, Some(Severity::High));
         assert!(hit.objects.iter().any(|o| o.name == "r"));
-        assert_eq!(severity(&SANDBOX_VERSION, &settings(json!({"sandbox_version": "16"}))), Severity::Low);
-        clean(&SANDBOX_VERSION, &settings(json!({"sandbox_version": "18"})));
+        assert_eq!(
+            severity(
+                &SANDBOX_VERSION,
+                &settings(json!({"sandbox_version": "16"}))
+            ),
+            Severity::Low
+        );
+        clean(
+            &SANDBOX_VERSION,
+            &settings(json!({"sandbox_version": "18"})),
+        );
         clean(&SANDBOX_VERSION, &settings(json!({"sandbox_version": 22})));
     }
 
     #[test]
     fn error_page_escaping() {
-        let bad = settings(json!({"error_page": {"html": "<p>{{ error_description }}</p><p>{{ error | escape }}</p>"}}));
+        let bad = settings(
+            json!({"error_page": {"html": "<p>{{ error_description }}</p><p>{{ error | escape }}</p>"}}),
+        );
         let hit = one(&ERROR_PAGE_XSS, &bad);
         assert!(hit.description.contains("error_description"));
         assert!(!hit.description.contains("{{ error | escape }}"));
         let raw = settings(json!({"error_page": {"html": "{{ tracking | raw }}"}}));
         assert_eq!(severity(&ERROR_PAGE_XSS, &raw), Severity::High);
-        clean(&ERROR_PAGE_XSS, &settings(json!({"error_page": {"html": "<p>{{ error_description | escape }}</p>"}})));
+        clean(
+            &ERROR_PAGE_XSS,
+            &settings(json!({"error_page": {"html": "<p>{{ error_description | escape }}</p>"}})),
+        );
     }
 
     #[test]
     fn default_error_page() {
-        assert_eq!(severity(&DEFAULT_ERROR_PAGE, &settings(json!({}))), Severity::Info);
-        clean(&DEFAULT_ERROR_PAGE, &settings(json!({"error_page": {"url": "https://acme.com/error"}})));
+        assert_eq!(
+            severity(&DEFAULT_ERROR_PAGE, &settings(json!({}))),
+            Severity::Info
+        );
+        clean(
+            &DEFAULT_ERROR_PAGE,
+            &settings(json!({"error_page": {"url": "https://acme.com/error"}})),
+        );
     }
 }

@@ -46,6 +46,12 @@ pub struct TenantBuilder {
     s: TenantSnapshot,
 }
 
+impl Default for TenantBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl TenantBuilder {
     pub fn new() -> Self {
         let mut s = TenantSnapshot {
