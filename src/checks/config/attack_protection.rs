@@ -1,6 +1,6 @@
-//! Attack protection: brute-force protection (with its threshold and lockout mode), suspicious
-//! IP throttling (with its stage limits), breached-password detection per stage, and bot
-//! detection. Allow-lists are weighed by how wide their CIDR ranges are.
+//! Attack protection: brute-force protection (with its threshold and lockout mode) and
+//! suspicious IP throttling (with its stage limits); allow-lists are weighed by how wide their
+//! CIDR ranges are. Breached-password and bot detection are in [`super::attack_detection`].
 
 use serde_json::Value;
 
@@ -55,49 +55,6 @@ config_rule!(SUSPICIOUS_IP {
     eval: eval_suspicious_ip,
 });
 
-config_rule!(BREACHED_PASSWORD {
-    id: "attack-protection.breached-password",
-    title: "Breached-password detection is off or monitor-only",
-    severity: Medium,
-    category: AttackProtection,
-    needs: [AttackProtection],
-    reads: [
-        "breached-password-detection.enabled",
-        "breached-password-detection.shields",
-        "breached-password-detection.stage"
-    ],
-    condition: "Disabled or without the block shield at login (medium); signup or password-change stage without block (low).",
-    remediation: "Enable breached-password detection with block at login, signup and password change.",
-    matches: [
-        "CM:checkBreachedPassword",
-        "DET:breached_password_detection_settings_manipulated"
-    ],
-    eval: eval_breached,
-});
-
-config_rule!(BOT_DETECTION {
-    id: "attack-protection.bot-detection",
-    title: "Bot detection does not challenge some flows",
-    severity: Low,
-    category: AttackProtection,
-    needs: [AttackProtection],
-    reads: [
-        "bot-detection.challenge_password_policy",
-        "bot-detection.challenge_passwordless_policy",
-        "bot-detection.challenge_password_reset_policy",
-        "bot-detection.monitoring_mode_enabled",
-        "bot-detection.allowlist"
-    ],
-    condition: "A flow's challenge policy is never, monitoring mode is on, or the allow-list is not empty.",
-    remediation: "Challenge password, passwordless and password-reset flows when risky, leave monitoring mode, and keep the allow-list empty.",
-    matches: [
-        "CM:checkBotDetectionSetting",
-        "GAP bot-detection-v2",
-        "DET:bot_detection_turned_off"
-    ],
-    eval: eval_bot,
-});
-
 /// Whether an allow-list entry is a CIDR wider than /16 (IPv4) or /48 (IPv6).
 fn is_wide(entry: &str) -> bool {
     let Some((ip, prefix)) = entry.trim().split_once('/') else {
@@ -113,39 +70,58 @@ fn is_wide(entry: &str) -> bool {
     }
 }
 
+/// One weakness: severity, what it means (description) and the `field: value` evidence.
+pub(super) struct Problem {
+    severity: Severity,
+    what: String,
+    field: String,
+}
+
+pub(super) fn problem(
+    severity: Severity,
+    what: impl Into<String>,
+    field: impl Into<String>,
+) -> Problem {
+    Problem {
+        severity,
+        what: what.into(),
+        field: field.into(),
+    }
+}
+
 /// Problems of an allow-list.
-fn allowlist_problems(list: &[String], out: &mut Vec<(Severity, String)>) {
+fn allowlist_problems(list: &[String], out: &mut Vec<Problem>) {
     if list.is_empty() {
         return;
     }
+    let field = format!("allowlist: {}", list.join(", "));
     let wide: Vec<&str> = list
         .iter()
         .map(String::as_str)
         .filter(|e| is_wide(e))
         .collect();
     if wide.is_empty() {
-        out.push((
+        out.push(problem(
             Severity::Low,
-            format!("allowlist exempts {}", list.join(", ")),
+            "the allow-list exempts some addresses",
+            field,
         ));
     } else {
-        out.push((
-            Severity::Medium,
-            format!("allowlist exempts wide ranges {}", wide.join(", ")),
-        ));
+        let what = format!("the allow-list exempts wide ranges ({})", wide.join(", "));
+        out.push(problem(Severity::Medium, what, field));
     }
 }
 
-fn problems_hit(
+pub(super) fn problems_hit(
     ctx: &ScanContext,
     file: &str,
     what: &str,
-    problems: Vec<(Severity, String)>,
+    problems: Vec<Problem>,
 ) -> Vec<Hit> {
-    let Some(severity) = problems.iter().map(|p| p.0).max() else {
+    let Some(severity) = problems.iter().map(|p| p.severity).max() else {
         return Vec::new();
     };
-    let texts: Vec<&str> = problems.iter().map(|p| p.1.as_str()).collect();
+    let texts: Vec<&str> = problems.iter().map(|p| p.what.as_str()).collect();
     let hit = Hit::new(
         vec![tenant_ref(ctx.snapshot)],
         format!("{what}: {}.", texts.join("; ")),
@@ -153,13 +129,17 @@ fn problems_hit(
     .with_severity(severity);
     vec![
         problems
-            .iter()
-            .fold(hit, |h, p| h.with_evidence(evidence(file, p.1.clone()))),
+            .into_iter()
+            .fold(hit, |h, p| h.with_evidence(evidence(file, p.field))),
     ]
 }
 
-fn has(shields: &[String], s: &str) -> bool {
+pub(super) fn has(shields: &[String], s: &str) -> bool {
     shields.iter().any(|x| x == s)
+}
+
+pub(super) fn shields(list: &[String]) -> String {
+    format!("shields: [{}]", list.join(", "))
 }
 
 fn eval_brute_force(ctx: &ScanContext) -> Vec<Hit> {
@@ -168,26 +148,36 @@ fn eval_brute_force(ctx: &ScanContext) -> Vec<Hit> {
     };
     let mut p = Vec::new();
     if bf.enabled != Some(true) {
-        p.push((Severity::High, "enabled: false".to_string()));
+        p.push(problem(Severity::High, "disabled", "enabled: false"));
     } else {
         if !has(&bf.shields, "block") {
-            p.push((
+            p.push(problem(
                 Severity::Medium,
-                "shields lack block (accounts are never locked)".into(),
+                "no block shield (accounts are never locked)",
+                shields(&bf.shields),
             ));
         }
         if !has(&bf.shields, "user_notification") {
-            p.push((Severity::Low, "shields lack user_notification".into()));
+            p.push(problem(
+                Severity::Low,
+                "users are not notified",
+                shields(&bf.shields),
+            ));
         }
         allowlist_problems(&bf.allowlist, &mut p);
         if let Some(mode) = bf.mode.as_deref().filter(|m| *m != "count_per_identifier") {
-            p.push((
+            p.push(problem(
                 Severity::Low,
-                format!("mode: {mode} (an attacker rotating IPs is never locked out)"),
+                "attempts are counted per identifier and IP, so an attacker rotating IPs is never locked out",
+                format!("mode: {mode}"),
             ));
         }
         if let Some(n) = bf.max_attempts.filter(|n| *n > 10) {
-            p.push((Severity::Low, format!("max_attempts: {n}")));
+            p.push(problem(
+                Severity::Low,
+                format!("{n} attempts before a lockout (default 10)"),
+                format!("max_attempts: {n}"),
+            ));
         }
     }
     problems_hit(
@@ -208,13 +198,21 @@ fn eval_suspicious_ip(ctx: &ScanContext) -> Vec<Hit> {
     };
     let mut p = Vec::new();
     if ip.enabled != Some(true) {
-        p.push((Severity::Medium, "enabled: false".to_string()));
+        p.push(problem(Severity::Medium, "disabled", "enabled: false"));
     } else {
         if !has(&ip.shields, "block") {
-            p.push((Severity::Medium, "shields lack block".into()));
+            p.push(problem(
+                Severity::Medium,
+                "suspicious IPs are not blocked",
+                shields(&ip.shields),
+            ));
         }
         if !has(&ip.shields, "admin_notification") {
-            p.push((Severity::Low, "shields lack admin_notification".into()));
+            p.push(problem(
+                Severity::Low,
+                "admins are not notified",
+                shields(&ip.shields),
+            ));
         }
         allowlist_problems(&ip.allowlist, &mut p);
         let stage = ip.stage.as_ref();
@@ -223,15 +221,17 @@ fn eval_suspicious_ip(ctx: &ScanContext) -> Vec<Hit> {
             ("pre-user-registration", 50, 1_200),
         ] {
             if let Some(n) = stage_i64(stage, name, "max_attempts").filter(|n| *n > max) {
-                p.push((
+                p.push(problem(
                     Severity::Low,
-                    format!("stage.{name}.max_attempts: {n} (default {max})"),
+                    format!("{name} allows {n} attempts (default {max})"),
+                    format!("stage.{name}.max_attempts: {n}"),
                 ));
             }
             if let Some(r) = stage_i64(stage, name, "rate").filter(|r| *r < rate) {
-                p.push((
+                p.push(problem(
                     Severity::Low,
-                    format!("stage.{name}.rate: {r} ms (default {rate})"),
+                    format!("{name} regains an attempt every {r} ms (default {rate})"),
+                    format!("stage.{name}.rate: {r}"),
                 ));
             }
         }
@@ -240,79 +240,6 @@ fn eval_suspicious_ip(ctx: &ScanContext) -> Vec<Hit> {
         ctx,
         "attack-protection/suspicious-ip-throttling.json",
         "Suspicious IP throttling",
-        p,
-    )
-}
-
-fn stage_blocks(stage: Option<&Value>, name: &str) -> bool {
-    stage
-        .and_then(|s| s.get(name))
-        .and_then(|s| s.get("shields"))
-        .and_then(|s| s.as_array())
-        .is_some_and(|a| a.iter().any(|v| v.as_str() == Some("block")))
-}
-
-fn eval_breached(ctx: &ScanContext) -> Vec<Hit> {
-    let Some(bp) = ctx.snapshot.attack_protection.breached_password.as_ref() else {
-        return Vec::new();
-    };
-    let mut p = Vec::new();
-    if bp.enabled != Some(true) {
-        p.push((Severity::Medium, "enabled: false".to_string()));
-    } else {
-        if !has(&bp.shields, "block") {
-            p.push((
-                Severity::Medium,
-                "login shields lack block (monitor only)".into(),
-            ));
-        }
-        for stage in ["pre-user-registration", "pre-change-password"] {
-            if !stage_blocks(bp.stage.as_ref(), stage) {
-                p.push((Severity::Low, format!("stage.{stage}.shields lack block")));
-            }
-        }
-    }
-    problems_hit(
-        ctx,
-        "attack-protection/breached-password-detection.json",
-        "Breached-password detection",
-        p,
-    )
-}
-
-fn eval_bot(ctx: &ScanContext) -> Vec<Hit> {
-    let Some(bot) = ctx.snapshot.attack_protection.bot_detection.as_ref() else {
-        return Vec::new();
-    };
-    let mut p = Vec::new();
-    for (field, value) in [
-        ("challenge_password_policy", &bot.challenge_password_policy),
-        (
-            "challenge_passwordless_policy",
-            &bot.challenge_passwordless_policy,
-        ),
-        (
-            "challenge_password_reset_policy",
-            &bot.challenge_password_reset_policy,
-        ),
-    ] {
-        if let Some(v) = value.as_deref().filter(|v| matches!(*v, "never" | "off")) {
-            p.push((Severity::Low, format!("{field}: {v}")));
-        }
-    }
-    if bot.monitoring_mode_enabled == Some(true) {
-        p.push((Severity::Low, "monitoring_mode_enabled: true".into()));
-    }
-    if !bot.allowlist.is_empty() {
-        p.push((
-            Severity::Low,
-            format!("allowlist: {}", bot.allowlist.join(", ")),
-        ));
-    }
-    problems_hit(
-        ctx,
-        "attack-protection/bot-detection.json",
-        "Bot detection",
         p,
     )
 }
@@ -336,7 +263,8 @@ mod tests {
             .build();
         let hit = one(&BRUTE_FORCE, &lax);
         assert_eq!(hit.severity, Some(Severity::Medium));
-        assert!(hit.description.contains("max_attempts: 50"));
+        assert!(hit.description.contains("50 attempts"));
+        assert!(hit.evidence.iter().any(|e| e.text == "max_attempts: 50"));
         let good = TenantBuilder::new()
             .brute_force(
                 json!({"enabled": true, "shields": ["block", "user_notification"],
@@ -357,7 +285,8 @@ mod tests {
             .build();
         let hit = one(&SUSPICIOUS_IP, &lax);
         assert_eq!(hit.severity, Some(Severity::Low));
-        assert!(hit.description.contains("1000"));
+        assert!(hit.description.contains("1000 attempts"));
+        assert_eq!(hit.evidence[0].text, "stage.pre-login.max_attempts: 1000");
         let good = TenantBuilder::new()
             .suspicious_ip(
                 json!({"enabled": true, "shields": ["block", "admin_notification"],
@@ -370,36 +299,6 @@ mod tests {
             .suspicious_ip(json!({"enabled": false}))
             .build();
         assert_eq!(severity(&SUSPICIOUS_IP, &off), Severity::Medium);
-    }
-
-    #[test]
-    fn breached_password() {
-        let monitor = TenantBuilder::new()
-            .breached_password(json!({"enabled": true, "shields": ["admin_notification"]}))
-            .build();
-        assert_eq!(severity(&BREACHED_PASSWORD, &monitor), Severity::Medium);
-        let good = TenantBuilder::new()
-            .breached_password(json!({"enabled": true, "shields": ["block"],
-                "stage": {"pre-user-registration": {"shields": ["block"]}, "pre-change-password": {"shields": ["block"]}}}))
-            .build();
-        clean(&BREACHED_PASSWORD, &good);
-    }
-
-    #[test]
-    fn bot_detection() {
-        let weak = TenantBuilder::new()
-            .bot_detection(json!({"challenge_password_policy": "never", "challenge_passwordless_policy": "when_risky"}))
-            .build();
-        assert!(
-            one(&BOT_DETECTION, &weak)
-                .description
-                .contains("challenge_password_policy: never")
-        );
-        let good = TenantBuilder::new()
-            .bot_detection(json!({"challenge_password_policy": "when_risky", "challenge_passwordless_policy": "always",
-                "challenge_password_reset_policy": "when_risky", "monitoring_mode_enabled": false, "allowlist": []}))
-            .build();
-        clean(&BOT_DETECTION, &good);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use crate::checks::context::ScanContext;
 use crate::checks::registry::Hit;
 use crate::findings::{ObjectKind, ObjectRef, Severity};
-use crate::graph::{Impact, worst_impact};
+use crate::graph::{Impact, impact_of, worst_impact};
 use crate::tenant::{ClientGrant, TenantSnapshot};
 
 use super::support::{ClientAuth, client_auth, config_rule, evidence, file_or};
@@ -122,12 +122,17 @@ fn eval_impact(ctx: &ScanContext) -> Vec<Hit> {
                 impact.severity()
             };
             let how = auth.map_or("an unknown method", ClientAuth::describe);
-            let d = format!(
-                "\"{}\" holds {} on the Management API: {}. It authenticates with {how}.",
+            let mut d = format!(
+                "\"{}\" holds {} on the Management API: {}.",
                 g.client,
                 scopes.join(", "),
                 impact.describe()
             );
+            let others = other_impacts(g, impact);
+            if !others.is_empty() {
+                d.push_str(&format!(" Also: {}.", others.join("; ")));
+            }
+            d.push_str(&format!(" It authenticates with {how}."));
             let objects = vec![
                 ObjectRef::new(ObjectKind::Client, g.client.clone()),
                 grant_ref(s, g),
@@ -142,6 +147,25 @@ fn eval_impact(ctx: &ScanContext) -> Vec<Hit> {
                     )),
             )
         })
+        .collect()
+}
+
+/// The grant's other impactful scopes, grouped by impact, worst first (`scope, scope (impact)`).
+fn other_impacts(g: &ClientGrant, worst: Impact) -> Vec<String> {
+    let mut by_impact: Vec<(Impact, Vec<&str>)> = Vec::new();
+    for scope in &g.scope {
+        let Some(impact) = impact_of(scope).filter(|i| *i != worst) else {
+            continue;
+        };
+        match by_impact.iter_mut().find(|(i, _)| *i == impact) {
+            Some((_, list)) => list.push(scope),
+            None => by_impact.push((impact, vec![scope])),
+        }
+    }
+    by_impact.sort_by_key(|(i, _)| *i);
+    by_impact
+        .into_iter()
+        .map(|(i, list)| format!("{} ({})", list.join(", "), i.describe()))
         .collect()
 }
 
@@ -263,6 +287,11 @@ mod tests {
         let hit = one(&MGMT_GRANT_IMPACT, &secret);
         assert_eq!(hit.severity, Some(Severity::Critical));
         assert!(hit.description.contains("update:actions"));
+        assert!(
+            hit.description.contains("read:users (full dump"),
+            "{}",
+            hit.description
+        );
         assert!(
             hit.objects
                 .iter()

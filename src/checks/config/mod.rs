@@ -9,6 +9,7 @@
 
 pub mod advisories;
 pub mod apis;
+pub mod attack_detection;
 pub mod attack_protection;
 pub mod clients_auth;
 pub mod clients_grants;
@@ -88,8 +89,8 @@ pub fn rules() -> Vec<&'static Rule> {
         &tenant_flags::RISKY_FLAGS,
         &attack_protection::BRUTE_FORCE,
         &attack_protection::SUSPICIOUS_IP,
-        &attack_protection::BREACHED_PASSWORD,
-        &attack_protection::BOT_DETECTION,
+        &attack_detection::BREACHED_PASSWORD,
+        &attack_detection::BOT_DETECTION,
         &mfa::NO_FACTOR,
         &mfa::WEAK_FACTORS_ONLY,
         &mfa::POLICY_NEVER,
