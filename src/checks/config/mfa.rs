@@ -6,7 +6,7 @@ use crate::checks::registry::Hit;
 use crate::code::{CodeUnit, EffectKind};
 use crate::findings::{ObjectKind, Severity};
 
-use super::support::{config_rule, connection_ref, evidence, tenant_ref};
+use super::support::{config_rule, connection_file, connection_ref, evidence, tenant_ref};
 
 config_rule!(NO_FACTOR {
     id: "mfa.no-factor-enabled",
@@ -179,7 +179,14 @@ fn eval_reset(ctx: &ScanContext) -> Vec<Hit> {
                 c.name
             );
             Hit::new(vec![connection_ref(c)], d)
-                .with_evidence(evidence("triggers/triggers.json", "password-reset-post-challenge: no MFA challenge"))
+                .with_evidence(evidence(
+                    &connection_file(c),
+                    "options.authentication_methods.password.enabled: true",
+                ))
+                .with_evidence(evidence(
+                    "triggers/triggers.json",
+                    "password-reset-post-challenge: no Action requiring MFA",
+                ))
         })
         .collect()
 }

@@ -201,7 +201,11 @@ fn eval_risky(ctx: &ScanContext) -> Vec<Hit> {
                 "login pages can be framed",
             ),
             (
-                "flags.enable_client_connections",
+                if f.enable_client_connections.is_none() {
+                    "flags.enable_client_connections (not set, default)"
+                } else {
+                    "flags.enable_client_connections"
+                },
                 Some(f.enable_client_connections != Some(false)),
                 Severity::Medium,
                 "new applications get every connection",
@@ -282,6 +286,10 @@ mod tests {
     fn risky_flags_absent_client_connections_counts_as_on() {
         let hit = one(&RISKY_FLAGS, &settings(json!({})));
         assert!(hit.description.contains("every connection"));
+        assert_eq!(
+            hit.evidence[0].text,
+            "flags.enable_client_connections (not set, default): true"
+        );
         let s = settings(
             json!({"flags": {"enable_client_connections": false, "disable_management_api_sms_obfuscation": true}}),
         );
