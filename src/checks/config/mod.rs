@@ -12,6 +12,7 @@ pub mod apis;
 pub mod attack_detection;
 pub mod attack_protection;
 pub mod clients_auth;
+pub mod clients_extras;
 pub mod clients_grants;
 pub mod clients_tokens;
 pub mod clients_urls;
@@ -55,6 +56,10 @@ pub fn rules() -> Vec<&'static Rule> {
         &clients_auth::SHARED_SECRET_AUTH,
         &clients_auth::NO_BACKCHANNEL_LOGOUT,
         &clients_auth::PKCE_NOT_ENFORCED,
+        &clients_extras::REDIRECTION_POLICY,
+        &clients_extras::CLASSIC_LOGIN_PAGE,
+        &clients_extras::SAML_ADDON_SHA1,
+        &clients_extras::PUBLIC_AUTH_ON_WEB_APP,
         &db_passwords::PASSWORD_POLICY,
         &db_passwords::PASSWORD_MIN_LENGTH,
         &db_passwords::PASSWORD_HISTORY,
