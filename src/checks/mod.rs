@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod code_rules;
+pub mod config;
 pub mod context;
 pub mod engine;
 pub mod paths;
