@@ -111,7 +111,7 @@ fn eval_rbac_off(ctx: &ScanContext) -> Vec<Hit> {
                     } else {
                         [].iter()
                     })
-                    .filter_map(|e| scope_of(e))
+                    .filter_map(scope_of)
                     .collect();
                 let api = g.get(req.to).map(|n| n.name.clone()).unwrap_or_default();
                 let description = format!(
