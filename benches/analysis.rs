@@ -40,7 +40,9 @@ const SNIPPETS: [&str; 12] = [
 ];
 
 fn generate(rng: &mut Rng, idx: usize) -> String {
-    let mut s = String::from("const axios = require('axios');\nconst { ManagementClient } = require('auth0');\n\n");
+    let mut s = String::from(
+        "const axios = require('axios');\nconst { ManagementClient } = require('auth0');\n\n",
+    );
     let helpers = 1 + rng.below(3);
     for h in 0..helpers {
         s.push_str(&format!("function helper{h}(u) {{\n  const m = u.app_metadata || {{}};\n  return (m.tier_{h} || 'free').trim();\n}}\n\n"));
@@ -52,7 +54,11 @@ fn generate(rng: &mut Rng, idx: usize) -> String {
     let mut n = 0;
     while s.lines().count() + 2 < target_lines {
         let snip = SNIPPETS[rng.below(SNIPPETS.len())];
-        s.push_str(&snip.replace("{n}", &n.to_string()).replace("{m}", &rng.below(helpers).to_string()));
+        s.push_str(
+            &snip
+                .replace("{n}", &n.to_string())
+                .replace("{m}", &rng.below(helpers).to_string()),
+        );
         n += 1;
     }
     s.push_str("};\n");
@@ -75,7 +81,10 @@ fn main() {
     let corpus: Vec<String> = (0..ACTIONS).map(|i| generate(&mut rng, i)).collect();
     let lines: usize = corpus.iter().map(|c| c.lines().count()).sum();
     let bytes: usize = corpus.iter().map(String::len).sum();
-    assert!(corpus.iter().all(|c| parse_only(c)), "generated corpus must parse");
+    assert!(
+        corpus.iter().all(|c| parse_only(c)),
+        "generated corpus must parse"
+    );
     let hint = CodeHint::default();
     let parse = best(|| {
         for c in &corpus {

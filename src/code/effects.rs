@@ -129,7 +129,11 @@ pub enum EffectKind {
     LinkAccounts,
     /// An outbound HTTP call. `url` is the literal URL (or its literal prefix) when known;
     /// `host` is the literal host when the URL (prefix) names it completely.
-    Egress { url: Option<String>, cleartext: bool, host: Option<String> },
+    Egress {
+        url: Option<String>,
+        cleartext: bool,
+        host: Option<String>,
+    },
     /// A credential written into the code. The value itself is never kept: only its masked
     /// form and a fingerprint (`sha256` hex, first 16 chars) to match it to a tenant secret.
     HardcodedSecret {

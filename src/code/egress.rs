@@ -12,10 +12,22 @@ use super::flow::Analyzer;
 use super::value::{Path, Root, Val};
 
 const CLIENTS: [&str; 12] = [
-    "fetch", "node-fetch", "axios", "request", "request-promise", "request-promise-native", "got",
-    "superagent", "needle", "undici", "cross-fetch", "isomorphic-fetch",
+    "fetch",
+    "node-fetch",
+    "axios",
+    "request",
+    "request-promise",
+    "request-promise-native",
+    "got",
+    "superagent",
+    "needle",
+    "undici",
+    "cross-fetch",
+    "isomorphic-fetch",
 ];
-const METHODS: [&str; 9] = ["get", "post", "put", "patch", "delete", "del", "head", "request", "fetch"];
+const METHODS: [&str; 9] = [
+    "get", "post", "put", "patch", "delete", "del", "head", "request", "fetch",
+];
 
 /// How the arguments of a recognised HTTP call are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +48,9 @@ pub fn recognise(path: &Path) -> Option<Style> {
     };
     let segs: Vec<&str> = path.segs.iter().map(|s| s.as_ref()).collect();
     if name == "http" || name == "https" {
-        return matches!(segs.as_slice(), ["request" | "get"])
-            .then_some(Style::NodeHttp { cleartext: name == "http" });
+        return matches!(segs.as_slice(), ["request" | "get"]).then_some(Style::NodeHttp {
+            cleartext: name == "http",
+        });
     }
     if !CLIENTS.contains(&name) {
         return None;
@@ -79,27 +92,57 @@ impl<'a> Analyzer<'a> {
                     .or_else(|| first.prop("uri"))
                     .cloned()
                     .or_else(|| node_options_url(&first, style));
-                let method = first.prop("method").and_then(|m| m.const_str().map(str::to_uppercase));
-                let body = first.prop("data").or_else(|| first.prop("body")).or_else(|| first.prop("json")).or_else(|| first.prop("form")).cloned();
+                let method = first
+                    .prop("method")
+                    .and_then(|m| m.const_str().map(str::to_uppercase));
+                let body = first
+                    .prop("data")
+                    .or_else(|| first.prop("body"))
+                    .or_else(|| first.prop("json"))
+                    .or_else(|| first.prop("form"))
+                    .cloned();
                 (url, method, body, Some(first.clone()))
             }
             Style::Direct | Style::NodeHttp { .. } => {
                 let opts = args.get(1).cloned();
-                let method = opts.as_ref().and_then(|o| o.prop("method")).and_then(|m| m.const_str().map(str::to_uppercase));
-                let body = opts.as_ref().and_then(|o| o.prop("body").or_else(|| o.prop("json")).or_else(|| o.prop("data")).or_else(|| o.prop("form")).cloned());
+                let method = opts
+                    .as_ref()
+                    .and_then(|o| o.prop("method"))
+                    .and_then(|m| m.const_str().map(str::to_uppercase));
+                let body = opts.as_ref().and_then(|o| {
+                    o.prop("body")
+                        .or_else(|| o.prop("json"))
+                        .or_else(|| o.prop("data"))
+                        .or_else(|| o.prop("form"))
+                        .cloned()
+                });
                 (Some(first.clone()), method, body, opts)
             }
             Style::Method(m) => {
                 let with_body = matches!(m, "post" | "put" | "patch");
-                let body = if with_body { args.get(1).cloned() } else { None };
+                let body = if with_body {
+                    args.get(1).cloned()
+                } else {
+                    None
+                };
                 let opts = args.get(if with_body { 2 } else { 1 }).cloned();
-                let method = if m == "request" || m == "fetch" { None } else { Some(m.to_uppercase()) };
+                let method = if m == "request" || m == "fetch" {
+                    None
+                } else {
+                    Some(m.to_uppercase())
+                };
                 (Some(first.clone()), method, body, opts)
             }
         };
-        let prefix = url.as_ref().and_then(|u| u.prefix()).filter(|p| !p.is_empty()).map(str::to_string);
+        let prefix = url
+            .as_ref()
+            .and_then(|u| u.prefix())
+            .filter(|p| !p.is_empty())
+            .map(str::to_string);
         let cleartext = matches!(style, Style::NodeHttp { cleartext: true })
-            || prefix.as_ref().is_some_and(|p| p.to_ascii_lowercase().starts_with("http://"));
+            || prefix
+                .as_ref()
+                .is_some_and(|p| p.to_ascii_lowercase().starts_with("http://"));
         let mut value: BTreeSet<Source> = BTreeSet::new();
         for a in args {
             value.extend(a.sources.iter().cloned());
@@ -110,11 +153,29 @@ impl<'a> Analyzer<'a> {
             None if complete => host_of(&format!("{p}/")).map(str::to_string),
             None => None,
         });
-        self.emit(EffectKind::Egress { url: prefix.clone(), cleartext, host }, span, &value);
+        self.emit(
+            EffectKind::Egress {
+                url: prefix.clone(),
+                cleartext,
+                host,
+            },
+            span,
+            &value,
+        );
         if let Some(p) = &prefix {
-            self.auth0_http_effects(p, method.as_deref(), body.as_ref(), opts.as_ref(), span, &value);
+            self.auth0_http_effects(
+                p,
+                method.as_deref(),
+                body.as_ref(),
+                opts.as_ref(),
+                span,
+                &value,
+            );
         }
-        let mut resp = Val { from_egress: true, ..Val::default() };
+        let mut resp = Val {
+            from_egress: true,
+            ..Val::default()
+        };
         resp.sources.insert(Source::HttpResponse);
         if self.kind == super::effects::CodeKind::ProfileScript {
             resp.sources.insert(Source::ProviderProfile);
@@ -132,11 +193,20 @@ impl<'a> Analyzer<'a> {
         value: &BTreeSet<Source>,
     ) {
         let path_start = url.find("://").map_or(0, |i| i + 3);
-        let path = url.get(path_start..).and_then(|r| r.find('/').and_then(|i| r.get(i..))).unwrap_or("");
+        let path = url
+            .get(path_start..)
+            .and_then(|r| r.find('/').and_then(|i| r.get(i..)))
+            .unwrap_or("");
         let path = path.split(['?', '#']).next().unwrap_or(path);
         let method = method.unwrap_or(if body.is_some() { "POST" } else { "GET" });
         if path.contains("/api/v2/") {
-            self.emit(EffectKind::ManagementApiCall { method: format!("{method} {path}") }, span, value);
+            self.emit(
+                EffectKind::ManagementApiCall {
+                    method: format!("{method} {path}"),
+                },
+                span,
+                value,
+            );
             if path.contains("/identities") && method == "POST" {
                 self.emit(EffectKind::LinkAccounts, span, value);
             }
@@ -144,8 +214,12 @@ impl<'a> Analyzer<'a> {
         if path.contains("/oauth/token") {
             let body = body.or(opts);
             let Some(body) = body else { return };
-            let secret = body.prop("client_secret").or_else(|| body.prop("clientSecret"));
-            let client_id = body.prop("client_id").and_then(|v| v.const_str().map(str::to_string));
+            let secret = body
+                .prop("client_secret")
+                .or_else(|| body.prop("clientSecret"));
+            let client_id = body
+                .prop("client_id")
+                .and_then(|v| v.const_str().map(str::to_string));
             let domain = host_of(url).map(str::to_string);
             if let Some(secret) = secret {
                 for s in &secret.sources {
@@ -156,14 +230,25 @@ impl<'a> Analyzer<'a> {
                 let names: Vec<String> = secret
                     .sources
                     .iter()
-                    .chain(body.prop("client_id").map(|v| v.sources.iter()).into_iter().flatten())
+                    .chain(
+                        body.prop("client_id")
+                            .map(|v| v.sources.iter())
+                            .into_iter()
+                            .flatten(),
+                    )
                     .filter_map(|s| match s {
                         Source::Secret { name } => Some(name.clone()),
                         _ => None,
                     })
                     .collect();
                 if !names.is_empty() {
-                    self.emit(EffectKind::ManagementClientFromSecrets { secret_names: dedup(names) }, span, value);
+                    self.emit(
+                        EffectKind::ManagementClientFromSecrets {
+                            secret_names: dedup(names),
+                        },
+                        span,
+                        value,
+                    );
                 }
             }
         }
@@ -196,22 +281,43 @@ mod tests {
     use super::*;
 
     fn p(root: Root, segs: &[&str]) -> Path {
-        Path { root, segs: segs.iter().map(|s| (*s).into()).collect() }
+        Path {
+            root,
+            segs: segs.iter().map(|s| (*s).into()).collect(),
+        }
     }
 
     #[test]
     fn recognises_clients() {
-        assert_eq!(recognise(&p(Root::Global("fetch".into()), &[])), Some(Style::Direct));
-        assert_eq!(recognise(&p(Root::Module("axios".into()), &["post"])), Some(Style::Method("post")));
-        assert_eq!(recognise(&p(Root::Module("https".into()), &["request"])), Some(Style::NodeHttp { cleartext: false }));
-        assert_eq!(recognise(&p(Root::Module("http".into()), &["get"])), Some(Style::NodeHttp { cleartext: true }));
+        assert_eq!(
+            recognise(&p(Root::Global("fetch".into()), &[])),
+            Some(Style::Direct)
+        );
+        assert_eq!(
+            recognise(&p(Root::Module("axios".into()), &["post"])),
+            Some(Style::Method("post"))
+        );
+        assert_eq!(
+            recognise(&p(Root::Module("https".into()), &["request"])),
+            Some(Style::NodeHttp { cleartext: false })
+        );
+        assert_eq!(
+            recognise(&p(Root::Module("http".into()), &["get"])),
+            Some(Style::NodeHttp { cleartext: true })
+        );
         assert_eq!(recognise(&p(Root::Module("lodash".into()), &["get"])), None);
-        assert_eq!(recognise(&p(Root::Module("axios".into()), &["interceptors", "use"])), None);
+        assert_eq!(
+            recognise(&p(Root::Module("axios".into()), &["interceptors", "use"])),
+            None
+        );
     }
 
     #[test]
     fn hosts() {
-        assert_eq!(host_of("https://api.example.com/v1"), Some("api.example.com"));
+        assert_eq!(
+            host_of("https://api.example.com/v1"),
+            Some("api.example.com")
+        );
         assert_eq!(host_of("http://u:p@h.io:8080/x"), Some("h.io"));
         assert_eq!(host_of("https://"), None);
         assert_eq!(host_of("https://api.example"), None);

@@ -26,18 +26,56 @@ use crate::findings::{Category, Severity};
 
 /// Claim names Auth0 drops or refuses on tokens.
 const RESTRICTED_CLAIMS: [&str; 40] = [
-    "acr", "act", "active", "amr", "at_hash", "ath", "attest", "aud", "auth_time",
-    "authorization_details", "azp", "c_hash", "client_id", "cnf", "cty", "dpop_jkt", "exp",
-    "groups", "gty", "htm", "htu", "iat", "internalService", "iss", "jcard", "jku", "jti", "jwe",
-    "jwk", "kid", "may_act", "mky", "nbf", "nonce", "object_id", "org_id", "org_name", "orig",
-    "permissions", "roles",
+    "acr",
+    "act",
+    "active",
+    "amr",
+    "at_hash",
+    "ath",
+    "attest",
+    "aud",
+    "auth_time",
+    "authorization_details",
+    "azp",
+    "c_hash",
+    "client_id",
+    "cnf",
+    "cty",
+    "dpop_jkt",
+    "exp",
+    "groups",
+    "gty",
+    "htm",
+    "htu",
+    "iat",
+    "internalService",
+    "iss",
+    "jcard",
+    "jku",
+    "jti",
+    "jwe",
+    "jwk",
+    "kid",
+    "may_act",
+    "mky",
+    "nbf",
+    "nonce",
+    "object_id",
+    "org_id",
+    "org_name",
+    "orig",
+    "permissions",
+    "roles",
 ];
 const RESTRICTED_MORE: [&str; 12] = [
     "rph", "s_hash", "scope", "sid", "sub", "sub_jwk", "toe", "txn", "typ", "uuid", "vot", "vtm",
 ];
 
 fn user_writable(s: &Source) -> bool {
-    matches!(s, Source::UserMetadata { .. } | Source::RequestQuery { .. } | Source::RequestBody { .. })
+    matches!(
+        s,
+        Source::UserMetadata { .. } | Source::RequestQuery { .. } | Source::RequestBody { .. }
+    )
 }
 
 fn any(set: &BTreeSet<Source>, f: impl Fn(&Source) -> bool) -> bool {
@@ -52,12 +90,21 @@ impl Out {
         if self.0.iter().any(|f| f.rule == rule && f.line == line) {
             return;
         }
-        self.0.push(CodeFinding { rule, category, severity, line, message });
+        self.0.push(CodeFinding {
+            rule,
+            category,
+            severity,
+            line,
+            message,
+        });
     }
 }
 
 /// The findings of one file's effects and substring e-mail checks.
-pub fn code_findings(effects: &[Effect], substring_email_checks: &[(u32, String)]) -> Vec<CodeFinding> {
+pub fn code_findings(
+    effects: &[Effect],
+    substring_email_checks: &[(u32, String)],
+) -> Vec<CodeFinding> {
     let mut out = Out(Vec::new());
     for e in effects {
         privilege(e, &mut out);
@@ -69,21 +116,34 @@ pub fn code_findings(effects: &[Effect], substring_email_checks: &[(u32, String)
             Category::UnverifiedEmailTrust,
             Severity::High,
             *line,
-            format!("e-mail domain checked by substring (`{text}`); compare the parsed domain exactly"),
+            format!(
+                "e-mail domain checked by substring (`{text}`); compare the parsed domain exactly"
+            ),
         );
     }
-    out.0.sort_by(|a, b| a.line.cmp(&b.line).then(a.rule.cmp(&b.rule)));
+    out.0
+        .sort_by(|a, b| a.line.cmp(&b.line).then(a.rule.cmp(&b.rule)));
     out.0
 }
 
 fn describe(kind: &EffectKind) -> String {
     match kind {
-        EffectKind::AccessTokenClaim { name } => format!("access-token claim `{}`", name.as_deref().unwrap_or("?")),
-        EffectKind::IdTokenClaim { name } => format!("ID-token claim `{}`", name.as_deref().unwrap_or("?")),
-        EffectKind::AddScope { scope } => format!("added scope `{}`", scope.as_deref().unwrap_or("?")),
-        EffectKind::RemoveScope { scope } => format!("removed scope `{}`", scope.as_deref().unwrap_or("?")),
+        EffectKind::AccessTokenClaim { name } => {
+            format!("access-token claim `{}`", name.as_deref().unwrap_or("?"))
+        }
+        EffectKind::IdTokenClaim { name } => {
+            format!("ID-token claim `{}`", name.as_deref().unwrap_or("?"))
+        }
+        EffectKind::AddScope { scope } => {
+            format!("added scope `{}`", scope.as_deref().unwrap_or("?"))
+        }
+        EffectKind::RemoveScope { scope } => {
+            format!("removed scope `{}`", scope.as_deref().unwrap_or("?"))
+        }
         EffectKind::DenyAccess => "access decision".into(),
-        EffectKind::SetAppMetadata { key } => format!("app_metadata `{}` write", key.as_deref().unwrap_or("?")),
+        EffectKind::SetAppMetadata { key } => {
+            format!("app_metadata `{}` write", key.as_deref().unwrap_or("?"))
+        }
         EffectKind::ManagementApiCall { method } => format!("Management API `{method}` call"),
         EffectKind::LinkAccounts => "account linking".into(),
         _ => "effect".into(),
@@ -102,19 +162,22 @@ fn privilege(e: &Effect, out: &mut Out) {
     let guard_tainted = any(&e.guard_sources, user_writable);
     let what = describe(&e.kind);
     match &e.kind {
-        EffectKind::AccessTokenClaim { .. } | EffectKind::AddScope { .. } if value_tainted => out.push(
-            Category::MetadataDrivenPrivilege,
-            Severity::Critical,
-            e.line,
-            format!("{what} takes its value from user-writable data"),
-        ),
+        EffectKind::AccessTokenClaim { .. } | EffectKind::AddScope { .. } if value_tainted => out
+            .push(
+                Category::MetadataDrivenPrivilege,
+                Severity::Critical,
+                e.line,
+                format!("{what} takes its value from user-writable data"),
+            ),
         EffectKind::IdTokenClaim { .. } if value_tainted => out.push(
             Category::MetadataDrivenPrivilege,
             Severity::High,
             e.line,
             format!("{what} takes its value from user-writable data"),
         ),
-        EffectKind::AccessTokenClaim { .. } | EffectKind::IdTokenClaim { .. } | EffectKind::AddScope { .. }
+        EffectKind::AccessTokenClaim { .. }
+        | EffectKind::IdTokenClaim { .. }
+        | EffectKind::AddScope { .. }
         | EffectKind::DenyAccess
             if guard_tainted =>
         {
@@ -155,15 +218,20 @@ fn email_trust(e: &Effect, out: &mut Out) {
             e.line,
             "accounts are linked without checking `email_verified`".into(),
         ),
-        EffectKind::AccessTokenClaim { .. } | EffectKind::IdTokenClaim { .. } | EffectKind::AddScope { .. }
-        | EffectKind::DenyAccess | EffectKind::SetAppMetadata { .. }
+        EffectKind::AccessTokenClaim { .. }
+        | EffectKind::IdTokenClaim { .. }
+        | EffectKind::AddScope { .. }
+        | EffectKind::DenyAccess
+        | EffectKind::SetAppMetadata { .. }
             if in_guard =>
         {
             out.push(
                 Category::UnverifiedEmailTrust,
                 Severity::High,
                 e.line,
-                format!("{what} is decided by the e-mail address without an `email_verified` check"),
+                format!(
+                    "{what} is decided by the e-mail address without an `email_verified` check"
+                ),
             )
         }
         k if is_role_call(k) && (in_guard || in_value) => out.push(
@@ -178,26 +246,53 @@ fn email_trust(e: &Effect, out: &mut Out) {
 
 fn auth0_credential_name(name: &str) -> bool {
     let n = name.to_ascii_uppercase();
-    name == "*" || ["CLIENT_SECRET", "CLIENTSECRET", "AUTH0", "MGMT", "MANAGEMENT"].iter().any(|w| n.contains(w))
+    name == "*"
+        || [
+            "CLIENT_SECRET",
+            "CLIENTSECRET",
+            "AUTH0",
+            "MGMT",
+            "MANAGEMENT",
+        ]
+        .iter()
+        .any(|w| n.contains(w))
 }
 
 fn other(e: &Effect, out: &mut Out) {
     match &e.kind {
-        EffectKind::HardcodedSecret { secret_kind, masked, client_id, domain, .. } => {
+        EffectKind::HardcodedSecret {
+            secret_kind,
+            masked,
+            client_id,
+            domain,
+            ..
+        } => {
             let mgmt = *secret_kind == SecretKind::ClientSecret;
             let paired = client_id.is_some() || domain.is_some();
             out.push(
                 Category::HardcodedSecret,
-                if mgmt { Severity::Critical } else { Severity::High },
+                if mgmt {
+                    Severity::Critical
+                } else {
+                    Severity::High
+                },
                 e.line,
                 format!(
                     "hard-coded {} `{masked}`{}; move it to a secret",
                     kind_text(*secret_kind),
-                    if paired { " with its client id / domain" } else { "" }
+                    if paired {
+                        " with its client id / domain"
+                    } else {
+                        ""
+                    }
                 ),
             );
         }
-        EffectKind::Egress { url, cleartext, host } => {
+        EffectKind::Egress {
+            url,
+            cleartext,
+            host,
+        } => {
             if *cleartext {
                 out.push(
                     Category::InsecureHttpCall,
@@ -217,7 +312,10 @@ fn other(e: &Effect, out: &mut Out) {
                     Category::SecretToExternalEndpoint,
                     Severity::High,
                     e.line,
-                    format!("a secret is sent to the non-Auth0 host `{}`", host.as_deref().unwrap_or("?")),
+                    format!(
+                        "a secret is sent to the non-Auth0 host `{}`",
+                        host.as_deref().unwrap_or("?")
+                    ),
                 );
             }
         }
@@ -225,7 +323,9 @@ fn other(e: &Effect, out: &mut Out) {
             let bypass: Vec<String> = e
                 .guard_sources
                 .iter()
-                .filter(|s| user_writable(s) || matches!(s, Source::Prompt | Source::RequestOther { .. }))
+                .filter(|s| {
+                    user_writable(s) || matches!(s, Source::Prompt | Source::RequestOther { .. })
+                })
                 .map(source_text)
                 .collect();
             if !bypass.is_empty() {
@@ -233,23 +333,36 @@ fn other(e: &Effect, out: &mut Out) {
                     Category::MfaBypassCondition,
                     Severity::High,
                     e.line,
-                    format!("MFA is skipped under a condition the caller controls ({})", bypass.join(", ")),
+                    format!(
+                        "MFA is skipped under a condition the caller controls ({})",
+                        bypass.join(", ")
+                    ),
                 );
             }
         }
         EffectKind::Redirect
-            if any(&e.value_sources, |s| user_writable(s) || matches!(s, Source::RequestOther { .. })) =>
+            if any(&e.value_sources, |s| {
+                user_writable(s) || matches!(s, Source::RequestOther { .. })
+            }) =>
         {
-            out.push(Category::OpenRedirect, Severity::Medium, e.line, "redirect URL comes from request or user data".into())
+            out.push(
+                Category::OpenRedirect,
+                Severity::Medium,
+                e.line,
+                "redirect URL comes from request or user data".into(),
+            )
         }
-        EffectKind::AccessTokenClaim { name: Some(n) } | EffectKind::IdTokenClaim { name: Some(n) } => claim_name(n, e.line, out),
+        EffectKind::AccessTokenClaim { name: Some(n) }
+        | EffectKind::IdTokenClaim { name: Some(n) } => claim_name(n, e.line, out),
         _ => {}
     }
 }
 
 fn claim_name(name: &str, line: u32, out: &mut Out) {
     let lower = name.to_ascii_lowercase();
-    let reserved_ns = ["auth0.com", "webtask.io", "webtask.run"].iter().any(|d| lower.contains(d));
+    let reserved_ns = ["auth0.com", "webtask.io", "webtask.run"]
+        .iter()
+        .any(|d| lower.contains(d));
     if RESTRICTED_CLAIMS.contains(&name) || RESTRICTED_MORE.contains(&name) || reserved_ns {
         out.push(
             Category::UnnamespacedCustomClaim,
@@ -262,7 +375,9 @@ fn claim_name(name: &str, line: u32, out: &mut Out) {
             Category::UnnamespacedCustomClaim,
             Severity::Low,
             line,
-            format!("claim `{name}` has no `https://` namespace and may collide with standard claims"),
+            format!(
+                "claim `{name}` has no `https://` namespace and may collide with standard claims"
+            ),
         );
     }
 }

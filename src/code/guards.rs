@@ -42,7 +42,11 @@ pub fn unwrap(mut e: &Expr) -> &Expr {
 
 /// Does `cond` evaluating to `positive` imply that `email_verified` is true? `is_verified_leaf`
 /// tells whether a leaf expression reads `email_verified`.
-pub fn asserts_verified(cond: &Expr, positive: bool, is_verified_leaf: &dyn Fn(&Expr) -> bool) -> bool {
+pub fn asserts_verified(
+    cond: &Expr,
+    positive: bool,
+    is_verified_leaf: &dyn Fn(&Expr) -> bool,
+) -> bool {
     asserts_at(cond, positive, is_verified_leaf, 0)
 }
 
@@ -94,7 +98,10 @@ pub fn always_exits(stmt: &Stmt, is_deny_call: &dyn Fn(&Expr) -> bool) -> bool {
     match stmt {
         Stmt::Return(_) | Stmt::Throw(_) => true,
         Stmt::Expr(e) => is_deny_call(&e.expr),
-        Stmt::Block(b) => b.stmts.iter().any(|s| always_exits_shallow(s, is_deny_call)),
+        Stmt::Block(b) => b
+            .stmts
+            .iter()
+            .any(|s| always_exits_shallow(s, is_deny_call)),
         _ => false,
     }
 }
@@ -154,12 +161,20 @@ mod tests {
     fn exits() {
         let deny = |_: &Expr| false;
         let parsed = parse("if (a) { log(); return; }").ok();
-        let Some(Program::Script(s)) = parsed.map(|p| p.program) else { panic!("parse") };
-        let Some(Stmt::If(i)) = s.body.first() else { panic!("if") };
+        let Some(Program::Script(s)) = parsed.map(|p| p.program) else {
+            panic!("parse")
+        };
+        let Some(Stmt::If(i)) = s.body.first() else {
+            panic!("if")
+        };
         assert!(always_exits(&i.cons, &deny));
         let parsed = parse("if (a) { log(); }").ok();
-        let Some(Program::Script(s)) = parsed.map(|p| p.program) else { panic!("parse") };
-        let Some(Stmt::If(i)) = s.body.first() else { panic!("if") };
+        let Some(Program::Script(s)) = parsed.map(|p| p.program) else {
+            panic!("parse")
+        };
+        let Some(Stmt::If(i)) = s.body.first() else {
+            panic!("if")
+        };
         assert!(!always_exits(&i.cons, &deny));
     }
 }

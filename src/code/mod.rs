@@ -7,6 +7,7 @@
 //! [`calls`] / [`egress`] (abstract interpretation over [`value`]s with [`guards`], collected by
 //! [`collect`], secrets by [`secrets`]) -> [`findings`].
 
+pub mod assign;
 pub mod calls;
 pub mod collect;
 pub mod effects;
@@ -18,6 +19,7 @@ pub mod guards;
 pub mod infer;
 pub mod parse;
 pub mod secrets;
+pub mod stmt;
 pub mod value;
 
 pub use effects::{
@@ -57,7 +59,10 @@ fn analyze_on_stack(source: &str, file: &str, hint: &CodeHint) -> CodeReport {
     let parsed = match parse::parse(source) {
         Ok(p) => p,
         Err(e) => {
-            let failure = ParseFailure { message: e.to_string(), line: e.line() };
+            let failure = ParseFailure {
+                message: e.to_string(),
+                line: e.line(),
+            };
             report.findings.push(CodeFinding {
                 rule: format!("code.{}", Category::UnanalysableCode.as_str()),
                 category: Category::UnanalysableCode,

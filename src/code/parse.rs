@@ -48,7 +48,12 @@ pub struct LineTable {
 impl LineTable {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         LineTable { starts }
     }
 
@@ -96,7 +101,9 @@ pub fn parse(source: &str) -> Result<Parsed, ParseError> {
         Ok(program) => Ok(finish(program, body.to_string())),
         Err(first) if starts_with_function(body) => {
             let wrapped = format!("({body}\n)");
-            parse_text(&wrapped).map(|p| finish(p, wrapped)).map_err(|_| first)
+            parse_text(&wrapped)
+                .map(|p| finish(p, wrapped))
+                .map_err(|_| first)
         }
         Err(e) => Err(e),
     }
@@ -119,19 +126,29 @@ pub fn parse_only(source: &str) -> bool {
 
 fn finish(program: Program, text: String) -> Parsed {
     let lines = LineTable::new(&text);
-    Parsed { program, text, lines }
+    Parsed {
+        program,
+        text,
+        lines,
+    }
 }
 
 fn parse_text(text: &str) -> Result<Program, ParseError> {
     let len = u32::try_from(text.len()).map_err(|_| ParseError::TooLarge(text.len()))?;
     let input = StringInput::new(text, BytePos(START), BytePos(START + len));
-    let syntax = Syntax::Es(EsSyntax { allow_return_outside_function: true, ..Default::default() });
+    let syntax = Syntax::Es(EsSyntax {
+        allow_return_outside_function: true,
+        ..Default::default()
+    });
     let lexer = Lexer::new(syntax, EsVersion::latest(), input, None);
     let mut parser = Parser::new_from(lexer);
     parser.parse_program().map_err(|e| {
         let lines = LineTable::new(text);
         let line = span_range(e.span(), text.len()).map_or(1, |r| lines.line_of(r.start));
-        ParseError::Syntax { message: e.kind().msg().into_owned(), line }
+        ParseError::Syntax {
+            message: e.kind().msg().into_owned(),
+            line,
+        }
     })
 }
 
@@ -147,7 +164,9 @@ fn skip_trivia(mut text: &str) -> &str {
         if let Some(rest) = trimmed.strip_prefix("//") {
             text = rest.find('\n').map_or("", |i| rest.get(i..).unwrap_or(""));
         } else if let Some(rest) = trimmed.strip_prefix("/*") {
-            text = rest.find("*/").map_or("", |i| rest.get(i + 2..).unwrap_or(""));
+            text = rest
+                .find("*/")
+                .map_or("", |i| rest.get(i + 2..).unwrap_or(""));
         } else {
             return trimmed;
         }
@@ -184,7 +203,10 @@ fn check_nesting(text: &str) -> Result<(), ParseError> {
                 b'$' if bytes.get(i + 1) == Some(&b'{') => {
                     i += 1;
                     in_template = false;
-                    stack.push(Level { template: true, ..Level::default() });
+                    stack.push(Level {
+                        template: true,
+                        ..Level::default()
+                    });
                     score += 1;
                 }
                 _ => {}
@@ -198,7 +220,10 @@ fn check_nesting(text: &str) -> Result<(), ParseError> {
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = text.get(i + 2..).and_then(|r| r.find("*/")).map_or(bytes.len(), |p| i + p + 4);
+                i = text
+                    .get(i + 2..)
+                    .and_then(|r| r.find("*/"))
+                    .map_or(bytes.len(), |p| i + p + 4);
                 continue;
             }
             b'\'' | b'"' => {
@@ -217,13 +242,11 @@ fn check_nesting(text: &str) -> Result<(), ParseError> {
                     return Err(ParseError::TooDeep { line: line_at(i) });
                 }
             }
-            b')' | b']' | b'}' => {
-                if stack.len() > 1 {
-                    if let Some(level) = stack.pop() {
-                        score = score.saturating_sub(level.ops + level.elses + 1);
-                        if level.template && b == b'}' {
-                            in_template = true;
-                        }
+            b')' | b']' | b'}' if stack.len() > 1 => {
+                if let Some(level) = stack.pop() {
+                    score = score.saturating_sub(level.ops + level.elses + 1);
+                    if level.template && b == b'}' {
+                        in_template = true;
                     }
                 }
             }
@@ -278,7 +301,11 @@ fn bump(stack: &mut [Level], score: &mut u32, is_else: bool) {
 }
 
 fn memchr(bytes: &[u8], from: usize, needle: u8) -> usize {
-    bytes.iter().skip(from).position(|c| *c == needle).map_or(bytes.len(), |p| from + p)
+    bytes
+        .iter()
+        .skip(from)
+        .position(|c| *c == needle)
+        .map_or(bytes.len(), |p| from + p)
 }
 
 /// Skips a `'`/`"` string starting at `start`; unterminated strings end at the newline.
@@ -297,18 +324,23 @@ fn skip_string(bytes: &[u8], start: usize, quote: u8) -> usize {
 
 /// The source text of a span, whitespace collapsed, at most 200 characters.
 pub fn snippet(text: &str, span: Span) -> String {
-    let raw = span_range(span, text.len()).and_then(|r| text.get(r)).unwrap_or("");
+    let raw = span_range(span, text.len())
+        .and_then(|r| text.get(r))
+        .unwrap_or("");
     let mut out = String::new();
+    let mut chars = 0;
     for word in raw.split_whitespace() {
-        if !out.is_empty() {
+        if chars > 0 {
             out.push(' ');
+            chars += 1;
         }
         out.push_str(word);
-        if out.chars().count() > 200 {
-            break;
+        chars += word.chars().count();
+        if chars > 200 {
+            return out.chars().take(200).collect();
         }
     }
-    out.chars().take(200).collect()
+    out
 }
 
 #[cfg(test)]
@@ -328,7 +360,8 @@ mod tests {
     #[test]
     fn parses_action_and_anonymous_rule() {
         assert!(parse("exports.onExecutePostLogin = async (event, api) => {};").is_ok());
-        let rule = "// rule\nfunction (user, context, callback) {\n  callback(null, user, context);\n}";
+        let rule =
+            "// rule\nfunction (user, context, callback) {\n  callback(null, user, context);\n}";
         let parsed = parse(rule).map_err(|e| e.to_string());
         assert!(parsed.is_ok(), "{parsed:?}", parsed = parsed.err());
     }
@@ -336,7 +369,10 @@ mod tests {
     #[test]
     fn syntax_error_has_message_and_line() {
         let err = parse("const a = 1;\nconst = ;\n").err();
-        assert!(matches!(err, Some(ParseError::Syntax { line: 2, .. })), "{err:?}");
+        assert!(
+            matches!(err, Some(ParseError::Syntax { line: 2, .. })),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -344,11 +380,20 @@ mod tests {
         let deep = format!("x = {}1{};", "(".repeat(100_000), ")".repeat(100_000));
         assert!(matches!(parse(&deep), Err(ParseError::TooDeep { line: 1 })));
         let chain = format!("x = {}a;", "!".repeat(100_000));
-        assert!(matches!(parse(&chain), Err(ParseError::ChainTooLong { .. })));
+        assert!(matches!(
+            parse(&chain),
+            Err(ParseError::ChainTooLong { .. })
+        ));
         let calls = format!("x = a{};", "()".repeat(100_000));
-        assert!(matches!(parse(&calls), Err(ParseError::ChainTooLong { .. })));
+        assert!(matches!(
+            parse(&calls),
+            Err(ParseError::ChainTooLong { .. })
+        ));
         let elses = "if (a) {} else ".repeat(50_000) + "{}";
-        assert!(matches!(parse(&elses), Err(ParseError::ChainTooLong { .. })));
+        assert!(matches!(
+            parse(&elses),
+            Err(ParseError::ChainTooLong { .. })
+        ));
     }
 
     #[test]

@@ -10,22 +10,24 @@ use sha2::{Digest, Sha256};
 
 use super::effects::SecretKind;
 
-static KNOWN_FORMATS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    [
+/// All known key formats as one alternation, so a literal is scanned once.
+static KNOWN_FORMATS: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
         r"(?:AKIA|ASIA)[0-9A-Z]{16}",
-        r"(?:sk|rk)_live_[0-9a-zA-Z]{16,}",
-        r"xox[abpr]-[0-9A-Za-z-]{10,}",
-        r"gh[pousr]_[A-Za-z0-9]{36}",
-        r"github_pat_[A-Za-z0-9_]{22,}",
-        r"AIza[0-9A-Za-z_\-]{35}",
-        r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
-        r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
-        r"SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
-    ]
-    .iter()
-    .filter_map(|p| Regex::new(p).ok())
-    .collect()
+        r"|(?:sk|rk)_live_[0-9a-zA-Z]{16,}",
+        r"|xox[abpr]-[0-9A-Za-z-]{10,}",
+        r"|gh[pousr]_[A-Za-z0-9]{36}",
+        r"|github_pat_[A-Za-z0-9_]{22,}",
+        r"|AIza[0-9A-Za-z_\-]{35}",
+        r"|-----BEGIN [A-Z ]*PRIVATE KEY-----",
+        r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        r"|SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
+    ))
+    .ok()
 });
+
+/// Shortest literal any known format can match (`xoxb-` + 10).
+const MIN_KNOWN_FORMAT_LEN: usize = 15;
 
 static TWILIO: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^(?:SK|AC)[0-9a-fA-F]{32}$").ok());
@@ -35,21 +37,36 @@ static AUTH_HEADER: LazyLock<Option<Regex>> =
 
 /// Normalised binding name: lowercase without `_`, `-`.
 fn norm(name: &str) -> String {
-    name.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect()
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// True for names that hold credentials (`apiKey`, `CLIENT_SECRET`, `authToken`, ...).
 pub fn is_credential_name(name: &str) -> bool {
     let n = norm(name);
-    ["secret", "token", "password", "passwd", "pwd", "apikey", "key", "auth", "credential", "sid"]
-        .iter()
-        .any(|w| n.contains(w))
+    [
+        "secret",
+        "token",
+        "password",
+        "passwd",
+        "pwd",
+        "apikey",
+        "key",
+        "auth",
+        "credential",
+        "sid",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
 }
 
 /// Recognises a string literal, optionally bound to `name` (variable, property or parameter).
 pub fn classify_literal(name: Option<&str>, value: &str) -> Option<SecretKind> {
     let credential_named = name.is_some_and(is_credential_name);
-    if KNOWN_FORMATS.iter().any(|re| re.is_match(value))
+    if value.len() >= MIN_KNOWN_FORMAT_LEN
+        && KNOWN_FORMATS.as_ref().is_some_and(|re| re.is_match(value))
         || (credential_named && TWILIO.as_ref().is_some_and(|re| re.is_match(value)))
     {
         return Some(SecretKind::KnownFormat);
@@ -62,12 +79,21 @@ pub fn classify_literal(name: Option<&str>, value: &str) -> Option<SecretKind> {
     if !plausible_credential(value) {
         return None;
     }
-    if n == "clientsecret" || n == "secret" && value.len() >= 16 {
+    if n == "clientsecret" || (n == "secret" && value.len() >= 16) {
         return Some(SecretKind::ClientSecret);
     }
     let exact = [
-        "password", "passwd", "apikey", "token", "apitoken", "accesstoken", "authtoken",
-        "apisecret", "secretkey", "privatekey", "bearertoken",
+        "password",
+        "passwd",
+        "apikey",
+        "token",
+        "apitoken",
+        "accesstoken",
+        "authtoken",
+        "apisecret",
+        "secretkey",
+        "privatekey",
+        "bearertoken",
     ];
     if exact.contains(&n.as_str()) {
         return Some(SecretKind::CredentialName);
@@ -96,11 +122,25 @@ fn plausible_credential(value: &str) -> bool {
 fn is_placeholder(value: &str) -> bool {
     let v = value.to_ascii_lowercase();
     let markers = [
-        "your", "xxx", "<", ">", "{{", "${", "example", "placeholder", "changeme", "todo",
-        "replace", "dummy", "***", "...",
+        "your",
+        "xxx",
+        "<",
+        ">",
+        "{{",
+        "${",
+        "example",
+        "placeholder",
+        "changeme",
+        "todo",
+        "replace",
+        "dummy",
+        "***",
+        "...",
     ];
     markers.iter().any(|m| v.contains(m))
-        || v.chars().next().is_some_and(|first| v.chars().all(|c| c == first))
+        || v.chars()
+            .next()
+            .is_some_and(|first| v.chars().all(|c| c == first))
 }
 
 /// Shannon entropy in bits per character.
@@ -129,7 +169,9 @@ pub fn entropy(value: &str) -> f64 {
 pub fn high_entropy(value: &str) -> bool {
     value.split(['-', '.', ' ']).any(|part| {
         part.len() >= 16
-            && part.chars().all(|c| c.is_ascii_alphanumeric() || "+/=_~".contains(c))
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+/=_~".contains(c))
             && part.chars().any(|c| c.is_ascii_digit())
             && part.chars().any(|c| c.is_ascii_alphabetic())
             && entropy(part) >= 3.5
@@ -148,48 +190,108 @@ mod tests {
 
     #[test]
     fn known_formats_anywhere() {
-        assert_eq!(classify_literal(None, "AKIAIOSFODNN7EXAMPLF"), Some(SecretKind::KnownFormat));
+        assert_eq!(
+            classify_literal(None, "AKIAIOSFODNN7EXAMPLF"),
+            Some(SecretKind::KnownFormat)
+        );
         let stripe = format!("sk_live_{}", "4eC39HqLyjWDarjtT1zdp7dc");
-        assert_eq!(classify_literal(None, &stripe), Some(SecretKind::KnownFormat));
-        assert_eq!(classify_literal(None, "xoxb-123456789012-abcdefghij"), Some(SecretKind::KnownFormat));
+        assert_eq!(
+            classify_literal(None, &stripe),
+            Some(SecretKind::KnownFormat)
+        );
+        assert_eq!(
+            classify_literal(None, "xoxb-123456789012-abcdefghij"),
+            Some(SecretKind::KnownFormat)
+        );
         let gh = format!("ghp_{}", "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8");
         assert_eq!(classify_literal(None, &gh), Some(SecretKind::KnownFormat));
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
         assert_eq!(classify_literal(None, jwt), Some(SecretKind::KnownFormat));
-        assert_eq!(classify_literal(None, "-----BEGIN RSA PRIVATE KEY-----\nMII"), Some(SecretKind::KnownFormat));
+        assert_eq!(
+            classify_literal(None, "-----BEGIN RSA PRIVATE KEY-----\nMII"),
+            Some(SecretKind::KnownFormat)
+        );
         let twilio = format!("SK{}", "0123456789abcdef0123456789abcdef");
-        assert_eq!(classify_literal(Some("twilioKeySid"), &twilio), Some(SecretKind::KnownFormat));
+        assert_eq!(
+            classify_literal(Some("twilioKeySid"), &twilio),
+            Some(SecretKind::KnownFormat)
+        );
         assert_eq!(classify_literal(Some("requestId"), &twilio), None);
     }
 
     #[test]
     fn credential_names_with_literals() {
-        assert_eq!(classify_literal(Some("clientSecret"), "q8Zr2LwXv0pT5nKd"), Some(SecretKind::ClientSecret));
-        assert_eq!(classify_literal(Some("client_secret"), "abcdefgh12345678zz"), Some(SecretKind::ClientSecret));
-        assert_eq!(classify_literal(Some("password"), "hunter2hunter2"), Some(SecretKind::CredentialName));
-        assert_eq!(classify_literal(Some("apiKey"), "k3yk3yk3yk3y"), Some(SecretKind::CredentialName));
-        assert_eq!(classify_literal(Some("STRIPE_WEBHOOK_KEY"), "a9F3kQ2mZ7xL1pW8rT4v"), Some(SecretKind::CredentialName));
+        assert_eq!(
+            classify_literal(Some("clientSecret"), "q8Zr2LwXv0pT5nKd"),
+            Some(SecretKind::ClientSecret)
+        );
+        assert_eq!(
+            classify_literal(Some("client_secret"), "abcdefgh12345678zz"),
+            Some(SecretKind::ClientSecret)
+        );
+        assert_eq!(
+            classify_literal(Some("password"), "hunter2hunter2"),
+            Some(SecretKind::CredentialName)
+        );
+        assert_eq!(
+            classify_literal(Some("apiKey"), "k3yk3yk3yk3y"),
+            Some(SecretKind::CredentialName)
+        );
+        assert_eq!(
+            classify_literal(Some("STRIPE_WEBHOOK_KEY"), "a9F3kQ2mZ7xL1pW8rT4v"),
+            Some(SecretKind::CredentialName)
+        );
     }
 
     #[test]
     fn ordinary_strings_are_not_secrets() {
-        assert_eq!(classify_literal(Some("clientSecret"), "YOUR_CLIENT_SECRET"), None);
-        assert_eq!(classify_literal(Some("token"), "https://example.com/token"), None);
-        assert_eq!(classify_literal(Some("namespace"), "https://myapp.example.com/"), None);
-        assert_eq!(classify_literal(Some("message"), "Access denied for this user"), None);
-        assert_eq!(classify_literal(Some("cacheKey"), "user-profile-cache-v2"), None);
-        assert_eq!(classify_literal(Some("clientId"), "aB3dE5gH7jK9mN1pQ3sT5vX7"), None);
+        assert_eq!(
+            classify_literal(Some("clientSecret"), "YOUR_CLIENT_SECRET"),
+            None
+        );
+        assert_eq!(
+            classify_literal(Some("token"), "https://example.com/token"),
+            None
+        );
+        assert_eq!(
+            classify_literal(Some("namespace"), "https://myapp.example.com/"),
+            None
+        );
+        assert_eq!(
+            classify_literal(Some("message"), "Access denied for this user"),
+            None
+        );
+        assert_eq!(
+            classify_literal(Some("cacheKey"), "user-profile-cache-v2"),
+            None
+        );
+        assert_eq!(
+            classify_literal(Some("clientId"), "aB3dE5gH7jK9mN1pQ3sT5vX7"),
+            None
+        );
         assert_eq!(classify_literal(Some("tokenType"), "Bearer"), None);
         assert_eq!(classify_literal(Some("apiKeyHeader"), "x-api-key"), None);
-        assert_eq!(classify_literal(None, "q8Zr2LwXv0pT5nKdq8Zr2LwXv0pT5nKd"), None);
+        assert_eq!(
+            classify_literal(None, "q8Zr2LwXv0pT5nKdq8Zr2LwXv0pT5nKd"),
+            None
+        );
     }
 
     #[test]
     fn authorization_headers() {
-        assert_eq!(classify_literal(Some("Authorization"), "Bearer abcdEFGH1234"), Some(SecretKind::AuthorizationHeader));
-        assert_eq!(classify_literal(Some("authorization"), "Basic dXNlcjpwYXNz"), Some(SecretKind::AuthorizationHeader));
+        assert_eq!(
+            classify_literal(Some("Authorization"), "Bearer abcdEFGH1234"),
+            Some(SecretKind::AuthorizationHeader)
+        );
+        assert_eq!(
+            classify_literal(Some("authorization"), "Basic dXNlcjpwYXNz"),
+            Some(SecretKind::AuthorizationHeader)
+        );
         assert_eq!(classify_literal(Some("Authorization"), "Bearer "), None);
-        assert_eq!(classify_literal(Some("Authorization"), "Bearer <token>"), None);
+        assert_eq!(
+            classify_literal(Some("Authorization"), "Bearer <token>"),
+            None
+        );
     }
 
     #[test]

@@ -43,18 +43,28 @@ pub struct Path {
 
 impl Path {
     pub fn root(root: Root) -> Self {
-        Path { root, segs: Vec::new() }
+        Path {
+            root,
+            segs: Vec::new(),
+        }
     }
 
     pub fn child(&self, seg: &str) -> Self {
         let mut segs = self.segs.clone();
         segs.push(Rc::from(seg));
-        Path { root: self.root.clone(), segs }
+        Path {
+            root: self.root.clone(),
+            segs,
+        }
     }
 
     /// The segments joined with `.` (`users.update`).
     pub fn dotted(&self) -> String {
-        self.segs.iter().map(|s| s.as_ref()).collect::<Vec<_>>().join(".")
+        self.segs
+            .iter()
+            .map(|s| s.as_ref())
+            .collect::<Vec<_>>()
+            .join(".")
     }
 
     pub fn seg(&self, i: usize) -> Option<&str> {
@@ -83,20 +93,35 @@ pub struct Val {
 impl Val {
     pub fn from_path(path: Path, kind: CodeKind) -> Self {
         let sources = classify(&path, kind);
-        Val { path: Some(Rc::new(path)), sources, ..Val::default() }
+        Val {
+            path: Some(Rc::new(path)),
+            sources,
+            ..Val::default()
+        }
     }
 
     pub fn string(s: &str) -> Self {
-        Val { lit: Some(Rc::from(s)), complete: true, ..Val::default() }
+        Val {
+            lit: Some(Rc::from(s)),
+            complete: true,
+            ..Val::default()
+        }
     }
 
     pub fn tainted(sources: BTreeSet<Source>) -> Self {
-        Val { sources, ..Val::default() }
+        Val {
+            sources,
+            ..Val::default()
+        }
     }
 
     /// The constant string, when fully known.
     pub fn const_str(&self) -> Option<&str> {
-        if self.complete { self.lit.as_deref() } else { None }
+        if self.complete {
+            self.lit.as_deref()
+        } else {
+            None
+        }
     }
 
     /// The constant string or its known prefix.
@@ -105,7 +130,12 @@ impl Val {
     }
 
     pub fn prop(&self, name: &str) -> Option<&Val> {
-        self.props.as_ref()?.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.props
+            .as_ref()?
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     /// Union of two possible values (keeps only what both agree on for constants).
@@ -129,18 +159,30 @@ impl Val {
 
     /// Only the taint of this value (no path, constant or props).
     pub fn taint_only(&self) -> Val {
-        Val { sources: self.sources.clone(), from_egress: self.from_egress, ..Val::default() }
+        Val {
+            sources: self.sources.clone(),
+            from_egress: self.from_egress,
+            ..Val::default()
+        }
     }
 }
 
 fn key(segs: &[Rc<str>], i: usize) -> Option<String> {
-    segs.get(i).filter(|s| s.as_ref() != "*").map(|s| s.to_string())
+    segs.get(i)
+        .filter(|s| s.as_ref() != "*")
+        .map(|s| s.to_string())
 }
 
 /// The sources a known path stands for.
 pub fn classify(path: &Path, kind: CodeKind) -> BTreeSet<Source> {
-    let segs: Vec<&str> = path.segs.iter().map(|s| s.as_ref()).collect();
     let mut out = BTreeSet::new();
+    if !matches!(
+        path.root,
+        Root::Event | Root::User | Root::Context | Root::Configuration | Root::ProviderCtx
+    ) {
+        return out;
+    }
+    let segs: Vec<&str> = path.segs.iter().map(|s| s.as_ref()).collect();
     match &path.root {
         Root::Event => classify_event(&segs, &path.segs, &mut out),
         Root::User => {
@@ -153,7 +195,9 @@ pub fn classify(path: &Path, kind: CodeKind) -> BTreeSet<Source> {
         Root::Context => classify_context(&segs, &path.segs, &mut out),
         Root::Configuration => match segs.first() {
             Some(name) if *name != "*" => {
-                out.insert(Source::Secret { name: name.to_string() });
+                out.insert(Source::Secret {
+                    name: name.to_string(),
+                });
             }
             _ => {
                 out.insert(Source::Secret { name: "*".into() });
@@ -207,13 +251,17 @@ fn classify_event(segs: &[&str], rc: &[Rc<str>], out: &mut BTreeSet<Source>) {
             out.insert(Source::Secret { name: "*".into() });
         }
         ["secrets", name, ..] => {
-            out.insert(Source::Secret { name: name.to_string() });
+            out.insert(Source::Secret {
+                name: name.to_string(),
+            });
         }
         ["transaction", "prompt", ..] => {
             out.insert(Source::Prompt);
         }
         ["transaction", "requested_scopes", ..] => {
-            out.insert(Source::RequestQuery { key: Some("scope".into()) });
+            out.insert(Source::RequestQuery {
+                key: Some("scope".into()),
+            });
         }
         ["client", ..] => {
             out.insert(Source::ClientId);
@@ -250,7 +298,9 @@ fn classify_request(segs: &[&str], rc: &[Rc<str>], out: &mut BTreeSet<Source>) {
                 "userAgent" => "user_agent",
                 f => f,
             };
-            out.insert(Source::RequestOther { field: field.to_string() });
+            out.insert(Source::RequestOther {
+                field: field.to_string(),
+            });
         }
     }
 }
@@ -269,7 +319,9 @@ fn classify_context(segs: &[&str], rc: &[Rc<str>], out: &mut BTreeSet<Source>) {
             out.insert(Source::Roles);
         }
         ["webtask", "secrets", name, ..] if *name != "*" => {
-            out.insert(Source::Secret { name: name.to_string() });
+            out.insert(Source::Secret {
+                name: name.to_string(),
+            });
         }
         ["webtask", "secrets", ..] => {
             out.insert(Source::Secret { name: "*".into() });
@@ -286,7 +338,10 @@ mod tests {
     use super::*;
 
     fn path(root: Root, segs: &[&str]) -> Path {
-        Path { root, segs: segs.iter().map(|s| Rc::from(*s)).collect() }
+        Path {
+            root,
+            segs: segs.iter().map(|s| Rc::from(*s)).collect(),
+        }
     }
 
     fn one(root: Root, segs: &[&str]) -> BTreeSet<Source> {
@@ -296,15 +351,24 @@ mod tests {
     #[test]
     fn event_paths_map_to_sources() {
         let md = one(Root::Event, &["user", "user_metadata", "role"]);
-        assert!(md.contains(&Source::UserMetadata { key: Some("role".into()) }));
+        assert!(md.contains(&Source::UserMetadata {
+            key: Some("role".into())
+        }));
         let am = one(Root::Event, &["user", "app_metadata", "*"]);
         assert!(am.contains(&Source::AppMetadata { key: None }));
         assert!(one(Root::Event, &["request", "query", "prompt"]).contains(&Source::Prompt));
         assert!(one(Root::Event, &["transaction", "prompt"]).contains(&Source::Prompt));
         let ua = one(Root::Event, &["request", "user_agent"]);
-        assert!(ua.contains(&Source::RequestOther { field: "user_agent".into() }));
-        assert!(one(Root::Event, &["secrets", "KEY"]).contains(&Source::Secret { name: "KEY".into() }));
-        let pd = one(Root::Event, &["user", "identities", "*", "profileData", "email"]);
+        assert!(ua.contains(&Source::RequestOther {
+            field: "user_agent".into()
+        }));
+        assert!(
+            one(Root::Event, &["secrets", "KEY"]).contains(&Source::Secret { name: "KEY".into() })
+        );
+        let pd = one(
+            Root::Event,
+            &["user", "identities", "*", "profileData", "email"],
+        );
         assert!(pd.contains(&Source::ProviderProfile));
         assert!(one(Root::Event, &["authorization", "roles"]).contains(&Source::Roles));
         assert!(one(Root::Event, &["client", "client_id"]).contains(&Source::ClientId));
@@ -316,13 +380,36 @@ mod tests {
 
     #[test]
     fn rules_and_hooks_paths_map_to_sources() {
-        assert!(one(Root::User, &["user_metadata", "x"]).contains(&Source::UserMetadata { key: Some("x".into()) }));
-        assert!(one(Root::Context, &["request", "query", "a"]).contains(&Source::RequestQuery { key: Some("a".into()) }));
-        assert!(one(Root::Context, &["request", "userAgent"]).contains(&Source::RequestOther { field: "user_agent".into() }));
+        assert!(
+            one(Root::User, &["user_metadata", "x"]).contains(&Source::UserMetadata {
+                key: Some("x".into())
+            })
+        );
+        assert!(
+            one(Root::Context, &["request", "query", "a"]).contains(&Source::RequestQuery {
+                key: Some("a".into())
+            })
+        );
+        assert!(
+            one(Root::Context, &["request", "userAgent"]).contains(&Source::RequestOther {
+                field: "user_agent".into()
+            })
+        );
         assert!(one(Root::Context, &["clientID"]).contains(&Source::ClientId));
-        assert!(one(Root::Context, &["webtask", "secrets", "K"]).contains(&Source::Secret { name: "K".into() }));
-        assert!(one(Root::Configuration, &["API_KEY"]).contains(&Source::Secret { name: "API_KEY".into() }));
-        assert!(one(Root::Context, &["body", "x"]).contains(&Source::RequestBody { key: Some("x".into()) }));
+        assert!(
+            one(Root::Context, &["webtask", "secrets", "K"])
+                .contains(&Source::Secret { name: "K".into() })
+        );
+        assert!(
+            one(Root::Configuration, &["API_KEY"]).contains(&Source::Secret {
+                name: "API_KEY".into()
+            })
+        );
+        assert!(
+            one(Root::Context, &["body", "x"]).contains(&Source::RequestBody {
+                key: Some("x".into())
+            })
+        );
         assert!(one(Root::Context, &["accessToken"]).is_empty());
     }
 
