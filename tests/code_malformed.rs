@@ -37,7 +37,11 @@ fn run(src: &str) -> CodeReport {
 fn assert_unanalysable(src: &str) {
     let r = run(src);
     assert!(r.parse_error.is_some(), "expected a parse error");
-    assert!(r.findings.iter().any(|f| f.rule == "code.unanalysable-code"));
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.rule == "code.unanalysable-code")
+    );
 }
 
 #[test]
@@ -49,7 +53,13 @@ fn the_real_action_is_analysed() {
 
 #[test]
 fn deep_nesting_is_refused() {
-    for (open, close) in [("(", ")"), ("[", "]"), ("{", "}"), ("f(", ")"), ("`${", "}`")] {
+    for (open, close) in [
+        ("(", ")"),
+        ("[", "]"),
+        ("{", "}"),
+        ("f(", ")"),
+        ("`${", "}`"),
+    ] {
         let src = format!("x = {}1{};", open.repeat(100_000), close.repeat(100_000));
         assert_unanalysable(&src);
     }
@@ -63,7 +73,11 @@ fn deep_nesting_is_refused() {
 
 #[test]
 fn bounded_but_deep_inputs_do_not_overflow() {
-    let src = format!("exports.onExecutePostLogin = async (event, api) => {{ x = {}event.user.user_metadata.a{}; api.accessToken.addScope(x); }};", "(".repeat(250), ")".repeat(250));
+    let src = format!(
+        "exports.onExecutePostLogin = async (event, api) => {{ x = {}event.user.user_metadata.a{}; api.accessToken.addScope(x); }};",
+        "(".repeat(250),
+        ")".repeat(250)
+    );
     let r = run(&src);
     assert!(r.parse_error.is_none(), "{:?}", r.parse_error);
     let src = format!("x = {}a;", "!".repeat(2900));
@@ -108,7 +122,9 @@ fn odd_inputs_return() {
     for c in cases {
         run(c);
     }
-    let binary: String = (0u32..4096).filter_map(|i| char::from_u32((i * 7919) % 0x2FFF)).collect();
+    let binary: String = (0u32..4096)
+        .filter_map(|i| char::from_u32((i * 7919) % 0x2FFF))
+        .collect();
     run(&binary);
 }
 
@@ -119,7 +135,11 @@ fn every_prefix_of_a_real_action() {
         let r = run(&ACTION[..i]);
         if r.parse_error.is_some() {
             unanalysable += 1;
-            assert!(r.findings.iter().any(|f| f.rule == "code.unanalysable-code"));
+            assert!(
+                r.findings
+                    .iter()
+                    .any(|f| f.rule == "code.unanalysable-code")
+            );
         }
     }
     assert!(unanalysable > 0);
@@ -143,7 +163,35 @@ impl Rng {
 
 #[test]
 fn seeded_random_mutations_of_real_actions() {
-    let tokens = ["(", ")", "{", "}", "[", "]", "`", "'", "\"", "/", "*", "\\", "${", "=>", ";", ",", ".", "?.", "\n", "event.user.user_metadata", "api.accessToken.addScope(", "if (", "return", "await", "\u{feff}", "\u{2028}", "\\u{D800}"];
+    let tokens = [
+        "(",
+        ")",
+        "{",
+        "}",
+        "[",
+        "]",
+        "`",
+        "'",
+        "\"",
+        "/",
+        "*",
+        "\\",
+        "${",
+        "=>",
+        ";",
+        ",",
+        ".",
+        "?.",
+        "\n",
+        "event.user.user_metadata",
+        "api.accessToken.addScope(",
+        "if (",
+        "return",
+        "await",
+        "\u{feff}",
+        "\u{2028}",
+        "\\u{D800}",
+    ];
     let mut rng = Rng(0x5eed_1234_abcd_0001);
     let base: Vec<char> = ACTION.chars().collect();
     for _ in 0..3000 {
@@ -179,7 +227,11 @@ fn seeded_random_mutations_of_real_actions() {
         let src: String = chars.into_iter().collect();
         let r = run(&src);
         if r.parse_error.is_some() {
-            assert!(r.findings.iter().any(|f| f.rule == "code.unanalysable-code"));
+            assert!(
+                r.findings
+                    .iter()
+                    .any(|f| f.rule == "code.unanalysable-code")
+            );
         }
     }
 }

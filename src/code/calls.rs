@@ -15,8 +15,18 @@ use super::guards::unwrap;
 use super::secrets::classify_literal;
 use super::value::{Path, Root, Val};
 
-const ITERATORS: [&str; 10] =
-    ["forEach", "map", "filter", "some", "every", "find", "findIndex", "flatMap", "reduce", "sort"];
+const ITERATORS: [&str; 10] = [
+    "forEach",
+    "map",
+    "filter",
+    "some",
+    "every",
+    "find",
+    "findIndex",
+    "flatMap",
+    "reduce",
+    "sort",
+];
 const SUBSTRING_CHECKS: [&str; 5] = ["includes", "indexOf", "endsWith", "match", "search"];
 
 impl<'a> Analyzer<'a> {
@@ -72,7 +82,14 @@ impl<'a> Analyzer<'a> {
 
     /// An unknown call: taint flows from the receiver and arguments to the result; function
     /// arguments are analysed with parameter values that fit the call.
-    fn generic_call(&mut self, recv: Option<&Val>, method: Option<&str>, callee: &Val, vals: Vec<Val>, egress: bool) -> Val {
+    fn generic_call(
+        &mut self,
+        recv: Option<&Val>,
+        method: Option<&str>,
+        callee: &Val,
+        vals: Vec<Val>,
+        egress: bool,
+    ) -> Val {
         let base = recv.cloned().unwrap_or_else(|| callee.taint_only());
         let mut out = base.taint_only();
         for v in &vals {
@@ -98,7 +115,13 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Sinks keyed by the callee's path. `None` when the path is not a sink.
-    fn path_sink(&mut self, path: &Path, args: &'a [ExprOrSpread], vals: &[Val], span: Span) -> Option<Val> {
+    fn path_sink(
+        &mut self,
+        path: &Path,
+        args: &'a [ExprOrSpread],
+        vals: &[Val],
+        span: Span,
+    ) -> Option<Val> {
         match &path.root {
             Root::Api => {
                 self.api_sink(&path.dotted(), vals, span);
@@ -116,7 +139,10 @@ impl<'a> Analyzer<'a> {
             _ => {
                 let style = recognise(path)?;
                 let resp = self.egress_call(style, vals, span);
-                Some(self.generic_call(Some(&resp), None, &resp, vals.to_vec(), true).join(&resp))
+                Some(
+                    self.generic_call(Some(&resp), None, &resp, vals.to_vec(), true)
+                        .join(&resp),
+                )
             }
         }
     }
@@ -124,20 +150,34 @@ impl<'a> Analyzer<'a> {
     fn api_sink(&mut self, method: &str, vals: &[Val], span: Span) {
         let arg = |i: usize| vals.get(i).cloned().unwrap_or_default();
         let name = |i: usize| vals.get(i).and_then(|v| v.const_str()).map(str::to_string);
-        let all: BTreeSet<Source> = vals.iter().flat_map(|v| v.sources.iter().cloned()).collect();
+        let all: BTreeSet<Source> = vals
+            .iter()
+            .flat_map(|v| v.sources.iter().cloned())
+            .collect();
         let kind = match method {
             "user.setAppMetadata" => EffectKind::SetAppMetadata { key: name(0) },
             "user.setUserMetadata" => EffectKind::SetUserMetadata { key: name(0) },
             "accessToken.setCustomClaim" => EffectKind::AccessTokenClaim { name: name(0) },
             "idToken.setCustomClaim" => EffectKind::IdTokenClaim { name: name(0) },
             "accessToken.addScope" => {
-                return self.emit(EffectKind::AddScope { scope: name(0) }, span, &arg(0).sources);
+                return self.emit(
+                    EffectKind::AddScope { scope: name(0) },
+                    span,
+                    &arg(0).sources,
+                );
             }
             "accessToken.removeScope" => {
-                return self.emit(EffectKind::RemoveScope { scope: name(0) }, span, &arg(0).sources);
+                return self.emit(
+                    EffectKind::RemoveScope { scope: name(0) },
+                    span,
+                    &arg(0).sources,
+                );
             }
-            "multifactor.enable" | "authentication.challengeWith" | "authentication.challengeWithAny"
-            | "authentication.enrollWith" | "authentication.enrollWithAny" => {
+            "multifactor.enable"
+            | "authentication.challengeWith"
+            | "authentication.challengeWithAny"
+            | "authentication.enrollWith"
+            | "authentication.enrollWithAny" => {
                 return self.emit(EffectKind::RequireMfa, span, &all);
             }
             "access.deny" => return self.emit(EffectKind::DenyAccess, span, &all),
@@ -150,7 +190,10 @@ impl<'a> Analyzer<'a> {
     /// `callback(err)` denies; scripts return a profile (`email_verified`); credentials-exchange
     /// Hooks return the access token's claims and scopes.
     fn callback_sink(&mut self, args: &'a [ExprOrSpread], vals: &[Val], span: Span) {
-        if args.first().is_some_and(|a| matches!(unwrap(&a.expr), Expr::New(_))) {
+        if args
+            .first()
+            .is_some_and(|a| matches!(unwrap(&a.expr), Expr::New(_)))
+        {
             self.emit(EffectKind::DenyAccess, span, &BTreeSet::new());
             return;
         }
@@ -158,24 +201,50 @@ impl<'a> Analyzer<'a> {
         match self.kind {
             CodeKind::ProfileScript | CodeKind::DbScript => match result.prop("email_verified") {
                 Some(v) if v.is_true && v.sources.is_empty() => {
-                    self.emit(EffectKind::AssertsEmailVerified { constant_true: true }, span, &BTreeSet::new());
+                    self.emit(
+                        EffectKind::AssertsEmailVerified {
+                            constant_true: true,
+                        },
+                        span,
+                        &BTreeSet::new(),
+                    );
                 }
                 Some(v) if !v.sources.is_empty() => {
-                    self.emit(EffectKind::AssertsEmailVerified { constant_true: false }, span, &v.sources);
+                    self.emit(
+                        EffectKind::AssertsEmailVerified {
+                            constant_true: false,
+                        },
+                        span,
+                        &v.sources,
+                    );
                 }
                 Some(_) => {}
-                None if result.props.is_none() && result.sources.contains(&Source::ProviderProfile) => {
-                    self.emit(EffectKind::AssertsEmailVerified { constant_true: false }, span, &result.sources);
+                None if result.props.is_none()
+                    && result.sources.contains(&Source::ProviderProfile) =>
+                {
+                    self.emit(
+                        EffectKind::AssertsEmailVerified {
+                            constant_true: false,
+                        },
+                        span,
+                        &result.sources,
+                    );
                 }
                 None => {}
             },
             CodeKind::Hook if self.trigger == "credentials-exchange" => {
-                let Some(props) = result.props.clone() else { return };
+                let Some(props) = result.props.clone() else {
+                    return;
+                };
                 for (k, v) in props.iter() {
                     if k == "scope" {
                         self.emit_scopes(v, span);
                     } else {
-                        self.emit(EffectKind::AccessTokenClaim { name: named(k) }, span, &v.sources);
+                        self.emit(
+                            EffectKind::AccessTokenClaim { name: named(k) },
+                            span,
+                            &v.sources,
+                        );
                     }
                 }
             }
@@ -185,7 +254,10 @@ impl<'a> Analyzer<'a> {
 
     fn management_sink(&mut self, path: &Path, vals: &[Val], span: Span) {
         let method = path.dotted();
-        let all: BTreeSet<Source> = vals.iter().flat_map(|v| v.sources.iter().cloned()).collect();
+        let all: BTreeSet<Source> = vals
+            .iter()
+            .flat_map(|v| v.sources.iter().cloned())
+            .collect();
         let lower = method.to_ascii_lowercase();
         let is_rules = path.root == Root::RulesAuth0;
         let app = lower.ends_with("updateappmetadata");
@@ -200,7 +272,13 @@ impl<'a> Analyzer<'a> {
                 return;
             }
         }
-        self.emit(EffectKind::ManagementApiCall { method: method.clone() }, span, &all);
+        self.emit(
+            EffectKind::ManagementApiCall {
+                method: method.clone(),
+            },
+            span,
+            &all,
+        );
         if lower.contains("link") {
             self.emit(EffectKind::LinkAccounts, span, &all);
         }
@@ -216,7 +294,11 @@ impl<'a> Analyzer<'a> {
     /// One metadata write per known key of an object literal, or one with an unknown key.
     fn emit_metadata_writes(&mut self, app: bool, data: &Val, span: Span) {
         let mk = |k: Option<String>| {
-            if app { EffectKind::SetAppMetadata { key: k } } else { EffectKind::SetUserMetadata { key: k } }
+            if app {
+                EffectKind::SetAppMetadata { key: k }
+            } else {
+                EffectKind::SetUserMetadata { key: k }
+            }
         };
         match &data.props {
             Some(props) if !props.is_empty() => {
@@ -230,32 +312,54 @@ impl<'a> Analyzer<'a> {
 
     pub fn eval_new(&mut self, n: &'a NewExpr) -> Val {
         let callee = self.eval(&n.callee);
-        let vals: Vec<Val> = n.args.iter().flatten().map(|a| self.eval(&a.expr)).collect();
+        let vals: Vec<Val> = n
+            .args
+            .iter()
+            .flatten()
+            .map(|a| self.eval(&a.expr))
+            .collect();
         let is_mgmt = callee.path.as_ref().is_some_and(|p| {
-            p.segs.last().map_or(matches!(&p.root, Root::Global(g) if &**g == "ManagementClient"), |s| &**s == "ManagementClient")
+            p.segs.last().map_or(
+                matches!(&p.root, Root::Global(g) if &**g == "ManagementClient"),
+                |s| &**s == "ManagementClient",
+            )
         });
         if is_mgmt {
             let opts = vals.first().cloned().unwrap_or_default();
-            let names: Vec<String> = ["clientSecret", "client_secret", "clientId", "client_id", "token", "domain"]
-                .iter()
-                .filter_map(|k| opts.prop(k))
-                .flat_map(|v| v.sources.iter())
-                .filter_map(|s| match s {
-                    Source::Secret { name } => Some(name.clone()),
-                    _ => None,
-                })
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
+            let names: Vec<String> = [
+                "clientSecret",
+                "client_secret",
+                "clientId",
+                "client_id",
+                "token",
+                "domain",
+            ]
+            .iter()
+            .filter_map(|k| opts.prop(k))
+            .flat_map(|v| v.sources.iter())
+            .filter_map(|s| match s {
+                Source::Secret { name } => Some(name.clone()),
+                _ => None,
+            })
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
             if !names.is_empty() {
-                self.emit(EffectKind::ManagementClientFromSecrets { secret_names: names }, n.span, &opts.sources);
+                self.emit(
+                    EffectKind::ManagementClientFromSecrets {
+                        secret_names: names,
+                    },
+                    n.span,
+                    &opts.sources,
+                );
             }
             return self.path_val(Path::root(Root::Management));
         }
         if let Some(idx) = callee.func {
             self.call_fn(idx, vals.clone());
         }
-        vals.iter().fold(Val::default(), |acc, v| acc.join(&v.taint_only()))
+        vals.iter()
+            .fold(Val::default(), |acc, v| acc.join(&v.taint_only()))
     }
 
     /// `x.set('Authorization', 'Bearer ...')`, `setHeader(name, literal)`.
@@ -275,7 +379,9 @@ impl<'a> Analyzer<'a> {
         if !recv.sources.contains(&Source::Email) || !SUBSTRING_CHECKS.contains(&method) {
             return;
         }
-        let Some(arg) = vals.first().and_then(|v| v.const_str()) else { return };
+        let Some(arg) = vals.first().and_then(|v| v.const_str()) else {
+            return;
+        };
         let domainish = arg.contains('.') && !arg.contains(' ');
         let sound_suffix = method == "endsWith" && arg.starts_with('@');
         if domainish && !sound_suffix {
@@ -287,9 +393,15 @@ impl<'a> Analyzer<'a> {
 
     /// Is this expression a call that denies access (`api.access.deny`, `callback(new ...)`)?
     pub fn is_deny_call(&self, e: &Expr) -> bool {
-        let Expr::Call(c) = unwrap(e) else { return false };
-        let Some(callee) = c.callee.as_expr() else { return false };
-        let Some(path) = self.peek_path(callee, 0) else { return false };
+        let Expr::Call(c) = unwrap(e) else {
+            return false;
+        };
+        let Some(callee) = c.callee.as_expr() else {
+            return false;
+        };
+        let Some(path) = self.peek_path(callee, 0) else {
+            return false;
+        };
         match path.root {
             Root::Api => path.dotted() == "access.deny",
             Root::Callback => path.segs.is_empty(),

@@ -3,7 +3,7 @@
 //! `auth0.users.updateAppMetadata` is called, hard-coded secrets (masked, fingerprinted), the
 //! metadata keys and secret names read, and substring e-mail domain checks.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use swc_common::Span;
 
@@ -18,7 +18,6 @@ use crate::findings::mask_secret;
 #[derive(Debug, Default)]
 pub struct Collected {
     pub effects: Vec<Effect>,
-    index: HashMap<(String, u32), usize>,
     /// Rules metadata writes waiting for an `updateAppMetadata` / `updateUserMetadata` call.
     pub pending: Vec<Effect>,
     /// Raw secret values, only to mask them in texts before the report is built.
@@ -51,16 +50,16 @@ impl Collected {
     /// Adds an effect, merging with an earlier one of the same kind on the same line: sources
     /// are united, and the e-mail verification guard holds only if it held every time.
     pub fn add(&mut self, effect: Effect) {
-        let key = (format!("{:?}", effect.kind), effect.line);
-        if let Some(i) = self.index.get(&key)
-            && let Some(old) = self.effects.get_mut(*i)
+        if let Some(old) = self
+            .effects
+            .iter_mut()
+            .find(|e| e.line == effect.line && e.kind == effect.kind)
         {
             old.value_sources.extend(effect.value_sources);
             old.guard_sources.extend(effect.guard_sources);
             old.guarded_by_email_verified &= effect.guarded_by_email_verified;
             return;
         }
-        self.index.insert(key, self.effects.len());
         self.effects.push(effect);
     }
 

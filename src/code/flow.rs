@@ -1,16 +1,16 @@
-//! The analyzer state and the statement walk: scopes and variables, local functions (inlined at
+//! The analyzer state: scopes and variables, local functions (inlined at
 //! each call with the caller's argument values, depth-bounded, so helpers propagate taint and
 //! their sinks keep the caller's guards), entry points (`exports.onExecute*`, the Rule / Hook /
 //! script function) and the guard frames of `if`, `switch`, loops and early exits.
 
 use std::collections::{BTreeSet, HashMap};
 
-use swc_common::{Span, Spanned};
-use swc_ecma_ast::{Decl, Expr, ForHead, ModuleDecl, ModuleItem, Pat, Program, Stmt, VarDecl};
+use swc_common::Span;
+use swc_ecma_ast::{Expr, ModuleItem, Pat, Program, Stmt};
 
 use super::collect::Collected;
 use super::effects::{CodeKind, Source};
-use super::guards::{GuardFrame, always_exits, asserts_verified};
+use super::guards::GuardFrame;
 use super::parse::LineTable;
 use super::value::{Path, Root, Val};
 
@@ -42,14 +42,14 @@ pub struct Analyzer<'a> {
     pub trigger: &'a str,
     pub scopes: Vec<HashMap<String, Val>>,
     pub guards: Vec<GuardFrame>,
-    fn_guard_base: usize,
+    pub(super) fn_guard_base: usize,
     pub fns: Vec<FnDef<'a>>,
-    fn_index: HashMap<u32, usize>,
-    called: Vec<bool>,
-    call_stack: Vec<usize>,
-    returns: Vec<Val>,
+    pub(super) fn_index: HashMap<u32, usize>,
+    pub(super) called: Vec<bool>,
+    pub(super) call_stack: Vec<usize>,
+    pub(super) returns: Vec<Val>,
     pub depth: u32,
-    last_if_test: Option<BTreeSet<Source>>,
+    pub(super) last_if_test: Option<BTreeSet<Source>>,
     pub out: Collected,
 }
 
@@ -267,7 +267,7 @@ impl<'a> Analyzer<'a> {
         ret
     }
 
-    fn add_return(&mut self, v: Val) {
+    pub(super) fn add_return(&mut self, v: Val) {
         if let Some(r) = self.returns.last_mut() {
             let old = std::mem::take(r);
             *r = if old.path.is_none() && old.sources.is_empty() && old.props.is_none() {
@@ -318,297 +318,6 @@ impl<'a> Analyzer<'a> {
             .collect();
         self.call_fn(idx, args);
         true
-    }
-
-    // ----- statements -----
-
-    fn hoist(&mut self, stmts: impl Iterator<Item = &'a Stmt>) {
-        for s in stmts {
-            if let Stmt::Decl(Decl::Fn(f)) = s {
-                let v = self.fn_val(&f.function);
-                self.declare(&f.ident.sym, v);
-            }
-        }
-    }
-
-    pub fn fn_val(&mut self, f: &'a swc_ecma_ast::Function) -> Val {
-        let params = f.params.iter().map(|p| &p.pat).collect();
-        match &f.body {
-            Some(b) => Val {
-                func: Some(self.register_fn(f.span, params, FnBody::Block(&b.stmts))),
-                ..Val::default()
-            },
-            None => Val::default(),
-        }
-    }
-
-    pub fn walk_stmts(&mut self, stmts: &'a [Stmt], top: bool) {
-        self.hoist(stmts.iter());
-        let base = self.guards.len();
-        for s in stmts {
-            if top {
-                self.walk_top_stmt(s);
-            } else {
-                self.walk_stmt(s);
-            }
-            if let Stmt::If(i) = s
-                && let Some(sources) = self.last_if_test.take()
-            {
-                let deny = |e: &Expr| self.is_deny_call(e);
-                let exits_cons = always_exits(&i.cons, &deny);
-                let exits_alt = i.alt.as_ref().is_some_and(|a| always_exits(a, &deny));
-                if exits_cons != exits_alt {
-                    let leaf = |e: &Expr| self.is_verified_leaf(e);
-                    let verified = asserts_verified(&i.test, exits_alt, &leaf);
-                    self.guards.push(GuardFrame { sources, verified });
-                }
-            }
-        }
-        self.guards.truncate(base);
-    }
-
-    /// Top-level statements: the Rule / script function is an entry point.
-    fn walk_top_stmt(&mut self, s: &'a Stmt) {
-        match s {
-            Stmt::Expr(e)
-                if matches!(super::guards::unwrap(&e.expr), Expr::Fn(_) | Expr::Arrow(_)) =>
-            {
-                let v = self.eval(&e.expr);
-                self.maybe_entry(None, &v);
-            }
-            Stmt::Decl(Decl::Fn(f))
-                if matches!(
-                    self.kind,
-                    CodeKind::Rule | CodeKind::ProfileScript | CodeKind::DbScript
-                ) =>
-            {
-                let v = self.lookup(&f.ident.sym);
-                self.maybe_entry(Some(&f.ident.sym), &v);
-            }
-            _ => self.walk_stmt(s),
-        }
-    }
-
-    fn walk_module_decl(&mut self, d: &'a ModuleDecl) {
-        match d {
-            ModuleDecl::Import(i) => self.bind_import(i),
-            ModuleDecl::ExportDecl(e) => match &e.decl {
-                Decl::Fn(f) => {
-                    let v = self.fn_val(&f.function);
-                    self.declare(&f.ident.sym, v.clone());
-                    self.maybe_entry(Some(&f.ident.sym), &v);
-                }
-                Decl::Var(v) => {
-                    self.walk_var(v);
-                    for d in &v.decls {
-                        if let Pat::Ident(b) = &d.name {
-                            let val = self.lookup(&b.id.sym);
-                            self.maybe_entry(Some(&b.id.sym), &val);
-                        }
-                    }
-                }
-                _ => {}
-            },
-            ModuleDecl::ExportDefaultDecl(e) => {
-                if let swc_ecma_ast::DefaultDecl::Fn(f) = &e.decl {
-                    let v = self.fn_val(&f.function);
-                    self.maybe_entry(None, &v);
-                }
-            }
-            ModuleDecl::ExportDefaultExpr(e) => {
-                let v = self.eval(&e.expr);
-                self.maybe_entry(None, &v);
-            }
-            _ => {}
-        }
-    }
-
-    fn bind_import(&mut self, i: &'a swc_ecma_ast::ImportDecl) {
-        let module = i.src.value.to_string_lossy().to_string();
-        for s in &i.specifiers {
-            let base = Path::root(Root::Module(module.as_str().into()));
-            let (local, path) = match s {
-                swc_ecma_ast::ImportSpecifier::Named(n) => {
-                    let imported = match &n.imported {
-                        Some(swc_ecma_ast::ModuleExportName::Ident(id)) => id.sym.to_string(),
-                        Some(swc_ecma_ast::ModuleExportName::Str(s)) => {
-                            s.value.to_string_lossy().to_string()
-                        }
-                        None => n.local.sym.to_string(),
-                    };
-                    (&n.local.sym, base.child(&imported))
-                }
-                swc_ecma_ast::ImportSpecifier::Default(d) => (&d.local.sym, base),
-                swc_ecma_ast::ImportSpecifier::Namespace(n) => (&n.local.sym, base),
-            };
-            let v = self.path_val(path);
-            self.declare(local, v);
-        }
-    }
-
-    pub fn walk_var(&mut self, v: &'a VarDecl) {
-        for d in &v.decls {
-            let val = d.init.as_ref().map(|e| self.eval(e)).unwrap_or_default();
-            self.bind_pat(&d.name, val);
-        }
-    }
-
-    pub fn walk_stmt(&mut self, s: &'a Stmt) {
-        if self.depth > MAX_WALK_DEPTH {
-            return;
-        }
-        self.depth += 1;
-        self.walk_stmt_inner(s);
-        self.depth -= 1;
-    }
-
-    fn with_guard(&mut self, sources: BTreeSet<Source>, verified: bool, f: impl FnOnce(&mut Self)) {
-        self.guards.push(GuardFrame { sources, verified });
-        let len = self.guards.len();
-        f(self);
-        self.guards.truncate(len - 1);
-    }
-
-    fn walk_block(&mut self, stmts: &'a [Stmt]) {
-        self.scopes.push(HashMap::new());
-        self.walk_stmts(stmts, false);
-        self.scopes.pop();
-    }
-
-    fn walk_body(&mut self, s: &'a Stmt) {
-        match s {
-            Stmt::Block(b) => self.walk_block(&b.stmts),
-            other => self.walk_stmt(other),
-        }
-    }
-
-    fn walk_stmt_inner(&mut self, s: &'a Stmt) {
-        match s {
-            Stmt::Expr(e) => {
-                self.eval(&e.expr);
-            }
-            Stmt::Decl(Decl::Var(v)) => self.walk_var(v),
-            Stmt::Decl(Decl::Class(c)) => self.register_class(&c.class),
-            Stmt::Decl(_) => {}
-            Stmt::Return(r) => {
-                let v = r.arg.as_ref().map(|e| self.eval(e)).unwrap_or_default();
-                self.add_return(v);
-            }
-            Stmt::Throw(t) => {
-                self.eval(&t.arg);
-            }
-            Stmt::Block(b) => self.walk_block(&b.stmts),
-            Stmt::If(i) => {
-                let test = self.eval(&i.test);
-                let leaf = |e: &Expr| self.is_verified_leaf(e);
-                let pos = asserts_verified(&i.test, true, &leaf);
-                let neg = asserts_verified(&i.test, false, &leaf);
-                self.with_guard(test.sources.clone(), pos, |a| a.walk_body(&i.cons));
-                if let Some(alt) = &i.alt {
-                    self.with_guard(test.sources.clone(), neg, |a| a.walk_body(alt));
-                }
-                self.last_if_test = Some(test.sources);
-            }
-            Stmt::Switch(sw) => {
-                let mut sources = self.eval(&sw.discriminant).sources;
-                for c in &sw.cases {
-                    if let Some(t) = &c.test {
-                        sources.extend(self.eval(t).sources);
-                    }
-                }
-                self.with_guard(sources, false, |a| {
-                    for c in &sw.cases {
-                        a.walk_block(&c.cons);
-                    }
-                });
-            }
-            Stmt::Try(t) => {
-                self.walk_block(&t.block.stmts);
-                if let Some(h) = &t.handler {
-                    self.scopes.push(HashMap::new());
-                    if let Some(p) = &h.param {
-                        self.bind_pat(p, Val::default());
-                    }
-                    self.walk_stmts(&h.body.stmts, false);
-                    self.scopes.pop();
-                }
-                if let Some(f) = &t.finalizer {
-                    self.walk_block(&f.stmts);
-                }
-            }
-            Stmt::While(w) => {
-                let t = self.eval(&w.test).sources;
-                self.with_guard(t, false, |a| a.walk_body(&w.body));
-            }
-            Stmt::DoWhile(w) => {
-                let t = self.eval(&w.test).sources;
-                self.with_guard(t, false, |a| a.walk_body(&w.body));
-            }
-            Stmt::For(f) => {
-                self.scopes.push(HashMap::new());
-                match &f.init {
-                    Some(swc_ecma_ast::VarDeclOrExpr::VarDecl(v)) => self.walk_var(v),
-                    Some(swc_ecma_ast::VarDeclOrExpr::Expr(e)) => {
-                        self.eval(e);
-                    }
-                    None => {}
-                }
-                let t = f
-                    .test
-                    .as_ref()
-                    .map(|e| self.eval(e).sources)
-                    .unwrap_or_default();
-                self.with_guard(t, false, |a| {
-                    a.walk_body(&f.body);
-                    if let Some(u) = &f.update {
-                        a.eval(u);
-                    }
-                });
-                self.scopes.pop();
-            }
-            Stmt::ForIn(f) => self.walk_for_each(&f.left, &f.right, &f.body),
-            Stmt::ForOf(f) => self.walk_for_each(&f.left, &f.right, &f.body),
-            Stmt::Labeled(l) => self.walk_stmt(&l.body),
-            Stmt::With(w) => {
-                self.eval(&w.obj);
-                self.walk_body(&w.body);
-            }
-            _ => {}
-        }
-    }
-
-    fn walk_for_each(&mut self, left: &'a ForHead, right: &'a Expr, body: &'a Stmt) {
-        let coll = self.eval(right);
-        let elem = self.member(&coll, "*");
-        self.scopes.push(HashMap::new());
-        match left {
-            ForHead::VarDecl(v) => {
-                for d in &v.decls {
-                    self.bind_pat(&d.name, elem.clone());
-                }
-            }
-            ForHead::Pat(p) => self.bind_pat(p, elem),
-            ForHead::UsingDecl(_) => {}
-        }
-        let sources = coll.sources.clone();
-        self.with_guard(sources, false, |a| a.walk_body(body));
-        self.scopes.pop();
-    }
-
-    pub fn register_class(&mut self, c: &'a swc_ecma_ast::Class) {
-        for m in &c.body {
-            match m {
-                swc_ecma_ast::ClassMember::Method(m) => {
-                    self.fn_val(&m.function);
-                }
-                swc_ecma_ast::ClassMember::Constructor(c) => {
-                    if let Some(b) = &c.body {
-                        self.register_fn(c.span(), Vec::new(), FnBody::Block(&b.stmts));
-                    }
-                }
-                _ => {}
-            }
-        }
     }
 }
 

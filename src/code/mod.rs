@@ -7,6 +7,7 @@
 //! [`calls`] / [`egress`] (abstract interpretation over [`value`]s with [`guards`], collected by
 //! [`collect`], secrets by [`secrets`]) -> [`findings`].
 
+pub mod assign;
 pub mod calls;
 pub mod collect;
 pub mod effects;
@@ -18,6 +19,7 @@ pub mod guards;
 pub mod infer;
 pub mod parse;
 pub mod secrets;
+pub mod stmt;
 pub mod units;
 pub mod value;
 

@@ -242,13 +242,11 @@ fn check_nesting(text: &str) -> Result<(), ParseError> {
                     return Err(ParseError::TooDeep { line: line_at(i) });
                 }
             }
-            b')' | b']' | b'}' => {
-                if stack.len() > 1 {
-                    if let Some(level) = stack.pop() {
-                        score = score.saturating_sub(level.ops + level.elses + 1);
-                        if level.template && b == b'}' {
-                            in_template = true;
-                        }
+            b')' | b']' | b'}' if stack.len() > 1 => {
+                if let Some(level) = stack.pop() {
+                    score = score.saturating_sub(level.ops + level.elses + 1);
+                    if level.template && b == b'}' {
+                        in_template = true;
                     }
                 }
             }
@@ -330,16 +328,19 @@ pub fn snippet(text: &str, span: Span) -> String {
         .and_then(|r| text.get(r))
         .unwrap_or("");
     let mut out = String::new();
+    let mut chars = 0;
     for word in raw.split_whitespace() {
-        if !out.is_empty() {
+        if chars > 0 {
             out.push(' ');
+            chars += 1;
         }
         out.push_str(word);
-        if out.chars().count() > 200 {
-            break;
+        chars += word.chars().count();
+        if chars > 200 {
+            return out.chars().take(200).collect();
         }
     }
-    out.chars().take(200).collect()
+    out
 }
 
 #[cfg(test)]

@@ -10,22 +10,24 @@ use sha2::{Digest, Sha256};
 
 use super::effects::SecretKind;
 
-static KNOWN_FORMATS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    [
+/// All known key formats as one alternation, so a literal is scanned once.
+static KNOWN_FORMATS: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
         r"(?:AKIA|ASIA)[0-9A-Z]{16}",
-        r"(?:sk|rk)_live_[0-9a-zA-Z]{16,}",
-        r"xox[abpr]-[0-9A-Za-z-]{10,}",
-        r"gh[pousr]_[A-Za-z0-9]{36}",
-        r"github_pat_[A-Za-z0-9_]{22,}",
-        r"AIza[0-9A-Za-z_\-]{35}",
-        r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
-        r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
-        r"SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
-    ]
-    .iter()
-    .filter_map(|p| Regex::new(p).ok())
-    .collect()
+        r"|(?:sk|rk)_live_[0-9a-zA-Z]{16,}",
+        r"|xox[abpr]-[0-9A-Za-z-]{10,}",
+        r"|gh[pousr]_[A-Za-z0-9]{36}",
+        r"|github_pat_[A-Za-z0-9_]{22,}",
+        r"|AIza[0-9A-Za-z_\-]{35}",
+        r"|-----BEGIN [A-Z ]*PRIVATE KEY-----",
+        r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        r"|SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
+    ))
+    .ok()
 });
+
+/// Shortest literal any known format can match (`xoxb-` + 10).
+const MIN_KNOWN_FORMAT_LEN: usize = 15;
 
 static TWILIO: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^(?:SK|AC)[0-9a-fA-F]{32}$").ok());
@@ -63,7 +65,8 @@ pub fn is_credential_name(name: &str) -> bool {
 /// Recognises a string literal, optionally bound to `name` (variable, property or parameter).
 pub fn classify_literal(name: Option<&str>, value: &str) -> Option<SecretKind> {
     let credential_named = name.is_some_and(is_credential_name);
-    if KNOWN_FORMATS.iter().any(|re| re.is_match(value))
+    if value.len() >= MIN_KNOWN_FORMAT_LEN
+        && KNOWN_FORMATS.as_ref().is_some_and(|re| re.is_match(value))
         || (credential_named && TWILIO.as_ref().is_some_and(|re| re.is_match(value)))
     {
         return Some(SecretKind::KnownFormat);
@@ -76,7 +79,7 @@ pub fn classify_literal(name: Option<&str>, value: &str) -> Option<SecretKind> {
     if !plausible_credential(value) {
         return None;
     }
-    if n == "clientsecret" || n == "secret" && value.len() >= 16 {
+    if n == "clientsecret" || (n == "secret" && value.len() >= 16) {
         return Some(SecretKind::ClientSecret);
     }
     let exact = [

@@ -181,8 +181,14 @@ fn key(segs: &[Rc<str>], i: usize) -> Option<String> {
 
 /// The sources a known path stands for.
 pub fn classify(path: &Path, kind: CodeKind) -> BTreeSet<Source> {
-    let segs: Vec<&str> = path.segs.iter().map(|s| s.as_ref()).collect();
     let mut out = BTreeSet::new();
+    if !matches!(
+        path.root,
+        Root::Event | Root::User | Root::Context | Root::Configuration | Root::ProviderCtx
+    ) {
+        return out;
+    }
+    let segs: Vec<&str> = path.segs.iter().map(|s| s.as_ref()).collect();
     match &path.root {
         Root::Event => classify_event(&segs, &path.segs, &mut out),
         Root::User => {
