@@ -427,7 +427,10 @@ mod tests {
         assert_eq!(joined.path.as_deref(), Some(&md));
         let joined = Val::default().join(&tainted);
         assert_eq!(joined.path.as_deref(), Some(&md));
-        let other = Val::from_path(path(Root::Event, &["user", "app_metadata"]), CodeKind::Action);
+        let other = Val::from_path(
+            path(Root::Event, &["user", "app_metadata"]),
+            CodeKind::Action,
+        );
         assert_eq!(tainted.join(&other).path, None);
     }
 

@@ -30,7 +30,7 @@ config_rule!(CLASSIC_LOGIN_PAGE {
     category: Application,
     needs: [Clients],
     reads: ["clients.custom_login_page_on", "clients.custom_login_page"],
-    condition: "custom_login_page_on is true, so passwords pass through the application's own HTML and JavaScript on the login page.",
+    condition: "custom_login_page_on is not false and the application has custom login page HTML, so passwords pass through the tenant's own HTML and JavaScript.",
     remediation: "Use Universal Login with the new experience and customise it through branding and page templates.",
     matches: ["GAP classic-login-page"],
     eval: eval_login_page,
@@ -89,7 +89,10 @@ fn eval_login_page(ctx: &ScanContext) -> Vec<Hit> {
     ctx.snapshot
         .clients
         .iter()
-        .filter(|c| c.custom_login_page_on == Some(true))
+        // `custom_login_page_on: true` is the API default on every client; only a page that
+        // actually carries custom HTML puts credentials through the tenant's own code.
+        .filter(|c| c.custom_login_page_on != Some(false) && !c.is_m2m())
+        .filter(|c| c.custom_login_page.as_ref().is_some_and(|p| !p.text.trim().is_empty()))
         .map(|c| {
             let d = format!(
                 "Application \"{}\" serves a customised classic login page: credentials go through its own code.",
@@ -197,14 +200,27 @@ mod tests {
 
     #[test]
     fn custom_login_page() {
-        let s = TenantBuilder::new()
-            .client(json!({"name": "Web", "custom_login_page_on": true}))
-            .build();
-        assert_eq!(one(&CLASSIC_LOGIN_PAGE, &s).objects[0].name, "Web");
+        let page = |on: bool| {
+            let mut s = TenantBuilder::new()
+                .client(json!({"name": "Web", "custom_login_page_on": on}))
+                .build();
+            if let Some(c) = s.clients.first_mut() {
+                c.custom_login_page = Some(crate::tenant::SourceText {
+                    path: "clients/Web_custom_login_page.html".into(),
+                    text: "<html><script>lock.show()</script></html>".into(),
+                });
+            }
+            s
+        };
+        let hit = one(&CLASSIC_LOGIN_PAGE, &page(true));
+        assert_eq!(hit.objects[0].name, "Web");
+        assert_eq!(hit.evidence[0].file, "clients/Web_custom_login_page.html");
+        clean(&CLASSIC_LOGIN_PAGE, &page(false));
+        // The API default (`custom_login_page_on: true` with no page) is not a custom page.
         clean(
             &CLASSIC_LOGIN_PAGE,
             &TenantBuilder::new()
-                .client(json!({"name": "Web", "custom_login_page_on": false}))
+                .client(json!({"name": "Web", "custom_login_page_on": true}))
                 .build(),
         );
     }

@@ -293,7 +293,10 @@ impl<'de> Visitor<'de> for Probe<'_> {
         while let Some(key) = map.next_key::<Value>()? {
             let matches = match &key {
                 Value::String(s) => s == target,
-                other => { let text = other.to_string(); text.as_str() == target.as_str() }
+                other => {
+                    let text = other.to_string();
+                    text.as_str() == target.as_str()
+                }
             };
             if matches {
                 map.next_value_seed(Probe { path: rest })?;
