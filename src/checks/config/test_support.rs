@@ -42,6 +42,7 @@ fn parse<T: DeserializeOwned>(v: Value) -> T {
 }
 
 /// Builds a snapshot of tenant `acme` (domain `acme.eu.auth0.com`) with every kind present.
+#[derive(Clone)]
 pub struct TenantBuilder {
     s: TenantSnapshot,
 }
@@ -186,6 +187,12 @@ impl TenantBuilder {
 
     pub fn phone_provider(mut self, provider: &str) -> Self {
         self.s.guardian.phone_selected_provider = Some(provider.to_string());
+        self
+    }
+
+    /// Any other change to the snapshot under construction.
+    pub fn with(mut self, change: impl FnOnce(&mut TenantSnapshot)) -> Self {
+        change(&mut self.s);
         self
     }
 

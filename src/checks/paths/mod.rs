@@ -1,9 +1,11 @@
 //! Attack-path rules: each one a query over the attack graph (see [`crate::graph`]).
 
+pub mod login_paths;
 pub mod m2m;
 pub mod privilege;
 pub mod reachability;
 pub mod signup;
+pub mod token_paths;
 
 use super::registry::Rule;
 
@@ -16,6 +18,13 @@ pub fn rules() -> Vec<&'static Rule> {
         &m2m::LEAKED_M2M_SECRET,
         &signup::RBAC_OFF_SELF_GRANT,
         &signup::HIDDEN_SIGNUP_INTERNAL_APP,
+        &token_paths::SECRET_READER_PIVOT,
+        &token_paths::LONG_LIVED_BROWSER_TOKENS,
+        &token_paths::DCR_CONSENT_PHISHING,
+        &login_paths::CROSS_ORIGIN_STUFFING,
+        &login_paths::SILENT_AUTH_MFA_BYPASS,
+        &login_paths::ENUMERATION_STUFFING,
+        &login_paths::SPOOFABLE_CLIENT_IP,
     ]
 }
 
@@ -23,3 +32,5 @@ pub fn rules() -> Vec<&'static Rule> {
 mod test_support;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_multi_hop;

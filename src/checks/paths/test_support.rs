@@ -1,161 +1,98 @@
-//! Test support: a tiny builder of tenant snapshots, and a runner for one rule.
+//! Test support for path rules: shorthands over the shared
+//! [`TenantBuilder`](crate::checks::config::test_support::TenantBuilder), and a runner that
+//! evaluates one rule exactly as the engine does.
 
 use serde_json::{Value, json};
 
+use crate::checks::config::test_support::TenantBuilder;
 use crate::checks::context::ScanContext;
 use crate::checks::engine::evaluate;
 use crate::checks::registry::Rule;
 use crate::code::analyze_tenant_code;
 use crate::findings::Finding;
 use crate::graph::build_graph;
-use crate::tenant::{
-    Action, Client, ClientGrant, Connection, DataKind, ResourceServer, SourceText, TenantSnapshot,
-    TriggerBinding,
-};
+use crate::tenant::SourceText;
 
-/// A snapshot builder; every kind of data counts as present.
-pub struct Tenant(pub TenantSnapshot);
-
-fn from<T: serde::de::DeserializeOwned>(v: Value) -> T {
-    serde_json::from_value(v).expect("test fixture must deserialize")
-}
+/// A snapshot under construction (tenant `acme`, domain `acme.eu.auth0.com`).
+pub struct Tenant(TenantBuilder);
 
 impl Tenant {
     pub fn new() -> Tenant {
-        let mut s = TenantSnapshot {
-            tenant: "test".into(),
-            domain: Some("test.eu.auth0.com".into()),
-            ..TenantSnapshot::default()
-        };
-        for k in [
-            DataKind::Clients,
-            DataKind::ClientGrants,
-            DataKind::ResourceServers,
-            DataKind::Connections,
-            DataKind::Actions,
-            DataKind::Triggers,
-            DataKind::Rules,
-            DataKind::Hooks,
-            DataKind::TenantSettings,
-        ] {
-            s.present.insert(k);
-        }
-        Tenant(s)
+        Tenant(TenantBuilder::new())
     }
 
-    pub fn client(mut self, name: &str, app_type: &str) -> Tenant {
-        let c: Client = from(json!({"name": name, "app_type": app_type}));
-        self.0.clients.push(Client {
-            file: format!("clients/{name}.json"),
-            ..c
-        });
-        self
+    fn map(self, f: impl FnOnce(TenantBuilder) -> TenantBuilder) -> Tenant {
+        Tenant(f(self.0))
     }
 
-    pub fn m2m_with_id(mut self, name: &str, client_id: &str) -> Tenant {
-        let c: Client =
-            from(json!({"name": name, "app_type": "non_interactive", "client_id": client_id}));
-        self.0.clients.push(Client {
-            file: format!("clients/{name}.json"),
-            ..c
-        });
-        self
+    pub fn client(self, name: &str, app_type: &str) -> Tenant {
+        self.map(|b| b.client(json!({"name": name, "app_type": app_type})))
     }
 
-    pub fn database(mut self, name: &str, signup_open: bool, clients: &[&str]) -> Tenant {
-        let c: Connection = from(json!({
-            "name": name, "strategy": "auth0", "enabled_clients": clients,
-            "options": {"disable_signup": !signup_open}
-        }));
-        self.0.connections.push(Connection {
-            file: format!("database-connections/{name}/database.json"),
-            ..c
-        });
-        self
+    pub fn m2m_with_id(self, name: &str, client_id: &str) -> Tenant {
+        self.map(|b| {
+            b.client(json!({"name": name, "app_type": "non_interactive", "client_id": client_id}))
+        })
+    }
+
+    pub fn database(self, name: &str, signup_open: bool, clients: &[&str]) -> Tenant {
+        let v = json!({"name": name, "strategy": "auth0", "enabled_clients": clients, "options": {"disable_signup": !signup_open}});
+        self.map(|b| b.connection(v))
     }
 
     pub fn connection(
-        mut self,
+        self,
         name: &str,
         strategy: &str,
         options: Value,
         clients: &[&str],
     ) -> Tenant {
-        let c: Connection = from(json!({
-            "name": name, "strategy": strategy, "enabled_clients": clients, "options": options
-        }));
-        self.0.connections.push(Connection {
-            file: format!("connections/{name}.json"),
-            ..c
-        });
-        self
+        let v = json!({"name": name, "strategy": strategy, "enabled_clients": clients, "options": options});
+        self.map(|b| b.connection(v))
     }
 
-    pub fn profile_script(mut self, connection: &str, code: &str) -> Tenant {
-        if let Some(c) = self.0.connections.iter_mut().find(|c| c.name == connection) {
-            c.fetch_user_profile = Some(SourceText {
-                path: format!("connections/{connection}.json"),
-                text: code.into(),
-            });
-        }
-        self
+    pub fn profile_script(self, connection: &str, code: &str) -> Tenant {
+        let text = SourceText {
+            path: format!("connections/{connection}.json"),
+            text: code.into(),
+        };
+        self.map(|b| {
+            b.with(|s| {
+                if let Some(c) = s.connections.iter_mut().find(|c| c.name == connection) {
+                    c.fetch_user_profile = Some(text);
+                }
+            })
+        })
     }
 
-    /// A post-login Action; bound in call order when `bound`.
-    pub fn action(mut self, name: &str, code: &str, deployed: bool, bound: bool) -> Tenant {
-        let a: Action = from(
-            json!({"name": name, "deployed": deployed, "supported_triggers": [{"id": "post-login", "version": "v3"}]}),
-        );
-        let path = format!("actions/{name}/code.js");
-        self.0.actions.push(Action {
-            file: format!("actions/{name}.json"),
-            code: Some(SourceText {
-                path,
-                text: code.into(),
-            }),
-            ..a
-        });
-        if bound {
-            self.0
-                .triggers
-                .entry("post-login".into())
-                .or_default()
-                .push(TriggerBinding {
-                    action_name: name.into(),
-                    display_name: Some(name.into()),
-                });
-        }
-        self
+    /// A post-login Action, bound to post-login when `bound`.
+    pub fn action(self, name: &str, code: &str, deployed: bool, bound: bool) -> Tenant {
+        let v = json!({"name": name, "deployed": deployed, "supported_triggers": [{"id": "post-login", "version": "v3"}]});
+        let triggers: &[&str] = if bound { &["post-login"] } else { &[] };
+        self.map(|b| b.action(v, code, triggers))
     }
 
-    pub fn api(mut self, name: &str, identifier: &str, scopes: &[&str], rbac: bool) -> Tenant {
+    pub fn api(self, name: &str, identifier: &str, scopes: &[&str], rbac: bool) -> Tenant {
         let scopes: Vec<Value> = scopes.iter().map(|s| json!({"value": s})).collect();
-        let r: ResourceServer = from(json!({
-            "name": name, "identifier": identifier, "scopes": scopes, "enforce_policies": rbac
-        }));
-        self.0.resource_servers.push(ResourceServer {
-            file: format!("resource-servers/{name}.json"),
-            ..r
-        });
-        self
+        self.map(|b| b.api(json!({"name": name, "identifier": identifier, "scopes": scopes, "enforce_policies": rbac})))
     }
 
-    pub fn grant(mut self, client: &str, audience: &str, scopes: &[&str]) -> Tenant {
-        let g: ClientGrant =
-            from(json!({"client_id": client, "audience": audience, "scope": scopes}));
-        self.0.client_grants.push(ClientGrant {
-            file: format!("grants/{client}.json"),
-            ..g
-        });
-        self
+    pub fn grant(self, client: &str, audience: &str, scopes: &[&str]) -> Tenant {
+        self.map(|b| b.grant(json!({"client_id": client, "audience": audience, "scope": scopes})))
+    }
+
+    /// Direct access to the shared builder for everything else.
+    pub fn with(self, f: impl FnOnce(TenantBuilder) -> TenantBuilder) -> Tenant {
+        self.map(f)
     }
 
     /// Runs one rule over the snapshot (code analysed and graph built as in a scan).
     pub fn run(&self, rule: &'static Rule) -> Vec<Finding> {
-        let code = analyze_tenant_code(&self.0);
-        let graph = build_graph(&self.0, &code);
+        let snapshot = self.0.clone().build();
+        let code = analyze_tenant_code(&snapshot);
+        let graph = build_graph(&snapshot, &code);
         let ctx = ScanContext {
-            snapshot: &self.0,
+            snapshot: &snapshot,
             code: &code,
             graph: &graph,
         };

@@ -205,7 +205,7 @@ const LEAKY: &str = r#"
 const { ManagementClient } = require('auth0');
 exports.onExecutePostLogin = async (event, api) => {
   const management = new ManagementClient({
-    domain: 'test.eu.auth0.com',
+    domain: 'acme.eu.auth0.com',
     clientId: 'Q0x1bmZ4c2R3ZWlvdXJ0eXVpb3Bhc2RmZ2hq',
     clientSecret: 'h7Gk2Lp9Qz4Xv8Nw3Rt6Yb1Mc5Df0Sa7Je2Ku9Io4Pl8Zx3Cv6Bn1Mq5Wr0Et7Y',
   });
@@ -215,7 +215,7 @@ exports.onExecutePostLogin = async (event, api) => {
 fn leak_tenant(scopes: &[&str], client_id: &str) -> Tenant {
     Tenant::new()
         .m2m_with_id("Backend Sync", client_id)
-        .grant("Backend Sync", "https://test.eu.auth0.com/api/v2/", scopes)
+        .grant("Backend Sync", "https://acme.eu.auth0.com/api/v2/", scopes)
         .action("CRM Sync", LEAKY, true, true)
 }
 
