@@ -185,6 +185,19 @@ impl AttackGraph {
         self.get(id).map(|n| ObjectRef::new(n.kind, n.name.clone()))
     }
 
+    /// The evidence of every edge of a chain, in order, without repeats.
+    pub fn evidence(chain: &[&Edge]) -> Vec<Evidence> {
+        let mut out: Vec<Evidence> = Vec::new();
+        for e in chain {
+            for ev in &e.evidence {
+                if !out.contains(ev) {
+                    out.push(ev.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// Turns a chain of edges into path steps: each edge's source node with the edge label,
     /// then the last target with an empty label. Where the chain jumps between a wildcard
     /// attribute (`user_metadata.*`) and a concrete one, the concrete name is shown.

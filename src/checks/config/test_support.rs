@@ -14,29 +14,6 @@ use crate::tenant::{
     ResourceServer, Rule as TenantRule, SourceText, TenantSnapshot, TriggerBinding,
 };
 
-const ALL_KINDS: [DataKind; 20] = [
-    DataKind::Clients,
-    DataKind::ClientGrants,
-    DataKind::ResourceServers,
-    DataKind::Connections,
-    DataKind::Actions,
-    DataKind::Triggers,
-    DataKind::Rules,
-    DataKind::Hooks,
-    DataKind::Roles,
-    DataKind::TenantSettings,
-    DataKind::AttackProtection,
-    DataKind::Guardian,
-    DataKind::CustomDomains,
-    DataKind::LogStreams,
-    DataKind::EmailProvider,
-    DataKind::EmailTemplates,
-    DataKind::Prompts,
-    DataKind::Organizations,
-    DataKind::NetworkAcls,
-    DataKind::EventStreams,
-];
-
 fn parse<T: DeserializeOwned>(v: Value) -> T {
     serde_json::from_value(v).expect("test JSON matches the tenant model")
 }
@@ -60,7 +37,7 @@ impl TenantBuilder {
             domain: Some("acme.eu.auth0.com".into()),
             ..TenantSnapshot::default()
         };
-        s.present.extend(ALL_KINDS);
+        s.present.extend(DataKind::ALL);
         TenantBuilder { s }
     }
 

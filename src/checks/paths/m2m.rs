@@ -3,8 +3,8 @@
 
 use crate::checks::context::ScanContext;
 use crate::checks::registry::{Hit, Rule, RuleMeta};
-use crate::findings::{Category, Evidence, ObjectRef, Severity};
-use crate::graph::{Edge, EdgeKind, Impact};
+use crate::findings::{Category, ObjectRef, Severity};
+use crate::graph::{AttackGraph, Edge, EdgeKind, Impact};
 use crate::tenant::DataKind;
 
 pub static LEAKED_M2M_SECRET: Rule = Rule {
@@ -69,14 +69,7 @@ fn hit(ctx: &ScanContext, chain: [&Edge; 3]) -> Hit {
          can mint Management API tokens as this client. The code need not be deployed for the secret to leak.",
         chain[2].label
     );
-    let mut evidence: Vec<Evidence> = Vec::new();
-    for e in chain {
-        for ev in &e.evidence {
-            if !evidence.contains(ev) {
-                evidence.push(ev.clone());
-            }
-        }
-    }
+    let evidence = AttackGraph::evidence(&chain);
     Hit {
         evidence,
         ..Hit::new(objects, description)

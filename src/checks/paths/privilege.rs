@@ -4,11 +4,21 @@
 
 use crate::checks::context::ScanContext;
 use crate::checks::registry::{Hit, Rule, RuleMeta};
-use crate::findings::{Category, Evidence, ObjectKind, ObjectRef, Severity};
-use crate::graph::{Edge, EdgeKind, FoundPath, names, privilege_paths};
+use crate::findings::{Category, ObjectKind, ObjectRef, Severity};
+use crate::graph::{AttackGraph, Edge, EdgeKind, FoundPath, names, privilege_paths};
 use crate::tenant::DataKind;
 
 use super::reachability::{latent_reason, lower_if_latent};
+
+/// What the two self-signup metadata rules read.
+const SIGNUP_PATH_READS: &[&str] = &[
+    "connections.options.disable_signup",
+    "connections.enabled_clients",
+    "actions.code",
+    "triggers",
+    "rules.script",
+    "resource_servers.scopes",
+];
 
 const NEEDS: &[DataKind] = &[DataKind::Connections, DataKind::Actions, DataKind::Clients];
 
@@ -18,14 +28,7 @@ pub static SIGNUP_METADATA_LAUNDERED: Rule = Rule {
         title: "Self-signup metadata is copied into app_metadata and then grants a privilege",
         severity: Severity::Critical,
         category: Category::AttackPath,
-        reads: &[
-            "connections.options.disable_signup",
-            "connections.enabled_clients",
-            "actions.code",
-            "triggers",
-            "rules.script",
-            "resource_servers.scopes",
-        ],
+        reads: SIGNUP_PATH_READS,
         condition: "An open signup connection lets anyone set user_metadata; active code copies it into app_metadata; other active code adds a scope or claim on that app_metadata value.",
         remediation: "Never copy user_metadata into app_metadata without validation; decide privileges only from data the tenant controls (roles, app_metadata written by trusted back ends); close public signup where it is not needed.",
         matches: &[
@@ -44,14 +47,7 @@ pub static SIGNUP_METADATA_DIRECT: Rule = Rule {
         title: "Self-signup metadata directly decides a scope or claim",
         severity: Severity::Critical,
         category: Category::AttackPath,
-        reads: &[
-            "connections.options.disable_signup",
-            "connections.enabled_clients",
-            "actions.code",
-            "triggers",
-            "rules.script",
-            "resource_servers.scopes",
-        ],
+        reads: SIGNUP_PATH_READS,
         condition: "An open signup connection lets anyone set user_metadata, and active code adds a scope or sets a claim from it or under a condition on it.",
         remediation: "Decide scopes and claims from roles or app_metadata, never from user_metadata; validate any user-supplied value against an allow-list that grants nothing privileged.",
         matches: &["path(c)1", "GAP claims-from-user-metadata"],
@@ -279,14 +275,7 @@ fn hit_for(ctx: &ScanContext, path: &FoundPath, what: &str) -> Option<Hit> {
             " Latent: {reason}; the path opens as soon as that changes."
         ));
     }
-    let mut evidence: Vec<Evidence> = Vec::new();
-    for e in &path.edges {
-        for ev in &e.evidence {
-            if !evidence.contains(ev) {
-                evidence.push(ev.clone());
-            }
-        }
-    }
+    let evidence = AttackGraph::evidence(&path.edges);
     let hit = Hit::new(objects, description)
         .with_severity(lower_if_latent(severity, latent.is_some()))
         .with_path(steps);

@@ -124,10 +124,7 @@ fn eval_rbac_off(ctx: &ScanContext) -> Vec<Hit> {
                 } else {
                     Severity::Critical
                 };
-                let evidence = chain
-                    .iter()
-                    .flat_map(|e| e.evidence.iter().cloned())
-                    .collect();
+                let evidence = AttackGraph::evidence(&chain);
                 let hit = Hit::new(objects, description)
                     .with_severity(severity)
                     .with_path(steps);

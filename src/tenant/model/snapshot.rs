@@ -78,6 +78,32 @@ pub enum DataKind {
     EventStreams,
 }
 
+impl DataKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [DataKind; 20] = [
+        DataKind::Clients,
+        DataKind::ClientGrants,
+        DataKind::ResourceServers,
+        DataKind::Connections,
+        DataKind::Actions,
+        DataKind::Triggers,
+        DataKind::Rules,
+        DataKind::Hooks,
+        DataKind::Roles,
+        DataKind::TenantSettings,
+        DataKind::AttackProtection,
+        DataKind::Guardian,
+        DataKind::CustomDomains,
+        DataKind::LogStreams,
+        DataKind::EmailProvider,
+        DataKind::EmailTemplates,
+        DataKind::Prompts,
+        DataKind::Organizations,
+        DataKind::NetworkAcls,
+        DataKind::EventStreams,
+    ];
+}
+
 /// Source code (or HTML) that belongs to a tenant object.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceText {
