@@ -26,7 +26,11 @@ const B64URL: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 pub fn b64url(data: &[u8]) -> String {
     let mut out = String::new();
     for chunk in data.chunks(3) {
-        let b = [chunk.first().copied().unwrap_or(0), chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         let chars = chunk.len() + 1;
         for i in 0..chars {
@@ -45,7 +49,9 @@ fn percent_decode(s: &str) -> String {
         match bytes.get(i) {
             Some(b'+') => out.push(b' '),
             Some(b'%') => {
-                let hex = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = s
+                    .get(i + 1..i + 3)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(v) => {
                         out.push(v);
@@ -84,7 +90,9 @@ pub fn token_params(body: &[u8], json_body: bool) -> HashMap<String, String> {
             .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
             .collect();
     }
-    parse_form(&String::from_utf8_lossy(body)).into_iter().collect()
+    parse_form(&String::from_utf8_lossy(body))
+        .into_iter()
+        .collect()
 }
 
 /// Credentials and scopes the emulator accepts.
@@ -105,50 +113,87 @@ pub fn issue(
 ) -> Result<(String, IssuedToken, Value), ApiError> {
     let get = |k: &str| params.get(k).map(String::as_str).unwrap_or("");
     if get("grant_type") != "client_credentials" {
-        return Err(ApiError::oauth(StatusCode::FORBIDDEN, "unsupported_grant_type", "Unsupported grant type"));
+        return Err(ApiError::oauth(
+            StatusCode::FORBIDDEN,
+            "unsupported_grant_type",
+            "Unsupported grant type",
+        ));
     }
     if get("client_id") != client.client_id || get("client_secret") != client.client_secret {
-        return Err(ApiError::oauth(StatusCode::UNAUTHORIZED, "access_denied", "Unauthorized"));
+        return Err(ApiError::oauth(
+            StatusCode::UNAUTHORIZED,
+            "access_denied",
+            "Unauthorized",
+        ));
     }
     let audience = get("audience");
     let Some(tenant) = tenants.iter().position(|t| t.audience() == audience) else {
         return Err(ApiError::oauth(
             StatusCode::FORBIDDEN,
             "access_denied",
-            &format!("Client is not authorized to access \"{audience}\". You need to create a \"client-grant\" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants"),
+            &format!(
+                "Client is not authorized to access \"{audience}\". You need to create a \"client-grant\" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants"
+            ),
         ));
     };
-    let requested: BTreeSet<String> = get("scope").split_whitespace().map(str::to_string).collect();
+    let requested: BTreeSet<String> = get("scope")
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
     let scopes: BTreeSet<String> = if requested.is_empty() {
         client.scopes.clone()
     } else {
         client.scopes.intersection(&requested).cloned().collect()
     };
     let scope_text = scopes.iter().cloned().collect::<Vec<_>>().join(" ");
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
     let jti = crate::ids::alnum("jti", &format!("{now}-{}", rand::random::<u64>()), 24);
     let header = b64url(br#"{"alg":"RS256","typ":"JWT","kid":"auth0-sim"}"#);
-    let domain = tenants.get(tenant).map(|t| t.domain.clone()).unwrap_or_default();
+    let domain = tenants
+        .get(tenant)
+        .map(|t| t.domain.clone())
+        .unwrap_or_default();
     let claims = json!({
         "iss": format!("https://{domain}/"), "sub": format!("{}@clients", client.client_id),
         "aud": audience, "iat": now, "exp": now + client.lifetime.as_secs(), "scope": scope_text,
         "gty": "client-credentials", "azp": client.client_id, "jti": jti,
     });
-    let token = format!("{header}.{}.{}", b64url(claims.to_string().as_bytes()), b64url(jti.as_bytes()));
+    let token = format!(
+        "{header}.{}.{}",
+        b64url(claims.to_string().as_bytes()),
+        b64url(jti.as_bytes())
+    );
     let body = json!({"access_token": token, "expires_in": client.lifetime.as_secs(), "scope": scope_text, "token_type": "Bearer"});
-    let issued = IssuedToken { tenant, scopes, expires: Instant::now() + client.lifetime };
+    let issued = IssuedToken {
+        tenant,
+        scopes,
+        expires: Instant::now() + client.lifetime,
+    };
     Ok((token, issued, body))
 }
 
 /// Validates `Authorization: Bearer <token>` against the issued tokens.
-pub fn validate<'a>(header: Option<&str>, issued: &'a HashMap<String, IssuedToken>) -> Result<&'a IssuedToken, ApiError> {
+pub fn validate<'a>(
+    header: Option<&str>,
+    issued: &'a HashMap<String, IssuedToken>,
+) -> Result<&'a IssuedToken, ApiError> {
     let token = header
-        .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+        .and_then(|h| {
+            h.strip_prefix("Bearer ")
+                .or_else(|| h.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .ok_or_else(|| ApiError::unauthorized("Missing authentication"))?;
-    let found = issued.get(token).ok_or_else(|| ApiError::unauthorized("Invalid token"))?;
+    let found = issued
+        .get(token)
+        .ok_or_else(|| ApiError::unauthorized("Invalid token"))?;
     if found.expires <= Instant::now() {
-        return Err(ApiError::unauthorized("Expired token received for JSON Web Token validation"));
+        return Err(ApiError::unauthorized(
+            "Expired token received for JSON Web Token validation",
+        ));
     }
     Ok(found)
 }
@@ -161,18 +206,27 @@ mod tests {
         ClientConfig {
             client_id: "cid".into(),
             client_secret: "sec".into(),
-            scopes: ["read:clients", "read:roles"].iter().map(|s| s.to_string()).collect(),
+            scopes: ["read:clients", "read:roles"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             lifetime: Duration::from_secs(86400),
         }
     }
 
     fn tenants() -> Vec<Tenant> {
-        vec![Tenant { domain: "t.auth0.com".into(), ..Tenant::default() }]
+        vec![Tenant {
+            domain: "t.auth0.com".into(),
+            ..Tenant::default()
+        }]
     }
 
     #[test]
     fn form_and_json_bodies_parse() {
-        let f = token_params(b"grant_type=client_credentials&audience=https%3A%2F%2Ft.auth0.com%2Fapi%2Fv2%2F", false);
+        let f = token_params(
+            b"grant_type=client_credentials&audience=https%3A%2F%2Ft.auth0.com%2Fapi%2Fv2%2F",
+            false,
+        );
         assert_eq!(f["audience"], "https://t.auth0.com/api/v2/");
         let j = token_params(br#"{"client_id":"cid"}"#, true);
         assert_eq!(j["client_id"], "cid");
@@ -180,8 +234,15 @@ mod tests {
 
     #[test]
     fn audience_must_match_with_the_trailing_slash() {
-        let mut p: HashMap<String, String> = [("grant_type", "client_credentials"), ("client_id", "cid"), ("client_secret", "sec"), ("audience", "https://t.auth0.com/api/v2")]
-            .iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut p: HashMap<String, String> = [
+            ("grant_type", "client_credentials"),
+            ("client_id", "cid"),
+            ("client_secret", "sec"),
+            ("audience", "https://t.auth0.com/api/v2"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
         let e = issue(&p, &cfg(), &tenants()).unwrap_err();
         assert_eq!(e.status, StatusCode::FORBIDDEN);
         assert_eq!(e.body["error"], "access_denied");
@@ -191,13 +252,23 @@ mod tests {
         assert_eq!(body["expires_in"], 86400);
         let map: HashMap<String, IssuedToken> = [(token.clone(), issued)].into_iter().collect();
         assert!(validate(Some(&format!("Bearer {token}")), &map).is_ok());
-        assert_eq!(validate(Some("Bearer nope"), &map).unwrap_err().body["message"], "Invalid token");
+        assert_eq!(
+            validate(Some("Bearer nope"), &map).unwrap_err().body["message"],
+            "Invalid token"
+        );
     }
 
     #[test]
     fn wrong_secret_is_401_access_denied() {
-        let p: HashMap<String, String> = [("grant_type", "client_credentials"), ("client_id", "cid"), ("client_secret", "bad"), ("audience", "https://t.auth0.com/api/v2/")]
-            .iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let p: HashMap<String, String> = [
+            ("grant_type", "client_credentials"),
+            ("client_id", "cid"),
+            ("client_secret", "bad"),
+            ("audience", "https://t.auth0.com/api/v2/"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
         let e = issue(&p, &cfg(), &tenants()).unwrap_err();
         assert_eq!(e.status, StatusCode::UNAUTHORIZED);
     }

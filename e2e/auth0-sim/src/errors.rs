@@ -70,7 +70,11 @@ impl ApiError {
 
     /// A 5xx injected as a fault.
     pub fn server_error(status: StatusCode) -> Self {
-        Self::mgmt(status, "Internal error (injected by auth0-sim)", Some("server_error"))
+        Self::mgmt(
+            status,
+            "Internal error (injected by auth0-sim)",
+            Some("server_error"),
+        )
     }
 
     /// An OAuth-style error of `/oauth/token`.
@@ -96,12 +100,23 @@ mod tests {
     fn shapes_match_the_reference() {
         let e = ApiError::insufficient_scope(true, &["read:users", "read:roles"]);
         assert_eq!(e.status, StatusCode::FORBIDDEN);
-        assert_eq!(e.body["message"], "Insufficient scope, expected all of: read:users,read:roles");
+        assert_eq!(
+            e.body["message"],
+            "Insufficient scope, expected all of: read:users,read:roles"
+        );
         assert_eq!(e.body["errorCode"], "insufficient_scope");
         let u = ApiError::unauthorized("Invalid token");
         assert_eq!(u.body["attributes"]["error"], "Invalid token");
         assert_eq!(u.body["statusCode"], 401);
-        assert!(ApiError::not_found("The role does not exist.", None).body.get("errorCode").is_none());
-        assert_eq!(ApiError::too_many_requests().body["error"], "Too Many Requests");
+        assert!(
+            ApiError::not_found("The role does not exist.", None)
+                .body
+                .get("errorCode")
+                .is_none()
+        );
+        assert_eq!(
+            ApiError::too_many_requests().body["error"],
+            "Too Many Requests"
+        );
     }
 }

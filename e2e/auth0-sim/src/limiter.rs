@@ -59,7 +59,11 @@ impl Bucket {
             .unwrap_or_default()
             .saturating_add(to_full);
         let reset = epoch.as_secs() + u64::from(epoch.subsec_nanos() > 0);
-        let wait = if self.tokens >= 1.0 { 0.0 } else { (1.0 - self.tokens) / self.rate };
+        let wait = if self.tokens >= 1.0 {
+            0.0
+        } else {
+            (1.0 - self.tokens) / self.rate
+        };
         Verdict {
             allowed: allowed || !consume,
             limit: self.burst as u64,
@@ -93,7 +97,10 @@ mod tests {
         let mut b = Bucket::new(1.0, 5);
         let now = Instant::now();
         let v = b.check(now, true);
-        let epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+        let epoch = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
         assert!(v.reset >= epoch);
         assert_eq!(v.limit, 5);
         assert_eq!(v.remaining, 4);

@@ -51,7 +51,11 @@ impl Dir {
 
     fn single(&self, rel: &str) -> Result<Option<Value>, LoadError> {
         let p = self.root.join(rel);
-        if p.is_file() { self.read_json(&p).map(Some) } else { Ok(None) }
+        if p.is_file() {
+            self.read_json(&p).map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     /// `(file stem, value)` of every `*.json` in `folder`, sorted by file name.
@@ -67,7 +71,10 @@ impl Dir {
         files.sort();
         let mut out = Vec::new();
         for f in files {
-            let stem = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = f
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             out.push((stem, self.read_json(&f)?));
         }
         Ok(out)
@@ -77,7 +84,9 @@ impl Dir {
     fn code(&self, reference: &str, bases: &[PathBuf]) -> String {
         let r = reference.trim();
         let is_path = !r.contains('\n')
-            && [".js", ".html", ".htm"].iter().any(|e| r.to_ascii_lowercase().ends_with(e));
+            && [".js", ".html", ".htm"]
+                .iter()
+                .any(|e| r.to_ascii_lowercase().ends_with(e));
         if !is_path {
             return reference.to_string();
         }
@@ -108,7 +117,9 @@ fn obj(v: &mut Value) -> &mut Map<String, Value> {
 
 /// Loads the export at `root` as the tenant `domain`.
 pub fn load_export(root: &Path, domain: &str) -> Result<Tenant, LoadError> {
-    let dir = Dir { root: root.to_path_buf() };
+    let dir = Dir {
+        root: root.to_path_buf(),
+    };
     let mut t = Tenant {
         domain: domain.to_string(),
         ..Tenant::default()
@@ -123,7 +134,8 @@ pub fn load_export(root: &Path, domain: &str) -> Result<Tenant, LoadError> {
         let seed = format!("{id}|{}", str_of(&g, "audience"));
         let m = obj(&mut g);
         m.insert("client_id".into(), json!(id));
-        m.entry("id").or_insert_with(|| json!(ids::prefixed("cgr_", &seed)));
+        m.entry("id")
+            .or_insert_with(|| json!(ids::prefixed("cgr_", &seed)));
         t.client_grants.push(g);
     }
     crate::load_code::load_actions(&dir.root, &mut t)?;
@@ -137,13 +149,16 @@ fn load_clients(dir: &Dir, t: &mut Tenant) -> Result<(), LoadError> {
     let tenant_name = t.tenant_name();
     for (_, mut c) in dir.list("clients")? {
         let name = str_of(&c, "name").to_string();
-        let page = c.get("custom_login_page").and_then(Value::as_str).map(str::to_string);
+        let page = c
+            .get("custom_login_page")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let m = obj(&mut c);
-        m.entry("client_id").or_insert_with(|| json!(ids::client_id(&name)));
+        m.entry("client_id")
+            .or_insert_with(|| json!(ids::client_id(&name)));
         m.insert("client_secret".into(), json!(ids::client_secret(&name)));
         m.insert("tenant".into(), json!(tenant_name));
         m.insert("global".into(), json!(false));
-        m.entry("callbacks").or_insert_with(|| json!([]));
         if let Some(page) = page {
             let text = dir.code(&page, &[dir.root.join("clients"), dir.root.clone()]);
             m.insert("custom_login_page".into(), json!(text));
@@ -165,12 +180,14 @@ fn load_clients(dir: &Dir, t: &mut Tenant) -> Result<(), LoadError> {
 fn load_apis(dir: &Dir, t: &mut Tenant) -> Result<(), LoadError> {
     t.resource_servers.push(Tenant::management_api(&t.domain));
     for (_, mut rs) in dir.list("resource-servers")? {
-        let linked = rs.get("client_id").and_then(Value::as_str).map(str::to_string);
+        let linked = rs
+            .get("client_id")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let linked = linked.map(|n| t.client_id_by_name(&n).unwrap_or(n));
         let seed = str_of(&rs, "identifier").to_string();
         let m = obj(&mut rs);
         m.entry("id").or_insert_with(|| json!(ids::hex24(&seed)));
-        m.insert("is_system".into(), json!(false));
         if let Some(id) = linked {
             m.insert("client_id".into(), json!(id));
         }
@@ -205,7 +222,9 @@ fn load_connections(dir: &Dir, t: &mut Tenant) -> Result<(), LoadError> {
             let meta = f.join("database.json");
             if meta.is_file() {
                 let mut c = dir.read_json(&meta)?;
-                obj(&mut c).entry("strategy").or_insert_with(|| json!("auth0"));
+                obj(&mut c)
+                    .entry("strategy")
+                    .or_insert_with(|| json!("auth0"));
                 all.push((c, vec![f.clone(), dir.root.clone()]));
             }
         }
@@ -214,10 +233,13 @@ fn load_connections(dir: &Dir, t: &mut Tenant) -> Result<(), LoadError> {
         let enabled = enabled_ids(t, &c);
         let name = str_of(&c, "name").to_string();
         let m = obj(&mut c);
-        m.entry("id").or_insert_with(|| json!(ids::prefixed("con_", &name)));
+        m.entry("id")
+            .or_insert_with(|| json!(ids::prefixed("con_", &name)));
         m.insert("enabled_clients".into(), Value::Array(enabled));
         m.entry("realms").or_insert_with(|| json!([name]));
-        if let Some(scripts) = m.get_mut("options").and_then(|o| o.get_mut("customScripts"))
+        if let Some(scripts) = m
+            .get_mut("options")
+            .and_then(|o| o.get_mut("customScripts"))
             && let Some(scripts) = scripts.as_object_mut()
         {
             for v in scripts.values_mut() {
@@ -234,9 +256,13 @@ fn load_connections(dir: &Dir, t: &mut Tenant) -> Result<(), LoadError> {
 fn load_rules_hooks(dir: &Dir, t: &mut Tenant) -> Result<(), LoadError> {
     for (_, mut r) in dir.list("rules")? {
         let name = str_of(&r, "name").to_string();
-        let script = dir.code(str_of(&r, "script"), &[dir.root.join("rules"), dir.root.clone()]);
+        let script = dir.code(
+            str_of(&r, "script"),
+            &[dir.root.join("rules"), dir.root.clone()],
+        );
         let m = obj(&mut r);
-        m.entry("id").or_insert_with(|| json!(ids::prefixed("rul_", &name)));
+        m.entry("id")
+            .or_insert_with(|| json!(ids::prefixed("rul_", &name)));
         m.insert("script".into(), json!(script));
         m.entry("stage").or_insert_with(|| json!("login_success"));
         t.rules.push(r);
@@ -246,7 +272,10 @@ fn load_rules_hooks(dir: &Dir, t: &mut Tenant) -> Result<(), LoadError> {
     }
     for (_, mut h) in dir.list("hooks")? {
         let name = str_of(&h, "name").to_string();
-        let script = dir.code(str_of(&h, "script"), &[dir.root.join("hooks"), dir.root.clone()]);
+        let script = dir.code(
+            str_of(&h, "script"),
+            &[dir.root.join("hooks"), dir.root.clone()],
+        );
         let m = obj(&mut h);
         let id = m
             .entry("id")
@@ -320,7 +349,10 @@ fn load_roles_orgs(dir: &Dir, t: &mut Tenant) -> Result<(), LoadError> {
                 let m = obj(&mut c);
                 m.remove("name");
                 m.insert("connection_id".into(), json!(cid));
-                m.insert("connection".into(), json!({"name": cname, "strategy": strategy}));
+                m.insert(
+                    "connection".into(),
+                    json!({"name": cname, "strategy": strategy}),
+                );
                 c
             })
             .collect();
@@ -332,24 +364,42 @@ fn load_roles_orgs(dir: &Dir, t: &mut Tenant) -> Result<(), LoadError> {
 
 /// Secret-bearing email provider credential keys the API never returns.
 const EMAIL_SECRET_KEYS: &[&str] = &[
-    "api_key", "smtp_pass", "smtp_user", "accessKeyId", "secretAccessKey", "connectionString",
-    "clientSecret", "tenantId", "clientId",
+    "api_key",
+    "smtp_pass",
+    "smtp_user",
+    "accessKeyId",
+    "secretAccessKey",
+    "connectionString",
+    "clientSecret",
+    "tenantId",
+    "clientId",
 ];
 
 fn load_delivery(dir: &Dir, t: &mut Tenant) -> Result<(), LoadError> {
     for (_, mut s) in dir.list("log-streams")? {
         let name = str_of(&s, "name").to_string();
-        obj(&mut s)
-            .entry("id")
-            .or_insert_with(|| json!(format!("lst_{}", ids::hex24(&name).get(..16).unwrap_or_default())));
+        obj(&mut s).entry("id").or_insert_with(|| {
+            json!(format!(
+                "lst_{}",
+                ids::hex24(&name).get(..16).unwrap_or_default()
+            ))
+        });
         t.log_streams.push(s);
     }
     for (stem, v) in dir.list("attack-protection")? {
         t.attack_protection.insert(stem, v);
     }
-    t.guardian_factors = dir.list("guardian/factors")?.into_iter().map(|(_, v)| v).collect();
+    t.guardian_factors = dir
+        .list("guardian/factors")?
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect();
     if let Some(p) = dir.single("guardian/policies.json")? {
-        t.guardian_policies = p.get("policies").and_then(Value::as_array).cloned().unwrap_or_default();
+        t.guardian_policies = p
+            .get("policies")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
     }
     t.phone_selected_provider = dir.single("guardian/phoneFactorSelectedProvider.json")?;
     t.phone_message_types = dir.single("guardian/phoneFactorMessageTypes.json")?;
@@ -361,7 +411,10 @@ fn load_delivery(dir: &Dir, t: &mut Tenant) -> Result<(), LoadError> {
             t.email_provider = Some(v);
             continue;
         }
-        let body = dir.code(str_of(&v, "body"), &[dir.root.join("emails"), dir.root.clone()]);
+        let body = dir.code(
+            str_of(&v, "body"),
+            &[dir.root.join("emails"), dir.root.clone()],
+        );
         obj(&mut v).insert("body".into(), json!(body));
         t.email_templates.insert(stem, v);
     }

@@ -23,7 +23,11 @@ fn read_json(path: &Path) -> Result<Value, LoadError> {
 
 /// Builds the API's Action object from an export entry and its code.
 pub fn action_object(mut a: Value, code: &str) -> Value {
-    let name = a.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+    let name = a
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     let deployed = a.get("deployed").and_then(Value::as_bool).unwrap_or(false);
     let Some(m) = a.as_object_mut() else {
         return a;
@@ -113,12 +117,21 @@ pub fn load_actions(root: &Path, t: &mut Tenant) -> Result<(), LoadError> {
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|e| e.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
-    files.retain(|p: &std::path::PathBuf| p.is_file() && p.extension().is_some_and(|x| x == "json"));
+    files
+        .retain(|p: &std::path::PathBuf| p.is_file() && p.extension().is_some_and(|x| x == "json"));
     files.sort();
     for f in files {
         let a = read_json(&f)?;
-        let name = a.get("name").and_then(Value::as_str).unwrap_or("").to_string();
-        let reference = a.get("code").and_then(Value::as_str).unwrap_or("").to_string();
+        let name = a
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let reference = a
+            .get("code")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         let candidates = [
             root.join(reference.trim()),
             dir.join(&name).join("code.js"),
@@ -141,7 +154,10 @@ pub fn load_actions(root: &Path, t: &mut Tenant) -> Result<(), LoadError> {
             let mut out = Vec::new();
             for b in list.as_array().into_iter().flatten() {
                 let action_name = b.get("action_name").and_then(Value::as_str).unwrap_or("");
-                let display = b.get("display_name").and_then(Value::as_str).unwrap_or(action_name);
+                let display = b
+                    .get("display_name")
+                    .and_then(Value::as_str)
+                    .unwrap_or(action_name);
                 if let Some(action) = Tenant::find(&t.actions, "name", action_name) {
                     out.push(binding_object(trigger, display, action));
                 }

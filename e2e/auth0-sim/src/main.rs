@@ -12,7 +12,10 @@ use auth0_sim::auth::ClientConfig;
 use auth0_sim::{Faults, READ_SCOPES, SimConfig};
 
 #[derive(Debug, Parser)]
-#[command(name = "auth0-sim", about = "Auth0 Management API emulator for tests and benchmarks")]
+#[command(
+    name = "auth0-sim",
+    about = "Auth0 Management API emulator for tests and benchmarks"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -76,15 +79,23 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let domain = match args.domain.get(i) {
             Some(d) => d.clone(),
             None => {
-                let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "tenant".into());
+                let name = dir
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "tenant".into());
                 format!("{name}.auth0-sim.local")
             }
         };
-        let t = auth0_sim::load::load_export(dir, &domain).with_context(|| format!("loading {}", dir.display()))?;
+        let t = auth0_sim::load::load_export(dir, &domain)
+            .with_context(|| format!("loading {}", dir.display()))?;
         tenants.push(t);
     }
     let scopes = match &args.scopes {
-        Some(list) => list.split([',', ' ']).filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        Some(list) => list
+            .split([',', ' '])
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
         None => READ_SCOPES.iter().map(|s| s.to_string()).collect(),
     };
     let cfg = SimConfig {
@@ -107,7 +118,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let domains: Vec<String> = cfg.tenants.iter().map(|t| t.domain.clone()).collect();
     let running = auth0_sim::spawn(cfg, args.listen).await?;
     // The first line on stdout is the contract for scripts: where to connect.
-    println!("auth0-sim listening on http://{} for {}", running.addr, domains.join(", "));
+    println!(
+        "auth0-sim listening on http://{} for {}",
+        running.addr,
+        domains.join(", ")
+    );
     running.handle.await??;
     Ok(())
 }

@@ -14,7 +14,10 @@ pub struct Query(pub Vec<(String, String)>);
 impl Query {
     /// First value of `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Whether `key` is present.
@@ -29,10 +32,11 @@ impl Query {
     fn number(&self, key: &str) -> Result<Option<usize>, ApiError> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => v
-                .parse::<usize>()
-                .map(Some)
-                .map_err(|_| ApiError::bad_query(&format!("Query validation error: '{key}' must be an integer"))),
+            Some(v) => v.parse::<usize>().map(Some).map_err(|_| {
+                ApiError::bad_query(&format!(
+                    "Query validation error: '{key}' must be an integer"
+                ))
+            }),
         }
     }
 }
@@ -89,7 +93,12 @@ fn size(q: &Query, key: &str, default: usize, max: usize) -> Result<usize, ApiEr
     Ok(n)
 }
 
-fn checkpoint_page(items: &[Value], q: &Query, key: &str, max_take: usize) -> Result<Value, ApiError> {
+fn checkpoint_page(
+    items: &[Value],
+    q: &Query,
+    key: &str,
+    max_take: usize,
+) -> Result<Value, ApiError> {
     let take = size(q, "take", DEFAULT_PAGE, max_take)?;
     let from = match q.get("from") {
         Some(t) if !t.is_empty() => decode_checkpoint(t)?,
@@ -109,7 +118,11 @@ fn checkpoint_page(items: &[Value], q: &Query, key: &str, max_take: usize) -> Re
 /// One page of `items` as the endpoint with `style` answers `q`.
 pub fn page(items: &[Value], q: &Query, style: Style) -> Result<Value, ApiError> {
     match style {
-        Style::Checkpoint { key, max_take, bare_without_params } => {
+        Style::Checkpoint {
+            key,
+            max_take,
+            bare_without_params,
+        } => {
             if bare_without_params && !q.has("take") && !q.has("from") {
                 return Ok(Value::Array(items.to_vec()));
             }
@@ -126,9 +139,17 @@ pub fn page(items: &[Value], q: &Query, style: Style) -> Result<Value, ApiError>
             let page = q.number("page")?.unwrap_or(0);
             let start = page.saturating_mul(per_page).min(items.len());
             let end = start.saturating_add(per_page).min(items.len());
-            Ok(json!({ key: items.get(start..end).unwrap_or_default(), "total": items.len(), "per_page": per_page }))
+            Ok(
+                json!({ key: items.get(start..end).unwrap_or_default(), "total": items.len(), "per_page": per_page }),
+            )
         }
-        Style::Offset { key, checkpoint, offset_cap, users, length } => {
+        Style::Offset {
+            key,
+            checkpoint,
+            offset_cap,
+            users,
+            length,
+        } => {
             if checkpoint && (q.has("take") || q.has("from")) {
                 return checkpoint_page(items, q, key, MAX_PAGE);
             }
@@ -146,7 +167,8 @@ pub fn page(items: &[Value], q: &Query, style: Style) -> Result<Value, ApiError>
             if !q.flag("include_totals") {
                 return Ok(Value::Array(slice.to_vec()));
             }
-            let mut out = json!({"start": start, "limit": per_page, "total": items.len(), key: slice});
+            let mut out =
+                json!({"start": start, "limit": per_page, "total": items.len(), key: slice});
             if (users || length)
                 && let Some(m) = out.as_object_mut()
             {
@@ -162,14 +184,25 @@ mod tests {
     use super::*;
 
     fn q(pairs: &[(&str, &str)]) -> Query {
-        Query(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        Query(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     fn items(n: usize) -> Vec<Value> {
         (0..n).map(|i| json!({"i": i})).collect()
     }
 
-    const CLIENTS: Style = Style::Offset { key: "clients", checkpoint: true, offset_cap: None, users: false, length: false };
+    const CLIENTS: Style = Style::Offset {
+        key: "clients",
+        checkpoint: true,
+        offset_cap: None,
+        users: false,
+        length: false,
+    };
 
     #[test]
     fn omitted_per_page_gives_fifty_in_a_bare_array() {
@@ -179,7 +212,16 @@ mod tests {
 
     #[test]
     fn include_totals_wraps_with_the_resource_key() {
-        let v = page(&items(120), &q(&[("per_page", "100"), ("page", "1"), ("include_totals", "true")]), CLIENTS).unwrap();
+        let v = page(
+            &items(120),
+            &q(&[
+                ("per_page", "100"),
+                ("page", "1"),
+                ("include_totals", "true"),
+            ]),
+            CLIENTS,
+        )
+        .unwrap();
         assert_eq!(v["clients"].as_array().unwrap().len(), 20);
         assert_eq!(v["total"], 120);
         assert_eq!(v["start"], 100);
@@ -194,22 +236,70 @@ mod tests {
 
     #[test]
     fn checkpoint_wins_and_next_is_absent_on_the_last_page() {
-        let first = page(&items(150), &q(&[("take", "100"), ("per_page", "10"), ("include_totals", "true")]), CLIENTS).unwrap();
+        let first = page(
+            &items(150),
+            &q(&[
+                ("take", "100"),
+                ("per_page", "10"),
+                ("include_totals", "true"),
+            ]),
+            CLIENTS,
+        )
+        .unwrap();
         assert_eq!(first["clients"].as_array().unwrap().len(), 100);
         assert!(first.get("total").is_none());
         let next = first["next"].as_str().unwrap().to_string();
-        let last = page(&items(150), &q(&[("take", "100"), ("from", &next)]), CLIENTS).unwrap();
+        let last = page(
+            &items(150),
+            &q(&[("take", "100"), ("from", &next)]),
+            CLIENTS,
+        )
+        .unwrap();
         assert_eq!(last["clients"].as_array().unwrap().len(), 50);
         assert!(last.get("next").is_none());
     }
 
     #[test]
     fn users_cap_and_offset_cap() {
-        let users = Style::Offset { key: "users", checkpoint: false, offset_cap: None, users: true, length: false };
-        assert!(page(&items(2000), &q(&[("per_page", "100"), ("page", "9")]), users).is_ok());
-        assert_eq!(page(&items(2000), &q(&[("per_page", "100"), ("page", "10")]), users).unwrap_err().status.as_u16(), 400);
-        let capped = Style::Offset { key: "connections", checkpoint: true, offset_cap: Some(1000), users: false, length: false };
-        let beyond = page(&items(1500), &q(&[("per_page", "100"), ("page", "10")]), capped).unwrap();
+        let users = Style::Offset {
+            key: "users",
+            checkpoint: false,
+            offset_cap: None,
+            users: true,
+            length: false,
+        };
+        assert!(
+            page(
+                &items(2000),
+                &q(&[("per_page", "100"), ("page", "9")]),
+                users
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            page(
+                &items(2000),
+                &q(&[("per_page", "100"), ("page", "10")]),
+                users
+            )
+            .unwrap_err()
+            .status
+            .as_u16(),
+            400
+        );
+        let capped = Style::Offset {
+            key: "connections",
+            checkpoint: true,
+            offset_cap: Some(1000),
+            users: false,
+            length: false,
+        };
+        let beyond = page(
+            &items(1500),
+            &q(&[("per_page", "100"), ("page", "10")]),
+            capped,
+        )
+        .unwrap();
         assert_eq!(beyond.as_array().unwrap().len(), 0);
     }
 
@@ -224,7 +314,11 @@ mod tests {
 
     #[test]
     fn bare_custom_domains_without_params() {
-        let s = Style::Checkpoint { key: "custom_domains", max_take: 100, bare_without_params: true };
+        let s = Style::Checkpoint {
+            key: "custom_domains",
+            max_take: 100,
+            bare_without_params: true,
+        };
         assert!(page(&items(2), &q(&[]), s).unwrap().is_array());
         assert!(page(&items(2), &q(&[("take", "1")]), s).unwrap()["next"].is_string());
     }

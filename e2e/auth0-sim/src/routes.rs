@@ -12,8 +12,18 @@ use crate::store::Tenant;
 /// Granted scopes of a token.
 pub type Scopes = BTreeSet<String>;
 
-const CLIENT_READ: &[&str] = &["read:clients", "read:client_keys", "read:client_credentials", "read:client_summary"];
-const CLIENT_SECRET_FIELDS: &[&str] = &["client_secret", "encryption_key", "signing_keys", "client_authentication_methods"];
+const CLIENT_READ: &[&str] = &[
+    "read:clients",
+    "read:client_keys",
+    "read:client_credentials",
+    "read:client_summary",
+];
+const CLIENT_SECRET_FIELDS: &[&str] = &[
+    "client_secret",
+    "encryption_key",
+    "signing_keys",
+    "client_authentication_methods",
+];
 /// Trigger ids `GET /actions/triggers` lists, with their current version.
 const TRIGGERS: &[(&str, &str)] = &[
     ("post-login", "v3"),
@@ -42,7 +52,13 @@ pub(crate) fn all_of(scopes: &Scopes, needed: &[&str]) -> Result<(), ApiError> {
 }
 
 pub(crate) fn offset(key: &'static str, checkpoint: bool) -> Style {
-    Style::Offset { key, checkpoint, offset_cap: None, users: false, length: false }
+    Style::Offset {
+        key,
+        checkpoint,
+        offset_cap: None,
+        users: false,
+        length: false,
+    }
 }
 
 /// Applies `fields` / `include_fields` to one object.
@@ -58,7 +74,12 @@ pub(crate) fn select_fields(mut v: Value, q: &Query) -> Value {
     v
 }
 
-pub(crate) fn filter_eq<'a>(items: &'a [Value], q: &Query, param: &str, field: &str) -> Vec<&'a Value> {
+pub(crate) fn filter_eq<'a>(
+    items: &'a [Value],
+    q: &Query,
+    param: &str,
+    field: &str,
+) -> Vec<&'a Value> {
     items
         .iter()
         .filter(|v| match q.get(param) {
@@ -69,11 +90,22 @@ pub(crate) fn filter_eq<'a>(items: &'a [Value], q: &Query, param: &str, field: &
 }
 
 pub(crate) fn cloned(items: Vec<&Value>, q: &Query) -> Vec<Value> {
-    items.into_iter().map(|v| select_fields(v.clone(), q)).collect()
+    items
+        .into_iter()
+        .map(|v| select_fields(v.clone(), q))
+        .collect()
 }
 
-pub(crate) fn one(items: &[Value], key: &str, id: &str, q: &Query, missing: ApiError) -> Result<Value, ApiError> {
-    Tenant::find(items, key, id).map(|v| select_fields(v.clone(), q)).ok_or(missing)
+pub(crate) fn one(
+    items: &[Value],
+    key: &str,
+    id: &str,
+    q: &Query,
+    missing: ApiError,
+) -> Result<Value, ApiError> {
+    Tenant::find(items, key, id)
+        .map(|v| select_fields(v.clone(), q))
+        .ok_or(missing)
 }
 
 fn client_view(c: &Value, scopes: &Scopes) -> Value {
@@ -99,7 +131,12 @@ fn connection_list_item(c: &Value) -> Value {
 }
 
 /// Answers `GET /api/v2/<segments>`: the route template (for stats) and the body or error.
-pub fn get(t: &Tenant, scopes: &Scopes, segs: &[&str], q: &Query) -> (String, Result<Value, ApiError>) {
+pub fn get(
+    t: &Tenant,
+    scopes: &Scopes,
+    segs: &[&str],
+    q: &Query,
+) -> (String, Result<Value, ApiError>) {
     let template = template(segs);
     (template, answer(t, scopes, segs, q))
 }
@@ -107,14 +144,54 @@ pub fn get(t: &Tenant, scopes: &Scopes, segs: &[&str], q: &Query) -> (String, Re
 /// The path with ids replaced by `{id}`, e.g. `/api/v2/roles/{id}/permissions`.
 pub fn template(segs: &[&str]) -> String {
     let fixed = [
-        "clients", "client-grants", "resource-servers", "connections", "rules", "rules-configs", "hooks",
-        "secrets", "actions", "versions", "triggers", "bindings", "roles", "permissions", "users", "organizations",
-        "enabled_connections", "members", "tenants", "settings", "attack-protection", "guardian", "factors",
-        "policies", "phone", "sms", "selected-provider", "message-types", "custom-domains", "log-streams", "emails",
-        "provider", "email-templates", "prompts", "logs", "keys", "signing", "bot-detection", "breached-password-detection",
-        "brute-force-protection", "suspicious-ip-throttling", "captcha", "branding",
+        "clients",
+        "client-grants",
+        "resource-servers",
+        "connections",
+        "rules",
+        "rules-configs",
+        "hooks",
+        "secrets",
+        "actions",
+        "versions",
+        "triggers",
+        "bindings",
+        "roles",
+        "permissions",
+        "users",
+        "organizations",
+        "enabled_connections",
+        "members",
+        "tenants",
+        "settings",
+        "attack-protection",
+        "guardian",
+        "factors",
+        "policies",
+        "phone",
+        "sms",
+        "selected-provider",
+        "message-types",
+        "custom-domains",
+        "log-streams",
+        "emails",
+        "provider",
+        "email-templates",
+        "prompts",
+        "logs",
+        "keys",
+        "signing",
+        "bot-detection",
+        "breached-password-detection",
+        "brute-force-protection",
+        "suspicious-ip-throttling",
+        "captcha",
+        "branding",
     ];
-    let parts: Vec<&str> = segs.iter().map(|s| if fixed.contains(s) { *s } else { "{id}" }).collect();
+    let parts: Vec<&str> = segs
+        .iter()
+        .map(|s| if fixed.contains(s) { *s } else { "{id}" })
+        .collect();
     format!("/api/v2/{}", parts.join("/"))
 }
 
@@ -126,7 +203,13 @@ fn answer(t: &Tenant, scopes: &Scopes, segs: &[&str], q: &Query) -> Result<Value
                 .clients
                 .iter()
                 .filter(|c| match q.get("is_global") {
-                    Some(g) => c.get("global").and_then(Value::as_bool).unwrap_or(false).to_string() == g,
+                    Some(g) => {
+                        c.get("global")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(false)
+                            .to_string()
+                            == g
+                    }
                     None => true,
                 })
                 .map(|c| select_fields(client_view(c, scopes), q))
@@ -135,8 +218,9 @@ fn answer(t: &Tenant, scopes: &Scopes, segs: &[&str], q: &Query) -> Result<Value
         }
         ["clients", id] => {
             any_of(scopes, CLIENT_READ)?;
-            let c = Tenant::find(&t.clients, "client_id", id)
-                .ok_or_else(|| ApiError::not_found("The client does not exist", Some("inexistent_client")))?;
+            let c = Tenant::find(&t.clients, "client_id", id).ok_or_else(|| {
+                ApiError::not_found("The client does not exist", Some("inexistent_client"))
+            })?;
             Ok(select_fields(client_view(c, scopes), q))
         }
         ["client-grants"] => {
@@ -144,44 +228,79 @@ fn answer(t: &Tenant, scopes: &Scopes, segs: &[&str], q: &Query) -> Result<Value
             let items = filter_eq(&t.client_grants, q, "client_id", "client_id");
             let items: Vec<&Value> = items
                 .into_iter()
-                .filter(|g| q.get("audience").is_none_or(|a| g.get("audience").and_then(Value::as_str) == Some(a)))
+                .filter(|g| {
+                    q.get("audience")
+                        .is_none_or(|a| g.get("audience").and_then(Value::as_str) == Some(a))
+                })
                 .collect();
             page(&cloned(items, q), q, offset("client_grants", true))
         }
         ["resource-servers"] => {
             any_of(scopes, &["read:resource_servers"])?;
-            page(&cloned(t.resource_servers.iter().collect(), q), q, offset("resource_servers", false))
+            page(
+                &cloned(t.resource_servers.iter().collect(), q),
+                q,
+                offset("resource_servers", false),
+            )
         }
         ["resource-servers", id] => {
             any_of(scopes, &["read:resource_servers"])?;
             Tenant::find(&t.resource_servers, "id", id)
                 .or_else(|| Tenant::find(&t.resource_servers, "identifier", id))
                 .cloned()
-                .ok_or_else(|| ApiError::not_found("The resource server does not exist", Some("inexistent_resource_server")))
+                .ok_or_else(|| {
+                    ApiError::not_found(
+                        "The resource server does not exist",
+                        Some("inexistent_resource_server"),
+                    )
+                })
         }
         ["connections"] => {
             any_of(scopes, &["read:connections"])?;
             let strategies: Vec<&str> =
-                q.0.iter().filter(|(k, _)| k == "strategy").map(|(_, v)| v.as_str()).collect();
+                q.0.iter()
+                    .filter(|(k, _)| k == "strategy")
+                    .map(|(_, v)| v.as_str())
+                    .collect();
             let items: Vec<Value> = filter_eq(&t.connections, q, "name", "name")
                 .into_iter()
                 .filter(|c| {
                     strategies.is_empty()
-                        || strategies.contains(&c.get("strategy").and_then(Value::as_str).unwrap_or(""))
+                        || strategies
+                            .contains(&c.get("strategy").and_then(Value::as_str).unwrap_or(""))
                 })
                 .map(|c| select_fields(connection_list_item(c), q))
                 .collect();
-            let style = Style::Offset { key: "connections", checkpoint: true, offset_cap: Some(1000), users: false, length: false };
+            let style = Style::Offset {
+                key: "connections",
+                checkpoint: true,
+                offset_cap: Some(1000),
+                users: false,
+                length: false,
+            };
             page(&items, q, style)
         }
         ["connections", id] => {
             any_of(scopes, &["read:connections"])?;
-            one(&t.connections, "id", id, q, ApiError::not_found("The connection does not exist", Some("inexistent_connection")))
+            one(
+                &t.connections,
+                "id",
+                id,
+                q,
+                ApiError::not_found(
+                    "The connection does not exist",
+                    Some("inexistent_connection"),
+                ),
+            )
         }
         ["connections", id, "clients"] => {
             any_of(scopes, &["read:connections"])?;
-            let c = Tenant::find(&t.connections, "id", id)
-                .ok_or_else(|| ApiError::not_found("The connection does not exist", Some("inexistent_connection")))?;
+            let c = Tenant::find(&t.connections, "id", id).ok_or_else(|| {
+                ApiError::not_found(
+                    "The connection does not exist",
+                    Some("inexistent_connection"),
+                )
+            })?;
             let items: Vec<Value> = c
                 .get("enabled_clients")
                 .and_then(Value::as_array)
@@ -189,7 +308,15 @@ fn answer(t: &Tenant, scopes: &Scopes, segs: &[&str], q: &Query) -> Result<Value
                 .flatten()
                 .map(|id| json!({"client_id": id}))
                 .collect();
-            page(&items, q, Style::Checkpoint { key: "clients", max_take: 1000, bare_without_params: false })
+            page(
+                &items,
+                q,
+                Style::Checkpoint {
+                    key: "clients",
+                    max_take: 1000,
+                    bare_without_params: false,
+                },
+            )
         }
         _ => crate::routes_more::answer(t, scopes, segs, q),
     }

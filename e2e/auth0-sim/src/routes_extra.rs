@@ -11,37 +11,125 @@ use crate::routes::{Scopes, any_of};
 fn table() -> Vec<(&'static str, &'static str, Value)> {
     vec![
         ("branding", "read:branding", json!({})),
-        ("branding/phone/providers", "read:phone_providers", json!({"providers": []})),
-        ("branding/phone/templates", "read:phone_templates", json!({"templates": []})),
+        (
+            "branding/phone/providers",
+            "read:phone_providers",
+            json!({"providers": []}),
+        ),
+        (
+            "branding/phone/templates",
+            "read:phone_templates",
+            json!({"templates": []}),
+        ),
         ("branding/themes/default", "read:branding", Value::Null),
-        ("guardian/factors/sms/providers/twilio", "read:guardian_factors", json!({})),
-        ("guardian/factors/phone/providers/twilio", "read:guardian_factors", json!({})),
-        ("guardian/factors/push-notification/providers/sns", "read:guardian_factors", json!({})),
-        ("guardian/factors/push-notification/providers/apns", "read:guardian_factors", json!({})),
-        ("guardian/factors/duo/settings", "read:guardian_factors", json!({})),
-        ("guardian/factors/sms/templates", "read:guardian_factors", json!({
+        (
+            "guardian/factors/sms/providers/twilio",
+            "read:guardian_factors",
+            json!({}),
+        ),
+        (
+            "guardian/factors/phone/providers/twilio",
+            "read:guardian_factors",
+            json!({}),
+        ),
+        (
+            "guardian/factors/push-notification/providers/sns",
+            "read:guardian_factors",
+            json!({}),
+        ),
+        (
+            "guardian/factors/push-notification/providers/apns",
+            "read:guardian_factors",
+            json!({}),
+        ),
+        (
+            "guardian/factors/duo/settings",
+            "read:guardian_factors",
+            json!({}),
+        ),
+        (
+            "guardian/factors/sms/templates",
+            "read:guardian_factors",
+            json!({
             "enrollment_message": "{{code}} is your verification code for {{tenant.friendly_name}}. Please enter this code to verify your enrollment.",
-            "verification_message": "{{code}} is your verification code for {{tenant.friendly_name}}"})),
-        ("guardian/factors/phone/templates", "read:guardian_factors", json!({
+            "verification_message": "{{code}} is your verification code for {{tenant.friendly_name}}"}),
+        ),
+        (
+            "guardian/factors/phone/templates",
+            "read:guardian_factors",
+            json!({
             "enrollment_message": "{{code}} is your verification code for {{tenant.friendly_name}}. Please enter this code to verify your enrollment.",
-            "verification_message": "{{code}} is your verification code for {{tenant.friendly_name}}"})),
+            "verification_message": "{{code}} is your verification code for {{tenant.friendly_name}}"}),
+        ),
         ("prompts/*/custom-text/*", "read:prompts", json!({})),
         ("prompts/*/partials", "read:prompts", json!({})),
         ("prompts/rendering", "read:prompts", json!({"configs": []})),
-        ("forms", "read:forms", json!({"forms": [], "start": 0, "limit": 100, "total": 0})),
-        ("flows", "read:flows", json!({"flows": [], "start": 0, "limit": 100, "total": 0})),
-        ("flows/vault/connections", "read:flows", json!({"connections": [], "start": 0, "limit": 100, "total": 0})),
-        ("self-service-profiles", "read:self_service_profiles", json!({"self_service_profiles": [], "start": 0, "limit": 100, "total": 0})),
-        ("network-acls", "read:network_acls", json!({"network_acls": [], "start": 0, "limit": 100, "total": 0})),
-        ("event-streams", "read:event_streams", json!({"eventStreams": []})),
-        ("token-exchange-profiles", "read:token_exchange_profiles", json!({"token_exchange_profiles": []})),
-        ("actions/modules", "read:actions", json!({"modules": [], "total": 0, "per_page": 100})),
-        ("risk-assessments/settings", "read:attack_protection", json!({"enabled": false})),
-        ("risk-assessments/settings/new-device", "read:attack_protection", json!({"remember_for": 30})),
+        (
+            "forms",
+            "read:forms",
+            json!({"forms": [], "start": 0, "limit": 100, "total": 0}),
+        ),
+        (
+            "flows",
+            "read:flows",
+            json!({"flows": [], "start": 0, "limit": 100, "total": 0}),
+        ),
+        (
+            "flows/vault/connections",
+            "read:flows",
+            json!({"connections": [], "start": 0, "limit": 100, "total": 0}),
+        ),
+        (
+            "self-service-profiles",
+            "read:self_service_profiles",
+            json!({"self_service_profiles": [], "start": 0, "limit": 100, "total": 0}),
+        ),
+        (
+            "network-acls",
+            "read:network_acls",
+            json!({"network_acls": [], "start": 0, "limit": 100, "total": 0}),
+        ),
+        (
+            "event-streams",
+            "read:event_streams",
+            json!({"eventStreams": []}),
+        ),
+        (
+            "token-exchange-profiles",
+            "read:token_exchange_profiles",
+            json!({"token_exchange_profiles": []}),
+        ),
+        (
+            "actions/modules",
+            "read:actions",
+            json!({"modules": [], "total": 0, "per_page": 100}),
+        ),
+        (
+            "risk-assessments/settings",
+            "read:attack_protection",
+            json!({"enabled": false}),
+        ),
+        (
+            "risk-assessments/settings/new-device",
+            "read:attack_protection",
+            json!({"remember_for": 30}),
+        ),
         ("keys/signing", "read:signing_keys", json!([])),
-        ("user-attribute-profiles", "read:user_attribute_profiles", json!({"user_attribute_profiles": []})),
-        ("connection-profiles", "read:connection_profiles", json!({"connection_profiles": []})),
-        ("rate-limit-policies", "read:rate_limit_policies", json!({"rate_limit_policies": []})),
+        (
+            "user-attribute-profiles",
+            "read:user_attribute_profiles",
+            json!({"user_attribute_profiles": []}),
+        ),
+        (
+            "connection-profiles",
+            "read:connection_profiles",
+            json!({"connection_profiles": []}),
+        ),
+        (
+            "rate-limit-policies",
+            "read:rate_limit_policies",
+            json!({"rate_limit_policies": []}),
+        ),
         ("supplemental-signals", "read:attack_protection", json!({})),
     ]
 }
@@ -58,7 +146,10 @@ pub fn answer(scopes: &Scopes, segs: &[&str]) -> Option<Result<Value, ApiError>>
         return Some(Err(e));
     }
     if body.is_null() {
-        return Some(Err(ApiError::not_found("There is no default theme", Some("theme_not_found"))));
+        return Some(Err(ApiError::not_found(
+            "There is no default theme",
+            Some("theme_not_found"),
+        )));
     }
     Some(Ok(body))
 }
@@ -69,8 +160,14 @@ mod tests {
 
     #[test]
     fn wildcards_match_one_segment_only() {
-        assert!(matches("prompts/*/custom-text/*", &["prompts", "login", "custom-text", "en"]));
-        assert!(!matches("prompts/*/custom-text/*", &["prompts", "login", "custom-text"]));
+        assert!(matches(
+            "prompts/*/custom-text/*",
+            &["prompts", "login", "custom-text", "en"]
+        ));
+        assert!(!matches(
+            "prompts/*/custom-text/*",
+            &["prompts", "login", "custom-text"]
+        ));
         let all: Scopes = ["read:branding".to_string()].into_iter().collect();
         assert!(answer(&all, &["branding"]).is_some_and(|r| r.is_ok()));
         assert!(answer(&Scopes::new(), &["branding"]).is_some_and(|r| r.is_err()));

@@ -71,8 +71,16 @@ pub struct Running {
 
 /// Builds the router for `cfg`.
 pub fn router(cfg: SimConfig) -> Router {
-    let buckets = cfg.tenants.iter().map(|_| Bucket::new(cfg.rps, cfg.burst)).collect::<Vec<_>>();
-    let buckets = if buckets.is_empty() { vec![Bucket::new(cfg.rps, cfg.burst)] } else { buckets };
+    let buckets = cfg
+        .tenants
+        .iter()
+        .map(|_| Bucket::new(cfg.rps, cfg.burst))
+        .collect::<Vec<_>>();
+    let buckets = if buckets.is_empty() {
+        vec![Bucket::new(cfg.rps, cfg.burst)]
+    } else {
+        buckets
+    };
     let sim = Arc::new(Sim {
         dice: Mutex::new(StdRng::seed_from_u64(cfg.faults.seed)),
         cfg,
@@ -119,11 +127,19 @@ async fn token(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Re
     }
 }
 
-async fn api(State(sim): State<Shared>, method: Method, headers: HeaderMap, req: Request) -> Response {
+async fn api(
+    State(sim): State<Shared>,
+    method: Method,
+    headers: HeaderMap,
+    req: Request,
+) -> Response {
     if method != Method::GET {
-        return ApiError::not_found("Not Found (auth0-sim serves read endpoints only)", None).into_response();
+        return ApiError::not_found("Not Found (auth0-sim serves read endpoints only)", None)
+            .into_response();
     }
-    let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let auth = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
     let issued = {
         let tokens = lock(&sim.tokens);
         match validate(auth, &tokens) {
@@ -135,7 +151,12 @@ async fn api(State(sim): State<Shared>, method: Method, headers: HeaderMap, req:
     let segs_owned: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| parse_form(s).first().map(|(k, _)| k.clone()).unwrap_or_default())
+        .map(|s| {
+            parse_form(s)
+                .first()
+                .map(|(k, _)| k.clone())
+                .unwrap_or_default()
+        })
         .collect();
     let segs: Vec<&str> = segs_owned.iter().map(String::as_str).collect();
     let query = Query(parse_form(req.uri().query().unwrap_or("")));
@@ -165,13 +186,24 @@ fn bucket_index(sim: &Sim, headers: &HeaderMap) -> usize {
     if let Some(t) = token.and_then(|t| lock(&sim.tokens).get(t).map(|i| i.tenant)) {
         return t;
     }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let host = host.split(':').next().unwrap_or("");
-    sim.cfg.tenants.iter().position(|t| t.domain == host).unwrap_or(0)
+    sim.cfg
+        .tenants
+        .iter()
+        .position(|t| t.domain == host)
+        .unwrap_or(0)
 }
 
 fn set_rate_headers(headers: &mut HeaderMap, v: &Verdict) {
-    for (name, value) in [("x-ratelimit-limit", v.limit), ("x-ratelimit-remaining", v.remaining), ("x-ratelimit-reset", v.reset)] {
+    for (name, value) in [
+        ("x-ratelimit-limit", v.limit),
+        ("x-ratelimit-remaining", v.remaining),
+        ("x-ratelimit-reset", v.reset),
+    ] {
         if let Ok(h) = HeaderValue::from_str(&value.to_string()) {
             headers.insert(name, h);
         }
@@ -186,7 +218,10 @@ fn query_of(uri: &axum::http::Uri) -> String {
 fn dropped_body() -> Body {
     let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
         Ok(Bytes::from_static(b"{\"clients\":[")),
-        Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "auth0-sim: dropped connection")),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "auth0-sim: dropped connection",
+        )),
     ];
     Body::from_stream(futures::stream::iter(chunks))
 }
@@ -213,7 +248,13 @@ async fn guard(State(sim): State<Shared>, req: Request, next: Next) -> Response 
         let mut buckets = lock(&sim.buckets);
         match buckets.get_mut(idx).or_else(|| None) {
             Some(b) => b.check(Instant::now(), is_api),
-            None => Verdict { allowed: true, limit: sim.cfg.burst, remaining: sim.cfg.burst, reset: 0, retry_after: 0 },
+            None => Verdict {
+                allowed: true,
+                limit: sim.cfg.burst,
+                remaining: sim.cfg.burst,
+                reset: 0,
+                retry_after: 0,
+            },
         }
     };
     let (error_roll, drop_roll) = {
@@ -228,19 +269,31 @@ async fn guard(State(sim): State<Shared>, req: Request, next: Next) -> Response 
         r
     } else if is_api && error_roll < sim.cfg.faults.error_rate {
         lock(&sim.stats).injected_errors += 1;
-        let status = if error_roll < sim.cfg.faults.error_rate / 2.0 { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::INTERNAL_SERVER_ERROR };
+        let status = if error_roll < sim.cfg.faults.error_rate / 2.0 {
+            StatusCode::SERVICE_UNAVAILABLE
+        } else {
+            StatusCode::INTERNAL_SERVER_ERROR
+        };
         ApiError::server_error(status).into_response()
     } else if is_api && drop_roll < sim.cfg.faults.drop_rate {
         lock(&sim.stats).dropped += 1;
         let mut r = Response::new(dropped_body());
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
         r
     } else {
         next.run(req).await
     };
     set_rate_headers(response.headers_mut(), &verdict);
     if std::env::var_os("AUTH0_SIM_TRACE").is_some() {
-        eprintln!("auth0-sim: {} {} -> {}", endpoint, query_of(&uri), response.status().as_u16());
+        eprintln!(
+            "auth0-sim: {} {} -> {}",
+            endpoint,
+            query_of(&uri),
+            response.status().as_u16()
+        );
     }
     lock(&sim.stats).record(&endpoint, response.status().as_u16());
     response
