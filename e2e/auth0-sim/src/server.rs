@@ -246,7 +246,7 @@ async fn guard(State(sim): State<Shared>, req: Request, next: Next) -> Response 
     let idx = bucket_index(&sim, req.headers());
     let verdict = {
         let mut buckets = lock(&sim.buckets);
-        match buckets.get_mut(idx).or_else(|| None) {
+        match buckets.get_mut(idx) {
             Some(b) => b.check(Instant::now(), is_api),
             None => Verdict {
                 allowed: true,
