@@ -19,6 +19,8 @@ pub struct ScanArgs {
     /// Scan a live tenant through the Management API (credentials from AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET).
     #[arg(long, value_name = "DOMAIN")]
     pub tenant: Option<String>,
+    #[command(flatten)]
+    pub live: super::export::LiveArgs,
     /// Keyword mappings (JSON or YAML object) for ##KEY## / @@KEY@@ markers in the export.
     #[arg(long, value_name = "FILE")]
     pub keywords: Option<PathBuf>,
@@ -52,9 +54,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
             };
             load_export(dir, &keywords)?
         }
-        (None, Some(_)) => bail!(
-            "live scanning (--tenant) is not available in this build yet; scan a Deploy CLI export with --export DIR"
-        ),
+        (None, Some(domain)) => super::export::read_live(domain, &args.live)?.1,
         _ => bail!("name what to scan: --export DIR (a Deploy CLI export) or --tenant DOMAIN"),
     };
     for w in &snapshot.warnings {

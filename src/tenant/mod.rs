@@ -1,6 +1,7 @@
 //! The tenant model ([`TenantSnapshot`]) and its sources: a Deploy CLI export on disk or the live
 //! Management API.
 
+pub mod api;
 pub mod error;
 pub mod export;
 pub mod keywords;
