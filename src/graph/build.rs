@@ -16,6 +16,7 @@ use super::names;
 pub fn build_graph(snapshot: &TenantSnapshot, units: &[CodeUnit]) -> AttackGraph {
     let mut g = AttackGraph::default();
     add_connections(&mut g, snapshot, units);
+    add_self_service_metadata(&mut g, snapshot, units);
     for (u, unit) in units.iter().enumerate() {
         add_code(&mut g, u, unit);
     }
@@ -62,13 +63,7 @@ fn add_signup_attributes(g: &mut AttackGraph, c: NodeId, conn: &Connection, unit
         "options.disable_signup is not true: public signup is open",
     );
     let label = "anyone can sign up (POST /dbconnections/signup) and set";
-    let mut keys: Vec<String> = units
-        .iter()
-        .flat_map(|u| u.report.reads_user_metadata.iter().cloned())
-        .collect();
-    keys.sort();
-    keys.dedup();
-    for key in keys {
+    for key in metadata_keys_read(units) {
         let attr = g.node(ObjectKind::UserAttribute, &names::user_metadata(Some(&key)));
         g.edge(c, attr, EdgeKind::SignupWrites, label, ev.clone());
     }
@@ -82,6 +77,52 @@ fn add_signup_attributes(g: &mut AttackGraph, c: NodeId, conn: &Connection, unit
         "anyone can sign up with any e-mail address",
         ev,
     );
+}
+
+/// The Management API's user policy lets any logged-in user mint a token for their own
+/// profile (`update:current_user_metadata`) unless it is `require_client_grant` or `deny_all`.
+/// Exports leave the system API out, so this edge only appears on live data.
+fn add_self_service_metadata(g: &mut AttackGraph, snapshot: &TenantSnapshot, units: &[CodeUnit]) {
+    let Some(api) = snapshot
+        .resource_servers
+        .iter()
+        .find(|a| a.is_system == Some(true) && snapshot.is_management_api(&a.identifier))
+    else {
+        return;
+    };
+    if matches!(
+        names::user_policy(api),
+        Some("require_client_grant" | "deny_all")
+    ) {
+        return;
+    }
+    let m = g.node(
+        ObjectKind::ManagementApi,
+        "user tokens for the Management API",
+    );
+    let policy = names::user_policy(api).unwrap_or("unset");
+    let ev = file_evidence(
+        &api.file,
+        format!("subject_type_authorization.user.policy: {policy}"),
+    );
+    let label = "any logged-in user can request update:current_user_metadata and set";
+    for key in metadata_keys_read(units) {
+        let attr = g.node(ObjectKind::UserAttribute, &names::user_metadata(Some(&key)));
+        g.edge(m, attr, EdgeKind::SelfServiceWrites, label, ev.clone());
+    }
+    let any = g.node(ObjectKind::UserAttribute, &names::user_metadata(None));
+    g.edge(m, any, EdgeKind::SelfServiceWrites, label, ev);
+}
+
+/// Every `user_metadata` key any code reads, sorted.
+fn metadata_keys_read(units: &[CodeUnit]) -> Vec<String> {
+    let mut keys: Vec<String> = units
+        .iter()
+        .flat_map(|u| u.report.reads_user_metadata.iter().cloned())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
 /// Whether a connection marks e-mail addresses verified without proof, with how and evidence.

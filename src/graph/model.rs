@@ -26,6 +26,9 @@ pub enum EdgeKind {
     EnabledFor,
     /// connection -> user attribute: anyone can sign up and choose this attribute.
     SignupWrites,
+    /// Management API -> `user_metadata.*`: any logged-in user can get a Management API token
+    /// with `update:current_user_metadata` and rewrite their own metadata.
+    SelfServiceWrites,
     /// connection -> `email_verified`: the connection marks e-mails verified without proof.
     AssertsEmailVerified,
     /// user attribute -> code: the code reads the attribute into a decision or value.

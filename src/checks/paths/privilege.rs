@@ -48,9 +48,9 @@ pub static SIGNUP_METADATA_DIRECT: Rule = Rule {
         severity: Severity::Critical,
         category: Category::AttackPath,
         reads: SIGNUP_PATH_READS,
-        condition: "An open signup connection lets anyone set user_metadata, and active code adds a scope or sets a claim from it or under a condition on it.",
+        condition: "An open signup connection (or a Management API user policy that lets users edit their own profile) lets anyone set user_metadata, and active code adds a scope or sets a claim from it or under a condition on it.",
         remediation: "Decide scopes and claims from roles or app_metadata, never from user_metadata; validate any user-supplied value against an allow-list that grants nothing privileged.",
-        matches: &["path(c)1", "GAP claims-from-user-metadata"],
+        matches: &["path(c)1", "path(c)2", "GAP claims-from-user-metadata"],
     },
     needs: NEEDS,
     eval: eval_direct,
@@ -86,7 +86,7 @@ fn signup_metadata_starts<'g>(ctx: &ScanContext<'g>) -> Vec<&'g Edge> {
     ctx.graph
         .edges
         .iter()
-        .filter(|e| e.kind == EdgeKind::SignupWrites)
+        .filter(|e| matches!(e.kind, EdgeKind::SignupWrites | EdgeKind::SelfServiceWrites))
         .filter(|e| {
             ctx.graph
                 .get(e.to)

@@ -298,3 +298,30 @@ fn signup_into_internal_app_is_flagged_only_for_internal_apps() {
         .database("Staff", false, &["Acme Admin Portal"]);
     assert!(closed.run(&HIDDEN_SIGNUP_INTERNAL_APP).is_empty());
 }
+
+#[test]
+fn self_service_metadata_edit_through_the_management_api_is_a_path() {
+    let direct = r#"exports.onExecutePostLogin = async (event, api) => {
+      if (event.user.user_metadata.role === 'admin') { api.accessToken.addScope('admin:orders'); }
+    };"#;
+    let t = |policy: &str| {
+        let policy = policy.to_string();
+        Tenant::new()
+            .client("Storefront", "spa")
+            .database("Users", false, &["Storefront"])
+            .action("Role From Profile", direct, true, true)
+            .api("Orders API", "https://api.example/orders", &["admin:orders"], true)
+            .with(move |b| {
+                b.api(json!({"name": "Auth0 Management API", "identifier": "https://acme.eu.auth0.com/api/v2/",
+                    "is_system": true, "subject_type_authorization": {"user": {"policy": policy}}}))
+            })
+    };
+    let found = t("allow_all").run(&SIGNUP_METADATA_DIRECT);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].path[0].kind, ObjectKind::ManagementApi);
+    assert!(
+        t("require_client_grant")
+            .run(&SIGNUP_METADATA_DIRECT)
+            .is_empty()
+    );
+}
