@@ -7,6 +7,7 @@
 //! do them properly where CheckMate is weak: URLs are parsed, `allowed_origins` is read, refresh
 //! token lifetimes, throttling stages and brute-force thresholds are evaluated.
 
+pub mod acl;
 pub mod advisories;
 pub mod apis;
 pub mod attack_detection;
@@ -17,13 +18,18 @@ pub mod clients_grants;
 pub mod clients_tokens;
 pub mod clients_urls;
 pub mod code_hygiene;
+pub mod custom_domains;
 pub mod db_connections;
 pub mod db_passwords;
 pub mod dependencies;
+pub mod email_links;
+pub mod emails;
 pub mod federation;
 pub mod federation_protocols;
+pub mod logging;
 pub mod mfa;
 pub mod mgmt_grants;
+pub mod network_acls;
 pub mod support;
 pub mod tenant_contact;
 pub mod tenant_error_page;
@@ -115,6 +121,19 @@ pub fn rules() -> Vec<&'static Rule> {
         &mgmt_grants::MGMT_GRANT_IMPACT,
         &mgmt_grants::M2M_SHARED_SECRET,
         &mgmt_grants::USER_SUBJECT_GRANT,
+        &custom_domains::NO_CUSTOM_DOMAIN,
+        &custom_domains::NOT_IN_EMAILS,
+        &custom_domains::TLS_POLICY,
+        &custom_domains::CLIENT_IP_HEADER,
+        &network_acls::NETWORK_ACL,
+        &network_acls::CANONICAL_NOT_BLOCKED,
+        &network_acls::MANAGEMENT_API_OPEN,
+        &logging::LOG_STREAM,
+        &logging::STREAM_COVERAGE,
+        &logging::EVENT_STREAMS,
+        &emails::EMAIL_PROVIDER,
+        &emails::EMAIL_TEMPLATES,
+        &email_links::TEMPLATE_LINKS,
     ];
     rules.sort_by_key(|r| r.meta.id);
     rules
@@ -222,13 +241,26 @@ mod tests {
         }
     }
 
+    /// Rules whose finding is that something is missing (a custom domain, a log stream, ...).
+    const REPORT_ABSENCE: [&str; 7] = [
+        "custom-domain.missing",
+        "network-acl.none-active",
+        "network-acl.management-api-open",
+        "logging.no-active-log-stream",
+        "logging.event-streams",
+        "email.no-provider",
+        "email.default-templates",
+    ];
+
     #[test]
     fn no_rule_fires_on_an_empty_tenant_except_missing_settings() {
         let empty = TenantBuilder::new().build();
         for rule in super::rules() {
             for hit in run(rule, &empty) {
                 assert!(
-                    rule.meta.id.starts_with("tenant.") || rule.meta.id.starts_with("mfa."),
+                    rule.meta.id.starts_with("tenant.")
+                        || rule.meta.id.starts_with("mfa.")
+                        || REPORT_ABSENCE.contains(&rule.meta.id),
                     "{} fired on an empty tenant: {}",
                     rule.meta.id,
                     hit.description
