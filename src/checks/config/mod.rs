@@ -12,9 +12,11 @@ pub mod advisories;
 pub mod apis;
 pub mod attack_detection;
 pub mod attack_protection;
+pub mod captcha;
 pub mod clients_auth;
 pub mod clients_extras;
 pub mod clients_grants;
+pub mod clients_hygiene;
 pub mod clients_tokens;
 pub mod clients_urls;
 pub mod code_hygiene;
@@ -35,6 +37,8 @@ pub mod tenant_contact;
 pub mod tenant_error_page;
 pub mod tenant_flags;
 pub mod tenant_settings;
+pub mod third_party;
+pub mod token_issuance;
 pub mod urls;
 
 #[cfg(test)]
@@ -134,6 +138,16 @@ pub fn rules() -> Vec<&'static Rule> {
         &emails::EMAIL_PROVIDER,
         &emails::EMAIL_TEMPLATES,
         &email_links::TEMPLATE_LINKS,
+        &clients_hygiene::NOT_OIDC_CONFORMANT,
+        &clients_hygiene::GENERIC_TYPE,
+        &clients_hygiene::TYPE_GRANT_MISMATCH,
+        &clients_hygiene::DELEGATION_OPEN,
+        &clients_hygiene::CALLBACK_PROMPT_SKIPPED,
+        &third_party::THIRD_PARTY_POWERS,
+        &third_party::ORG_WILDCARD_URLS,
+        &token_issuance::OFFLINE_ACCESS_PUBLIC,
+        &token_issuance::NO_TOKEN_QUOTA,
+        &captcha::CAPTCHA_FAIL_OPEN,
     ];
     rules.sort_by_key(|r| r.meta.id);
     rules
