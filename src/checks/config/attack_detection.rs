@@ -25,7 +25,8 @@ config_rule!(BREACHED_PASSWORD {
     remediation: "Enable breached-password detection with block at login, signup and password change.",
     matches: [
         "CM:checkBreachedPassword",
-        "DET:breached_password_detection_settings_manipulated"
+        "DET:breached_password_detection_settings_manipulated",
+        "PRC-B review-attack-protection"
     ],
     eval: eval_breached,
 });
@@ -48,7 +49,8 @@ config_rule!(BOT_DETECTION {
     matches: [
         "CM:checkBotDetectionSetting",
         "GAP bot-detection-v2",
-        "DET:bot_detection_turned_off"
+        "DET:bot_detection_turned_off",
+        "PRC-B review-attack-protection"
     ],
     eval: eval_bot,
 });

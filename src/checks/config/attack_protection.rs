@@ -28,7 +28,8 @@ config_rule!(BRUTE_FORCE {
     matches: [
         "CM:checkBruteForce",
         "GAP bf-threshold",
-        "DET:brute_force_critical_settings_manipulated"
+        "DET:brute_force_critical_settings_manipulated",
+        "PRC-B review-attack-protection"
     ],
     eval: eval_brute_force,
 });
@@ -50,7 +51,8 @@ config_rule!(SUSPICIOUS_IP {
     matches: [
         "CM:checkSuspiciousIPThrottling",
         "GAP ipt-stages",
-        "DET:suspicious_ip_throttling_critical_settings_manipulated"
+        "DET:suspicious_ip_throttling_critical_settings_manipulated",
+        "PRC-B review-attack-protection"
     ],
     eval: eval_suspicious_ip,
 });

@@ -24,7 +24,7 @@ config_rule!(ID_TOKEN_HS256 {
     ],
     condition: "jwt_configuration.alg is HS256 (low when no connection is enabled for the application); an absent configuration means RS256.",
     remediation: "Switch jwt_configuration.alg to RS256 and validate ID tokens with the tenant's public keys.",
-    matches: ["CM:checkJWTSignAlg", "PRC-N rs256"],
+    matches: ["CM:checkJWTSignAlg", "PRC-N rs256", "BL:check_algorithm"],
     eval: eval_hs256,
 });
 
@@ -66,7 +66,11 @@ config_rule!(REFRESH_TOKENS {
     ],
     condition: "With the refresh_token grant: non-rotating and non-expiring tokens (the API default; high on public clients), or expiring tokens with both lifetimes infinite (medium), an absolute lifetime over 90 days, an idle lifetime over 30 days, or a reuse leeway above 0 on rotating tokens (low).",
     remediation: "Use rotating, expiring refresh tokens with an absolute lifetime of at most 30-90 days, an idle lifetime of days, and leeway 0.",
-    matches: ["CM:checkRefreshToken", "GAP rt-infinite"],
+    matches: [
+        "CM:checkRefreshToken",
+        "GAP rt-infinite",
+        "BL:check_grant_refreshnotused"
+    ],
     eval: eval_refresh,
 });
 

@@ -66,7 +66,7 @@ config_rule!(USER_SUBJECT_GRANT {
     ],
     condition: "A grant allows all scopes (high), has subject_type user on the Management API (high), or has subject_type user on another API, allows any organisation, or is the default for third-party clients (medium).",
     remediation: "Grant explicit scopes to explicit clients; keep user-subject grants off the Management API and restrict organisation access.",
-    matches: ["GAP user-subject-grants"],
+    matches: ["GAP user-subject-grants", "GAP org-grants"],
     eval: eval_subject,
 });
 

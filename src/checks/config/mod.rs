@@ -7,28 +7,38 @@
 //! do them properly where CheckMate is weak: URLs are parsed, `allowed_origins` is read, refresh
 //! token lifetimes, throttling stages and brute-force thresholds are evaluated.
 
+pub mod acl;
 pub mod advisories;
 pub mod apis;
 pub mod attack_detection;
 pub mod attack_protection;
+pub mod captcha;
 pub mod clients_auth;
 pub mod clients_extras;
 pub mod clients_grants;
+pub mod clients_hygiene;
 pub mod clients_tokens;
 pub mod clients_urls;
 pub mod code_hygiene;
+pub mod custom_domains;
 pub mod db_connections;
 pub mod db_passwords;
 pub mod dependencies;
+pub mod email_links;
+pub mod emails;
 pub mod federation;
 pub mod federation_protocols;
+pub mod logging;
 pub mod mfa;
 pub mod mgmt_grants;
+pub mod network_acls;
 pub mod support;
 pub mod tenant_contact;
 pub mod tenant_error_page;
 pub mod tenant_flags;
 pub mod tenant_settings;
+pub mod third_party;
+pub mod token_issuance;
 pub mod urls;
 
 #[cfg(test)]
@@ -115,6 +125,29 @@ pub fn rules() -> Vec<&'static Rule> {
         &mgmt_grants::MGMT_GRANT_IMPACT,
         &mgmt_grants::M2M_SHARED_SECRET,
         &mgmt_grants::USER_SUBJECT_GRANT,
+        &custom_domains::NO_CUSTOM_DOMAIN,
+        &custom_domains::NOT_IN_EMAILS,
+        &custom_domains::TLS_POLICY,
+        &custom_domains::CLIENT_IP_HEADER,
+        &network_acls::NETWORK_ACL,
+        &network_acls::CANONICAL_NOT_BLOCKED,
+        &network_acls::MANAGEMENT_API_OPEN,
+        &logging::LOG_STREAM,
+        &logging::STREAM_COVERAGE,
+        &logging::EVENT_STREAMS,
+        &emails::EMAIL_PROVIDER,
+        &emails::EMAIL_TEMPLATES,
+        &email_links::TEMPLATE_LINKS,
+        &clients_hygiene::NOT_OIDC_CONFORMANT,
+        &clients_hygiene::GENERIC_TYPE,
+        &clients_hygiene::TYPE_GRANT_MISMATCH,
+        &clients_hygiene::DELEGATION_OPEN,
+        &clients_hygiene::CALLBACK_PROMPT_SKIPPED,
+        &third_party::THIRD_PARTY_POWERS,
+        &third_party::ORG_WILDCARD_URLS,
+        &token_issuance::OFFLINE_ACCESS_PUBLIC,
+        &token_issuance::NO_TOKEN_QUOTA,
+        &captcha::CAPTCHA_FAIL_OPEN,
     ];
     rules.sort_by_key(|r| r.meta.id);
     rules
@@ -222,13 +255,26 @@ mod tests {
         }
     }
 
+    /// Rules whose finding is that something is missing (a custom domain, a log stream, ...).
+    const REPORT_ABSENCE: [&str; 7] = [
+        "custom-domain.missing",
+        "network-acl.none-active",
+        "network-acl.management-api-open",
+        "logging.no-active-log-stream",
+        "logging.event-streams",
+        "email.no-provider",
+        "email.default-templates",
+    ];
+
     #[test]
     fn no_rule_fires_on_an_empty_tenant_except_missing_settings() {
         let empty = TenantBuilder::new().build();
         for rule in super::rules() {
             for hit in run(rule, &empty) {
                 assert!(
-                    rule.meta.id.starts_with("tenant.") || rule.meta.id.starts_with("mfa."),
+                    rule.meta.id.starts_with("tenant.")
+                        || rule.meta.id.starts_with("mfa.")
+                        || REPORT_ABSENCE.contains(&rule.meta.id),
                     "{} fired on an empty tenant: {}",
                     rule.meta.id,
                     hit.description

@@ -64,7 +64,11 @@ config_rule!(SESSION_LIFETIME {
     reads: ["tenant.session_lifetime", "tenant.idle_session_lifetime"],
     condition: "The absolute session lifetime is above 30 days (720 h) or the idle lifetime above 7 days (168 h); the defaults (168 h / 72 h) are not reported.",
     remediation: "Shorten session_lifetime and idle_session_lifetime to what the product needs.",
-    matches: ["CM:checkSessionLifetime", "GAP session-length-policy"],
+    matches: [
+        "CM:checkSessionLifetime",
+        "GAP session-length-policy",
+        "PRC-B sso-timeouts"
+    ],
     eval: eval_session,
 });
 
