@@ -21,7 +21,7 @@ config_rule!(MGMT_API_USER_ACCESS {
     ],
     condition: "The Management API's user policy is neither require_client_grant nor deny_all (absent means allow_all), so any application can get user tokens with the *:current_user_* scopes, identity linking included.",
     remediation: "Set subject_type_authorization.user.policy to require_client_grant on the Management API and grant it only to the applications that need it.",
-    matches: ["CM:checkManagementAPIUserAccess"],
+    matches: ["CM:checkManagementAPIUserAccess", "path(c)4"],
     eval: eval_mgmt_user,
 });
 
@@ -38,7 +38,11 @@ config_rule!(API_USER_POLICY {
     ],
     condition: "A non-system API's user policy is not require_client_grant or deny_all; high when RBAC is also off and the API defines scopes (any user of any app can ask for any scope).",
     remediation: "Set subject_type_authorization.user.policy to require_client_grant and turn on RBAC.",
-    matches: ["CM:checkAPIAuthorizationPolicy", "GAP client-policy"],
+    matches: [
+        "CM:checkAPIAuthorizationPolicy",
+        "GAP client-policy",
+        "path(c)3"
+    ],
     eval: eval_user_policy,
 });
 

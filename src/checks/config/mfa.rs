@@ -60,7 +60,7 @@ config_rule!(PASSWORD_RESET_MFA {
     ],
     condition: "A database connection with passwords is enabled for an application and no deployed Action bound to password-reset-post-challenge requires an MFA challenge.",
     remediation: "Bind a password-reset-post-challenge Action that calls api.authentication.challengeWith for enrolled users.",
-    matches: ["CM:checkPasswordResetMFA"],
+    matches: ["CM:checkPasswordResetMFA", "path(c)21"],
     eval: eval_reset,
 });
 

@@ -29,6 +29,11 @@ config_rule!(MGMT_GRANT_IMPACT {
     matches: [
         "GAP mgmt-write-grants",
         "GAP escalation-scopes",
+        "path(c)11",
+        "path(c)14",
+        "path(c)15",
+        "path(c)16",
+        "path(c)26",
         "DET:client_with_overpermissive_granted_scopes",
         "DET:grant_mgn_api_scopes"
     ],

@@ -40,7 +40,7 @@ config_rule!(CANONICAL_NOT_BLOCKED {
     ],
     condition: "A custom domain is ready (or its status is not recorded) and no active authentication- or tenant-scope entry blocks or redirects the canonical host (exact name or a *. pattern that covers it); low when the blocking entry also needs other criteria (country, ASN, ...) to match.",
     remediation: "Add an active network ACL entry with scope authentication, action block (or redirect) and match.hostnames set to the canonical tenant host.",
-    matches: ["CM:checkBlockCanonicalDomain"],
+    matches: ["CM:checkBlockCanonicalDomain", "path(c)17"],
     eval: eval_canonical,
 });
 

@@ -21,7 +21,8 @@ config_rule!(ERROR_PAGE_XSS {
     remediation: "Pipe every printed value through | escape.",
     matches: [
         "CM:checkErrorPageTemplate",
-        "DET:liquidjs_xss_vulnerability"
+        "DET:liquidjs_xss_vulnerability",
+        "path(c)25"
     ],
     eval: eval_error_page,
 });
