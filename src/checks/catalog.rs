@@ -249,6 +249,18 @@ pub const NOT_APPLICABLE: &[(&str, &str)] = &[
         "A coverage property rather than a check: Rules and Hooks scripts go through the same code analysis as Actions.",
     ),
     (
+        "GAP root-attr-sync",
+        "Informational only: whether profile attributes follow the identity provider on each login is a design choice with no insecure value; the e-mail trust it affects is judged by connection.trusts-idp-email-verified and the e-mail paths.",
+    ),
+    (
+        "GAP pii-persistence",
+        "Depends on the customer's data-minimisation policy (which attributes must not be stored); no tenant value is wrong by itself.",
+    ),
+    (
+        "GAP consent-skip",
+        "Informational only: skipping consent for verifiable first-party clients is the recommended default; third-party consent is judged by client.third-party-powers and the DCR path.",
+    ),
+    (
         "DET:*",
         "Runtime log detections (drift events, credential stuffing, MFA abuse, token reuse): the log receiver evaluates them on streamed tenant logs. Rules list a DET row only where they check the same condition in configuration.",
     ),

@@ -19,6 +19,7 @@ pub mod clients_grants;
 pub mod clients_hygiene;
 pub mod clients_tokens;
 pub mod clients_urls;
+pub mod code_gaps;
 pub mod code_hygiene;
 pub mod custom_domains;
 pub mod db_connections;
@@ -39,6 +40,7 @@ pub mod tenant_flags;
 pub mod tenant_settings;
 pub mod third_party;
 pub mod token_issuance;
+pub mod token_revocation;
 pub mod urls;
 
 #[cfg(test)]
@@ -115,6 +117,10 @@ pub fn rules() -> Vec<&'static Rule> {
         &code_hygiene::SIGNUP_ENUMERATION,
         &code_hygiene::LEGACY_RULES,
         &code_hygiene::LEGACY_HOOKS,
+        &code_gaps::AUTO_ACCOUNT_LINKING,
+        &code_gaps::CREDENTIALS_EXCHANGE_INJECTION,
+        &code_gaps::SIGNUP_BLOCK_BY_CLIENT,
+        &token_revocation::REVOKE_KEEPS_GRANT,
         &dependencies::VULNERABLE_DEPENDENCY,
         &apis::MGMT_API_USER_ACCESS,
         &apis::API_USER_POLICY,
