@@ -9,10 +9,17 @@
 //! [`findings_sync`].
 
 pub mod build;
+pub mod children;
+pub mod context;
+pub mod controller;
 pub mod credentials;
 pub mod error;
 pub mod findings_sync;
+pub mod jobs_view;
+pub mod metrics;
 pub mod names;
+pub mod reconcile;
+pub mod scan_job;
 pub mod schedule;
 pub mod settings;
 pub mod status;

@@ -158,7 +158,6 @@ pub fn build_credentials_secret(
             ..Default::default()
         },
         type_: Some("Opaque".to_string()),
-        immutable: Some(true),
         data: Some(BTreeMap::from([
             (
                 "clientId".to_string(),
