@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use k8s_openapi::api::core::v1::EnvVar;
 
-use crate::operator::{OperatorSettings, controller};
+use crate::operator::{OperatorSettings, controller, leader};
 
 /// Arguments of `authpath operator`.
 #[derive(Debug, clap::Args)]
@@ -22,6 +22,15 @@ pub struct OperatorArgs {
     /// Extra `NAME=VALUE` environment for scan Jobs (repeatable; never put secrets here).
     #[arg(long = "scan-job-env", value_name = "NAME=VALUE")]
     pub scan_job_env: Vec<String>,
+    /// Watch only this namespace (default: every namespace).
+    #[arg(long, env = "AUTHPATH_WATCH_NAMESPACE")]
+    pub namespace: Option<String>,
+    /// Run the controller only while holding the `authpath-operator` Lease (for replicas > 1).
+    #[arg(long)]
+    pub leader_election: bool,
+    /// Namespace of the leader Lease (defaults to the pod's namespace).
+    #[arg(long, env = "POD_NAMESPACE", default_value = "default")]
+    pub lease_namespace: String,
     /// Finished scan Jobs kept per integration.
     #[arg(long, default_value_t = 3)]
     pub job_history: usize,
@@ -56,7 +65,16 @@ pub fn run(args: OperatorArgs) -> anyhow::Result<u8> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let client = kube::Client::try_default().await?;
-        controller::run(client, settings, args.http_addr).await
+        if !args.leader_election {
+            return controller::run(client, settings, args.http_addr, args.namespace.as_deref()).await;
+        }
+        let me = std::env::var("POD_NAME").unwrap_or_else(|_| format!("authpath-{}", std::process::id()));
+        let leases = kube::Api::namespaced(client.clone(), &args.lease_namespace);
+        let lost = leader::acquire(leases, "authpath-operator".to_string(), me).await;
+        tokio::select! {
+            result = controller::run(client, settings, args.http_addr, args.namespace.as_deref()) => result,
+            () = lost => anyhow::bail!("lost the leader Lease; exiting so a standby takes over"),
+        }
     })?;
     Ok(0)
 }

@@ -100,6 +100,7 @@ async fn serve_http(
             }),
         );
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "serving /metrics, /healthz, /readyz");
     axum::serve(listener, app).await?;
     Ok(())
 }
@@ -123,8 +124,8 @@ pub async fn run(
     health.ready.store(true, Ordering::Relaxed);
     let owned = watcher::Config::default().labels("app.kubernetes.io/managed-by=authpath");
     Controller::new(integrations, watcher::Config::default())
-        .owns(Api::<Job>::all(client.clone()), owned.clone())
-        .owns(Api::<Deployment>::all(client), owned)
+        .owns(jobs, owned.clone())
+        .owns(deployments, owned)
         .shutdown_on_signal()
         .run(reconcile, error_policy, ctx)
         .for_each(|result| async move {

@@ -16,6 +16,7 @@ pub mod credentials;
 pub mod error;
 pub mod findings_sync;
 pub mod jobs_view;
+pub mod leader;
 pub mod metrics;
 pub mod names;
 pub mod reconcile;
