@@ -110,8 +110,22 @@ pub async fn run(
     client: kube::Client,
     settings: OperatorSettings,
     http_addr: SocketAddr,
+    namespace: Option<&str>,
 ) -> anyhow::Result<()> {
-    let integrations = Api::<Auth0Integration>::all(client.clone());
+    let integrations = match namespace {
+        Some(ns) => Api::<Auth0Integration>::namespaced(client.clone(), ns),
+        None => Api::<Auth0Integration>::all(client.clone()),
+    };
+    let (jobs, deployments) = match namespace {
+        Some(ns) => (
+            Api::<Job>::namespaced(client.clone(), ns),
+            Api::<Deployment>::namespaced(client.clone(), ns),
+        ),
+        None => (
+            Api::<Job>::all(client.clone()),
+            Api::<Deployment>::all(client.clone()),
+        ),
+    };
     if let Err(e) = integrations.list(&ListParams::default().limit(1)).await {
         anyhow::bail!("Auth0Integration CRD is not queryable ({e}); install crds/ first");
     }
