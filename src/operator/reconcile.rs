@@ -209,22 +209,30 @@ pub async fn reconcile(
         ScanDecision::Start { .. } => RUNNING_REQUEUE,
     };
     if let (ScanDecision::Start { trigger, reason }, Ok(creds)) = (&decision, &credentials) {
-        let job = children::start_scan(&ctx, &integration, trigger, creds).await?;
-        publish(
-            &ctx,
-            &integration,
-            EventType::Normal,
-            "ScanStarted",
-            reason,
-            format!("started scan Job {job} ({reason})"),
-        )
-        .await;
+        // A Job for this trigger already exists when our own status write has not reached the
+        // cache yet, or after an operator restart: record the trigger, never start it twice.
+        let job_name = super::names::scan_job(&name, trigger);
+        let exists = jobs
+            .iter()
+            .any(|j| j.metadata.name.as_deref() == Some(job_name.as_str()));
+        if !exists {
+            let job = children::start_scan(&ctx, &integration, trigger, creds).await?;
+            publish(
+                &ctx,
+                &integration,
+                EventType::Normal,
+                "ScanStarted",
+                reason,
+                format!("started scan Job {job} ({reason})"),
+            )
+            .await;
+            view.active = Some(job);
+            view.active_start = Some(now);
+        }
         if let Some(value) = inputs.rescan_annotation {
             status.last_rescan_request = Some(value.to_string());
         }
         status.last_scanned_generation = Some(generation);
-        view.active = Some(job);
-        view.active_start = Some(now);
     }
 
     let receiver_state = if integration.spec.log_stream.enabled {

@@ -57,6 +57,16 @@ pub struct ScanJobOutcome {
     pub deleted: usize,
 }
 
+/// True when nothing the rules read was missing. Unresolved Deploy CLI keyword markers only hide a
+/// secret value (which is masked anyway) and do not make a scan partial; every other load warning
+/// (unparsable file, endpoint not readable) does. Stopgap until the readers report completeness as
+/// a structured flag.
+pub fn is_complete(missing_data: &[String]) -> bool {
+    missing_data
+        .iter()
+        .all(|m| m.contains(": unresolved keyword marker "))
+}
+
 /// Splits `NAMESPACE/NAME`.
 pub fn parse_reference(reference: &str) -> Result<(String, String), ScanJobError> {
     match reference.split_once('/') {
@@ -153,7 +163,7 @@ pub async fn run(reference: &str, write_findings: bool) -> Result<ScanJobOutcome
     let now = jiff::Timestamp::now();
     let output = checks::scan(&snapshot, &now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
     let report = output.report;
-    let complete = report.missing_data.is_empty();
+    let complete = is_complete(&report.missing_data);
     tracing::info!(findings = report.findings.len(), complete, "scan finished");
     if !write_findings {
         return Ok(ScanJobOutcome {
@@ -296,6 +306,18 @@ mod tests {
         for bad in ["prod", "/prod", "team-a/", "a/b/c"] {
             assert!(parse_reference(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn only_keyword_markers_leave_a_scan_complete() {
+        assert!(is_complete(&[]));
+        let marker =
+            "connections/x.json:11: unresolved keyword marker ##X## (no value given)".to_string();
+        assert!(is_complete(std::slice::from_ref(&marker)));
+        assert!(!is_complete(&[
+            marker,
+            "clients/app.json: invalid JSON".to_string()
+        ]));
     }
 
     #[test]

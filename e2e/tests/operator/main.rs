@@ -8,5 +8,6 @@
 //! through `AUTHPATH_SCAN_EXPORT_DIR` (passed with `--scan-job-env`).
 
 mod crds;
+mod resolve;
 mod scan;
 mod support;

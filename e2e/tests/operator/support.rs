@@ -117,11 +117,25 @@ impl Drop for Operator {
 impl Operator {
     /// Starts `authpath operator` for `namespace` and a node agent that runs its Jobs.
     pub fn start(plane: &ControlPlane, client: &kube::Client, namespace: &str) -> Operator {
+        Self::start_with_export(
+            plane,
+            client,
+            namespace,
+            &repo_root().join("examples/tenants/acme"),
+        )
+    }
+
+    /// Like [`Operator::start`], with scan Jobs reading `export`.
+    pub fn start_with_export(
+        plane: &ControlPlane,
+        client: &kube::Client,
+        namespace: &str,
+        export: &Path,
+    ) -> Operator {
         let binary = authpath_binary();
         let work_dir = plane.state_dir.join("operator-e2e").join(namespace);
         std::fs::create_dir_all(&work_dir).expect("work dir");
         let log = work_dir.join("operator.log");
-        let export = repo_root().join("examples/tenants/acme");
         let child = Command::new(&binary)
             .args([
                 "operator",
