@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::findings::{Category, Evidence, ObjectRef, PathStep, Severity};
 
 /// One finding of one Auth0 tenant, written by the scan Job.
+// The derive's repeated `printcolumn(type_ = ...)` arguments look like duplicate attributes.
+#[allow(clippy::duplicated_attributes)]
 #[derive(CustomResource, Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
     group = "authpath.dev",

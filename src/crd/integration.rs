@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::findings::Severity;
 
 /// One Auth0 tenant that authpath scans on a schedule; its findings become `Auth0Finding`s.
+// The derive's repeated `printcolumn(type_ = ...)` arguments look like duplicate attributes.
+#[allow(clippy::duplicated_attributes)]
 #[derive(CustomResource, Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
     group = "authpath.dev",

@@ -102,7 +102,6 @@ pub async fn scan_rbac(client: &kube::Client, namespace: &str) {
 /// A running operator process and node agent for one namespace; killed on drop.
 pub struct Operator {
     child: Child,
-    pub log: PathBuf,
     pub work_dir: PathBuf,
     _agent: NodeAgent,
 }
@@ -162,7 +161,6 @@ impl Operator {
         );
         Operator {
             child,
-            log,
             work_dir,
             _agent: agent,
         }
