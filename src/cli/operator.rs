@@ -1,10 +1,80 @@
-//! `authpath operator`.
+//! `authpath operator`: runs the `Auth0Integration` controller.
+
+use std::net::SocketAddr;
+
+use k8s_openapi::api::core::v1::EnvVar;
+
+use crate::operator::{OperatorSettings, controller, leader};
 
 /// Arguments of `authpath operator`.
 #[derive(Debug, clap::Args)]
-pub struct OperatorArgs {}
+pub struct OperatorArgs {
+    /// Image that scan Jobs and receivers run (the operator's own image).
+    #[arg(
+        long,
+        env = "AUTHPATH_IMAGE",
+        default_value = "ghcr.io/authpath/authpath:latest"
+    )]
+    pub image: String,
+    /// Address of the `/metrics`, `/healthz` and `/readyz` endpoints.
+    #[arg(long, env = "AUTHPATH_HTTP_ADDR", default_value = "0.0.0.0:8080")]
+    pub http_addr: SocketAddr,
+    /// Extra `NAME=VALUE` environment for scan Jobs (repeatable; never put secrets here).
+    #[arg(long = "scan-job-env", value_name = "NAME=VALUE")]
+    pub scan_job_env: Vec<String>,
+    /// Watch only this namespace (default: every namespace).
+    #[arg(long, env = "AUTHPATH_WATCH_NAMESPACE")]
+    pub namespace: Option<String>,
+    /// Run the controller only while holding the `authpath-operator` Lease (for replicas > 1).
+    #[arg(long)]
+    pub leader_election: bool,
+    /// Namespace of the leader Lease (defaults to the pod's namespace).
+    #[arg(long, env = "POD_NAMESPACE", default_value = "default")]
+    pub lease_namespace: String,
+    /// Finished scan Jobs kept per integration.
+    #[arg(long, default_value_t = 3)]
+    pub job_history: usize,
+}
 
 /// Runs the subcommand; returns the process exit code.
-pub fn run(_args: OperatorArgs) -> anyhow::Result<u8> {
-    anyhow::bail!("`operator` is not built yet")
+pub fn run(args: OperatorArgs) -> anyhow::Result<u8> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,kube=warn".into()),
+        )
+        .json()
+        .init();
+    let mut env = Vec::new();
+    for pair in &args.scan_job_env {
+        let Some((name, value)) = pair.split_once('=') else {
+            anyhow::bail!("--scan-job-env {pair:?} is not NAME=VALUE");
+        };
+        env.push(EnvVar {
+            name: name.to_string(),
+            value: Some(value.to_string()),
+            ..Default::default()
+        });
+    }
+    let settings = OperatorSettings {
+        image: args.image,
+        scan_job_env: env,
+        job_history: args.job_history,
+        ..Default::default()
+    };
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        let client = kube::Client::try_default().await?;
+        if !args.leader_election {
+            return controller::run(client, settings, args.http_addr, args.namespace.as_deref()).await;
+        }
+        let me = std::env::var("POD_NAME").unwrap_or_else(|_| format!("authpath-{}", std::process::id()));
+        let leases = kube::Api::namespaced(client.clone(), &args.lease_namespace);
+        let lost = leader::acquire(leases, "authpath-operator".to_string(), me).await;
+        tokio::select! {
+            result = controller::run(client, settings, args.http_addr, args.namespace.as_deref()) => result,
+            () = lost => anyhow::bail!("lost the leader Lease; exiting so a standby takes over"),
+        }
+    })?;
+    Ok(0)
 }

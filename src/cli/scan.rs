@@ -36,6 +36,12 @@ pub struct ScanArgs {
     /// Colour the table output: auto (when standard output is a terminal), always, never.
     #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
     pub color: String,
+    /// Scan the tenant of this Auth0Integration (NAMESPACE/NAME), as the operator's scan Job does.
+    #[arg(long, value_name = "NAMESPACE/NAME", conflicts_with_all = ["export", "tenant"])]
+    pub integration: Option<String>,
+    /// With --integration: write the findings as Auth0Finding resources.
+    #[arg(long, requires = "integration")]
+    pub write_findings: bool,
 }
 
 pub fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -45,6 +51,9 @@ pub fn parse_severity(s: &str) -> Result<Severity, String> {
 
 /// Runs the subcommand; returns the process exit code.
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
+    if let Some(integration) = &args.integration {
+        return crate::operator::scan_job::run_cli(integration, args.write_findings);
+    }
     let snapshot = match (&args.export, &args.tenant) {
         (Some(dir), None) => {
             let keywords = match &args.keywords {

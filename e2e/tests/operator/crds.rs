@@ -1,0 +1,61 @@
+//! The generated CRDs are accepted by the real kube-apiserver, including their CEL rules.
+
+use kube::api::{Api, DynamicObject, PostParams};
+use kube::discovery::ApiResource;
+use serde_json::json;
+
+use crate::support::setup;
+
+fn integrations(client: &kube::Client, namespace: &str) -> Api<DynamicObject> {
+    let resource = ApiResource {
+        group: "authpath.dev".into(),
+        version: "v1alpha1".into(),
+        api_version: "authpath.dev/v1alpha1".into(),
+        kind: "Auth0Integration".into(),
+        plural: "auth0integrations".into(),
+    };
+    Api::namespaced_with(client.clone(), namespace, &resource)
+}
+
+fn integration(name: &str, credentials: serde_json::Value) -> DynamicObject {
+    serde_json::from_value(json!({
+        "apiVersion": "authpath.dev/v1alpha1", "kind": "Auth0Integration",
+        "metadata": {"name": name},
+        "spec": {"tenant": {"domain": "acme.eu.auth0.com"}, "credentials": credentials}
+    }))
+    .expect("object")
+}
+
+#[tokio::test]
+async fn crds_are_established_and_cel_enforces_exactly_one_credentials_source() {
+    let (_plane, client, ns) = setup("operator-crds").await;
+    let api = integrations(&client, &ns.name);
+    api.create(
+        &PostParams::default(),
+        &integration("ok", json!({"secretRef": {"name": "a0"}})),
+    )
+    .await
+    .expect("a valid integration is accepted");
+    let both = json!({"secretRef": {"name": "a0"}, "vault": {"address": "http://v", "auth": {"tokenSecretRef": {"name": "t", "key": "k"}}, "secret": {"path": "p"}}});
+    let err = api
+        .create(&PostParams::default(), &integration("both", both))
+        .await
+        .expect_err("two sources are refused");
+    assert!(err.to_string().contains("exactly one"), "{err}");
+    let err = api
+        .create(&PostParams::default(), &integration("none", json!({})))
+        .await
+        .expect_err("no source is refused");
+    assert!(err.to_string().contains("exactly one"), "{err}");
+    let two_auth = json!({"vault": {"address": "http://v", "auth": {"tokenSecretRef": {"name": "t", "key": "k"}, "kubernetes": {"role": "r"}}, "secret": {"path": "p"}}});
+    let err = api
+        .create(&PostParams::default(), &integration("two-auth", two_auth))
+        .await
+        .expect_err("two Vault auth methods are refused");
+    assert!(err.to_string().contains("auth.kubernetes"), "{err}");
+    let stored = api.get("ok").await.expect("stored");
+    assert_eq!(
+        stored.data["spec"]["tenant"]["domain"],
+        json!("acme.eu.auth0.com")
+    );
+}

@@ -1,0 +1,366 @@
+//! The scan Job's entry point (`authpath scan --integration NS/NAME --write-findings`): read the
+//! integration, load its credentials from the files the operator mounted, read the tenant, run
+//! every rule, and sync the `Auth0Finding` resources with server-side apply. Findings are resolved
+//! or deleted only after a complete scan; a partial scan exits non-zero.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams};
+use kube::{Resource, ResourceExt};
+
+use super::SCAN_MANAGER;
+use super::build::{CREDENTIALS_DIR, CREDENTIALS_DIR_ENV};
+use super::credentials::ClientCredentials;
+use super::findings_sync::{ExistingFinding, ScanResult, SyncPlan, plan};
+use crate::checks;
+use crate::crd::{
+    Auth0Finding, Auth0FindingSpec, Auth0Integration, LABEL_INTEGRATION, LABEL_RULE, LABEL_SEVERITY,
+};
+use crate::tenant::{KeywordMap, TenantSnapshot, load_export};
+
+/// Environment variable naming a Deploy CLI export to scan instead of the live tenant (used until
+/// the live Management API reader is wired in, and by tests).
+pub const EXPORT_DIR_ENV: &str = "AUTHPATH_SCAN_EXPORT_DIR";
+/// Exit code of a scan that ran but could not read everything.
+pub const EXIT_PARTIAL: u8 = 3;
+
+/// Why the scan Job failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanJobError {
+    #[error("--integration must be NAMESPACE/NAME, got {0:?}")]
+    BadReference(String),
+    #[error("kubernetes: {call}")]
+    Kube {
+        call: &'static str,
+        #[source]
+        source: kube::Error,
+    },
+    #[error("kubeconfig / in-cluster config")]
+    Config(#[source] kube::Error),
+    #[error("credentials file {0} is missing or empty")]
+    Credentials(PathBuf),
+    #[error("reading the tenant: {0}")]
+    Tenant(String),
+}
+
+fn kube_err(call: &'static str) -> impl FnOnce(kube::Error) -> ScanJobError {
+    move |source| ScanJobError::Kube { call, source }
+}
+
+/// What the Job did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanJobOutcome {
+    pub complete: bool,
+    pub applied: usize,
+    pub resolved: usize,
+    pub deleted: usize,
+}
+
+/// True when nothing the rules read was missing. Unresolved Deploy CLI keyword markers only hide a
+/// secret value (which is masked anyway) and do not make a scan partial; every other load warning
+/// (unparsable file, endpoint not readable) does. Stopgap until the readers report completeness as
+/// a structured flag.
+pub fn is_complete(missing_data: &[String]) -> bool {
+    missing_data
+        .iter()
+        .all(|m| m.contains(": unresolved keyword marker "))
+}
+
+/// Splits `NAMESPACE/NAME`.
+pub fn parse_reference(reference: &str) -> Result<(String, String), ScanJobError> {
+    match reference.split_once('/') {
+        Some((ns, name)) if !ns.is_empty() && !name.is_empty() && !name.contains('/') => {
+            Ok((ns.to_string(), name.to_string()))
+        }
+        _ => Err(ScanJobError::BadReference(reference.to_string())),
+    }
+}
+
+/// Reads `clientId` / `clientSecret` from the mounted credentials directory.
+pub fn read_credentials_dir(dir: &Path) -> Result<ClientCredentials, ScanJobError> {
+    let read = |file: &str| {
+        let path = dir.join(file);
+        std::fs::read_to_string(&path)
+            .ok()
+            .map(|v| v.trim_end_matches(['\n', '\r']).to_string())
+            .filter(|v| !v.is_empty())
+            .ok_or(ScanJobError::Credentials(path))
+    };
+    Ok(ClientCredentials {
+        client_id: read("clientId")?,
+        client_secret: read("clientSecret")?,
+    })
+}
+
+/// A label value: `[A-Za-z0-9._-]`, at most 63 characters, alphanumeric at both ends.
+pub fn label_value(text: &str) -> String {
+    let mapped: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(63)
+        .collect();
+    mapped
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_string()
+}
+
+/// The `Auth0Finding` object for one planned spec.
+pub fn finding_object(
+    integration: &Auth0Integration,
+    name: &str,
+    spec: Auth0FindingSpec,
+) -> Auth0Finding {
+    let mut finding = Auth0Finding::new(name, spec);
+    finding.metadata.namespace = integration.namespace();
+    finding.metadata.labels = Some(BTreeMap::from([
+        (
+            LABEL_INTEGRATION.to_string(),
+            label_value(&integration.name_any()),
+        ),
+        (
+            LABEL_SEVERITY.to_string(),
+            finding.spec.severity.as_str().to_string(),
+        ),
+        (LABEL_RULE.to_string(), label_value(&finding.spec.rule)),
+    ]));
+    finding.metadata.owner_references = integration.controller_owner_ref(&()).map(|o| vec![o]);
+    finding
+}
+
+fn load_snapshot(_credentials: &ClientCredentials) -> Result<TenantSnapshot, ScanJobError> {
+    match std::env::var_os(EXPORT_DIR_ENV) {
+        Some(dir) => load_export(Path::new(&dir), &KeywordMap::default())
+            .map_err(|e| ScanJobError::Tenant(e.to_string())),
+        None => Err(ScanJobError::Tenant(format!(
+            "the live Management API reader is not in this build; set {EXPORT_DIR_ENV} to a Deploy CLI export"
+        ))),
+    }
+}
+
+/// Runs the scan for `reference` and, with `write_findings`, syncs the findings.
+pub async fn run(reference: &str, write_findings: bool) -> Result<ScanJobOutcome, ScanJobError> {
+    let (namespace, name) = parse_reference(reference)?;
+    let client = kube::Client::try_default()
+        .await
+        .map_err(ScanJobError::Config)?;
+    let integrations = Api::<Auth0Integration>::namespaced(client.clone(), &namespace);
+    let integration = integrations
+        .get(&name)
+        .await
+        .map_err(kube_err("get Auth0Integration"))?;
+    let dir = std::env::var_os(CREDENTIALS_DIR_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(CREDENTIALS_DIR));
+    let credentials = read_credentials_dir(&dir)?;
+    let snapshot = load_snapshot(&credentials)?;
+    let now = jiff::Timestamp::now();
+    let output = checks::scan(&snapshot, &now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+    let report = output.report;
+    let complete = is_complete(&report.missing_data);
+    tracing::info!(findings = report.findings.len(), complete, "scan finished");
+    if !write_findings {
+        return Ok(ScanJobOutcome {
+            complete,
+            applied: 0,
+            resolved: 0,
+            deleted: 0,
+        });
+    }
+    let findings = Api::<Auth0Finding>::namespaced(client.clone(), &namespace);
+    let selector = format!("{LABEL_INTEGRATION}={}", label_value(&name));
+    let existing: Vec<ExistingFinding> = findings
+        .list(&ListParams::default().labels(&selector))
+        .await
+        .map_err(kube_err("list Auth0Findings"))?
+        .items
+        .into_iter()
+        .filter(|f| f.spec.integration == name)
+        .map(|f| ExistingFinding {
+            name: f.name_any(),
+            spec: f.spec,
+            status: f.status.unwrap_or_default(),
+        })
+        .collect();
+    let scan = ScanResult {
+        findings: &report.findings,
+        complete,
+        not_evaluated: report
+            .not_evaluated
+            .iter()
+            .map(|n| n.rule.clone())
+            .collect::<BTreeSet<_>>(),
+    };
+    let spec = &integration.spec.findings;
+    let sync = plan(
+        &name,
+        &existing,
+        &scan,
+        spec.min_severity,
+        spec.resolved_retention.into(),
+        now,
+    );
+    let outcome = apply_plan(&findings, &integrations, &integration, &sync, complete).await?;
+    Ok(outcome)
+}
+
+/// The CLI edge: runs [`run`] on a new runtime and maps the outcome to an exit code (0 complete,
+/// [`EXIT_PARTIAL`] partial; errors become exit 2 through the caller).
+pub fn run_cli(reference: &str, write_findings: bool) -> anyhow::Result<u8> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let runtime = tokio::runtime::Runtime::new()?;
+    let outcome = runtime.block_on(run(reference, write_findings))?;
+    eprintln!(
+        "authpath: scan of {reference}: {} findings applied, {} resolved, {} deleted{}",
+        outcome.applied,
+        outcome.resolved,
+        outcome.deleted,
+        if outcome.complete {
+            ""
+        } else {
+            " (partial scan: nothing resolved)"
+        }
+    );
+    Ok(if outcome.complete { 0 } else { EXIT_PARTIAL })
+}
+
+async fn apply_plan(
+    findings: &Api<Auth0Finding>,
+    integrations: &Api<Auth0Integration>,
+    integration: &Auth0Integration,
+    sync: &SyncPlan,
+    complete: bool,
+) -> Result<ScanJobOutcome, ScanJobError> {
+    let params = PatchParams::apply(SCAN_MANAGER).force();
+    for (name, spec) in &sync.apply_spec {
+        let object = finding_object(integration, name, spec.clone());
+        findings
+            .patch(name, &params, &Patch::Apply(&object))
+            .await
+            .map_err(kube_err("apply Auth0Finding"))?;
+    }
+    let mut resolved = 0;
+    for (name, status) in &sync.apply_status {
+        if status.state == Some(crate::crd::FindingState::Resolved) {
+            resolved += 1;
+        }
+        let patch = serde_json::json!({
+            "apiVersion": "authpath.dev/v1alpha1", "kind": "Auth0Finding", "status": status
+        });
+        findings
+            .patch_status(name, &params, &Patch::Apply(&patch))
+            .await
+            .map_err(kube_err("apply Auth0Finding status"))?;
+    }
+    for name in &sync.delete {
+        match findings.delete(name, &DeleteParams::default()).await {
+            Ok(_) => {}
+            Err(kube::Error::Api(status)) if status.code == 404 => {}
+            Err(source) => {
+                return Err(ScanJobError::Kube {
+                    call: "delete Auth0Finding",
+                    source,
+                });
+            }
+        }
+    }
+    if complete {
+        let patch = serde_json::json!({
+            "apiVersion": "authpath.dev/v1alpha1", "kind": "Auth0Integration",
+            "status": {"findings": sync.open_counts}
+        });
+        integrations
+            .patch_status(&integration.name_any(), &params, &Patch::Apply(&patch))
+            .await
+            .map_err(kube_err("apply Auth0Integration status.findings"))?;
+    }
+    Ok(ScanJobOutcome {
+        complete,
+        applied: sync.apply_spec.len(),
+        resolved,
+        deleted: sync.delete.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_need_namespace_and_name() {
+        assert_eq!(
+            parse_reference("team-a/prod").unwrap(),
+            ("team-a".into(), "prod".into())
+        );
+        for bad in ["prod", "/prod", "team-a/", "a/b/c"] {
+            assert!(parse_reference(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_keyword_markers_leave_a_scan_complete() {
+        assert!(is_complete(&[]));
+        let marker =
+            "connections/x.json:11: unresolved keyword marker ##X## (no value given)".to_string();
+        assert!(is_complete(std::slice::from_ref(&marker)));
+        assert!(!is_complete(&[
+            marker,
+            "clients/app.json: invalid JSON".to_string()
+        ]));
+    }
+
+    #[test]
+    fn label_values_are_valid() {
+        assert_eq!(
+            label_value("code.vulnerable-dependency"),
+            "code.vulnerable-dependency"
+        );
+        assert_eq!(label_value("path/admin scope!"), "path-admin-scope");
+        assert!(label_value(&"x".repeat(100)).len() <= 63);
+    }
+
+    #[test]
+    fn credentials_files_are_read_and_missing_ones_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("clientId"), "id\n").unwrap();
+        let err = read_credentials_dir(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("clientSecret"));
+        std::fs::write(dir.path().join("clientSecret"), "planted").unwrap();
+        let creds = read_credentials_dir(dir.path()).unwrap();
+        assert_eq!(creds.client_id, "id");
+    }
+
+    #[test]
+    fn finding_objects_carry_labels_and_owner() {
+        let integration = crate::operator::build::fixtures::integration("");
+        let spec = Auth0FindingSpec {
+            integration: "prod".into(),
+            id: "abc".into(),
+            rule: "config.some-rule".into(),
+            severity: crate::findings::Severity::High,
+            category: crate::findings::Category::Application,
+            title: "t".into(),
+            description: String::new(),
+            remediation: String::new(),
+            objects: vec![],
+            path: vec![],
+            evidence: vec![],
+        };
+        let f = finding_object(&integration, "prod-abc", spec);
+        let labels = f.metadata.labels.unwrap();
+        assert_eq!(labels[LABEL_SEVERITY], "high");
+        assert_eq!(labels[LABEL_RULE], "config.some-rule");
+        assert_eq!(f.metadata.owner_references.unwrap()[0].uid, "1111-2222");
+    }
+}
