@@ -17,10 +17,11 @@ use crate::checks;
 use crate::crd::{
     Auth0Finding, Auth0FindingSpec, Auth0Integration, LABEL_INTEGRATION, LABEL_RULE, LABEL_SEVERITY,
 };
+use crate::tenant::api::{Credentials, LiveTarget, ProgressEvent, read_snapshot};
 use crate::tenant::{KeywordMap, TenantSnapshot, load_export};
 
-/// Environment variable naming a Deploy CLI export to scan instead of the live tenant (used until
-/// the live Management API reader is wired in, and by tests).
+/// Environment variable naming a Deploy CLI export to scan instead of the live tenant (tests,
+/// air-gapped use).
 pub const EXPORT_DIR_ENV: &str = "AUTHPATH_SCAN_EXPORT_DIR";
 /// Exit code of a scan that ran but could not read everything.
 pub const EXIT_PARTIAL: u8 = 3;
@@ -134,14 +135,57 @@ pub fn finding_object(
     finding
 }
 
-fn load_snapshot(_credentials: &ClientCredentials) -> Result<TenantSnapshot, ScanJobError> {
-    match std::env::var_os(EXPORT_DIR_ENV) {
-        Some(dir) => load_export(Path::new(&dir), &KeywordMap::default())
-            .map_err(|e| ScanJobError::Tenant(e.to_string())),
-        None => Err(ScanJobError::Tenant(format!(
-            "the live Management API reader is not in this build; set {EXPORT_DIR_ENV} to a Deploy CLI export"
-        ))),
+/// Environment variable with a base URL that every Management API request goes to instead of
+/// the tenant (an emulator in tests); the same variable `authpath scan --tenant` honours.
+pub const API_BASE_ENV: &str = "AUTH0_API_BASE";
+
+/// Reads the tenant: the live Management API with the Job's credentials, or a Deploy CLI export
+/// named by [`EXPORT_DIR_ENV`] (tests and air-gapped use).
+async fn load_snapshot(
+    integration: &Auth0Integration,
+    credentials: ClientCredentials,
+) -> Result<TenantSnapshot, ScanJobError> {
+    if let Some(dir) = std::env::var_os(EXPORT_DIR_ENV) {
+        return load_export(Path::new(&dir), &KeywordMap::default())
+            .map_err(|e| ScanJobError::Tenant(e.to_string()));
     }
+    let spec = &integration.spec;
+    // `spec.tenant.domain` may be an http(s) base URL (emulators): then it is also the API base.
+    let (domain, url_base) = match spec.tenant.domain.split_once("://") {
+        Some((_, rest)) => (
+            rest.trim_end_matches('/').to_string(),
+            Some(spec.tenant.domain.clone()),
+        ),
+        None => (spec.tenant.domain.clone(), None),
+    };
+    let target = LiveTarget {
+        domain,
+        custom_domain: spec.tenant.custom_domain.clone(),
+        api_base: std::env::var(API_BASE_ENV).ok().or(url_base),
+        max_rps: (spec.scan.max_requests_per_second > 0)
+            .then_some(f64::from(spec.scan.max_requests_per_second)),
+        deadline: std::time::Duration::from(spec.scan.timeout),
+    };
+    let creds = Credentials {
+        client_id: credentials.client_id,
+        client_secret: credentials.client_secret,
+    };
+    let mut progress = |event: ProgressEvent| match event {
+        ProgressEvent::Finished(what, n) => tracing::info!(kind = what, count = n, "read"),
+        ProgressEvent::Skipped(what, why) => tracing::warn!(kind = what, reason = %why, "skipped"),
+        ProgressEvent::Started(_) => {}
+    };
+    let (read, snapshot) = read_snapshot(&target, creds, &mut progress)
+        .await
+        .map_err(|e| ScanJobError::Tenant(e.to_string()))?;
+    let c = read.counters;
+    tracing::info!(
+        requests = c.requests,
+        rate_limited = c.rate_limited,
+        retries = c.retries,
+        "tenant read"
+    );
+    Ok(snapshot)
 }
 
 /// Runs the scan for `reference` and, with `write_findings`, syncs the findings.
@@ -159,7 +203,7 @@ pub async fn run(reference: &str, write_findings: bool) -> Result<ScanJobOutcome
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(CREDENTIALS_DIR));
     let credentials = read_credentials_dir(&dir)?;
-    let snapshot = load_snapshot(&credentials)?;
+    let snapshot = load_snapshot(&integration, credentials).await?;
     let now = jiff::Timestamp::now();
     let output = checks::scan(&snapshot, &now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
     let report = output.report;

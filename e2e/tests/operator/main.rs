@@ -3,11 +3,12 @@
 //! the node agent runs, `Auth0Finding`s appear and the integration becomes `Ready=True`; a wrong
 //! Vault role is reported in status; no planted secret leaks into logs, Events, status or CRs.
 //!
-//! Each test runs its own `authpath operator --namespace <test namespace>` process. The live
-//! Management API reader is not on this branch yet, so scan Jobs read the example tenant export
-//! through `AUTHPATH_SCAN_EXPORT_DIR` (passed with `--scan-job-env`).
+//! Each test runs its own `authpath operator --namespace <test namespace>` process. Most tests
+//! let scan Jobs read the example tenant export through `AUTHPATH_SCAN_EXPORT_DIR` (passed with
+//! `--scan-job-env`); `live` runs them against the Management API emulator serving that tenant.
 
 mod crds;
+mod live;
 mod resolve;
 mod scan;
 mod support;

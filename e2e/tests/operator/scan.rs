@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 
 use crate::support::{Operator, create, kubectl, scan_rbac, setup, wait_for};
 
-const PLANTED_ID: &str = "planted-client-id-7f3a9c";
-const PLANTED_SECRET: &str = "planted-client-secret-b41d8e2f";
+pub const PLANTED_ID: &str = "planted-client-id-7f3a9c";
+pub const PLANTED_SECRET: &str = "planted-client-secret-b41d8e2f";
 
 fn resource(kind: &str, plural: &str) -> ApiResource {
     ApiResource {
@@ -24,7 +24,7 @@ fn resource(kind: &str, plural: &str) -> ApiResource {
     }
 }
 
-fn integration(name: &str, credentials: Value) -> Value {
+pub fn integration(name: &str, credentials: Value) -> Value {
     json!({
         "apiVersion": "authpath.dev/v1alpha1", "kind": "Auth0Integration",
         "metadata": {"name": name},
@@ -61,7 +61,7 @@ async fn wait_ready(client: &kube::Client, namespace: &str, name: &str) -> Dynam
 }
 
 /// Checks the findings and the kubectl columns, then greps everything for the planted values.
-async fn assert_scan_results(
+pub async fn assert_scan_results(
     plane: &ControlPlane,
     client: &kube::Client,
     namespace: &str,

@@ -131,6 +131,17 @@ impl Operator {
         namespace: &str,
         export: &Path,
     ) -> Operator {
+        let env = format!("AUTHPATH_SCAN_EXPORT_DIR={}", export.display());
+        Self::start_with_scan_env(plane, client, namespace, &[env])
+    }
+
+    /// Starts the operator with `NAME=VALUE` entries added to every scan Job's environment.
+    pub fn start_with_scan_env(
+        plane: &ControlPlane,
+        client: &kube::Client,
+        namespace: &str,
+        scan_env: &[String],
+    ) -> Operator {
         let binary = authpath_binary();
         let work_dir = plane.state_dir.join("operator-e2e").join(namespace);
         std::fs::create_dir_all(&work_dir).expect("work dir");
@@ -144,10 +155,7 @@ impl Operator {
                 "127.0.0.1:0",
             ])
             .args(["--image", "ghcr.io/authpath/authpath:e2e"])
-            .arg(format!(
-                "--scan-job-env=AUTHPATH_SCAN_EXPORT_DIR={}",
-                export.display()
-            ))
+            .args(scan_env.iter().map(|e| format!("--scan-job-env={e}")))
             .env("KUBECONFIG", &plane.kubeconfig)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())

@@ -12,6 +12,7 @@ pub mod http;
 pub mod pacing;
 pub mod paging;
 pub mod plan;
+pub mod session;
 pub mod token;
 pub mod tree;
 mod tree_code;
@@ -23,6 +24,7 @@ pub use error::{LiveError, Result};
 pub use fetch::{ProgressEvent, RawTenant, UserShapes};
 pub use http::{ApiClient, ClientOptions, Counters};
 pub use plan::{Plan, Skipped};
+pub use session::{LiveTarget, read_snapshot};
 pub use token::{Credentials, Endpoints};
 pub use tree::ExportTree;
 
