@@ -1,2 +1,19 @@
 //! The Auth0 Log Stream receiver: HTTP ingest, event classification, detections and correlation
-//! with surfaced findings.
+//! with surfaced findings (`authpath receiver`).
+//!
+//! Flow: `server` (auth, body limit, `batch` parser, `dedup`, bounded `queue`) -> `processor`
+//! (`classify`, `detect`, `correlate`, `output` JSON lines, `metrics`) -> `signals` (runtime
+//! signals on findings, debounced rescans) through the [`signals::SignalSink`] and
+//! [`signals::RescanRequester`] traits, with [`correlate::FindingIndex`] as the view of the
+//! integration's open findings.
+
+pub mod batch;
+pub mod classify;
+pub mod detect;
+pub mod directory;
+pub mod error;
+pub mod event;
+pub mod mgmt_path;
+pub mod window;
+
+pub use error::ReceiverError;
