@@ -9,11 +9,19 @@
 
 pub mod batch;
 pub mod classify;
+pub mod correlate;
+pub mod dedup;
 pub mod detect;
 pub mod directory;
 pub mod error;
 pub mod event;
+pub mod mask;
+pub mod metrics;
 pub mod mgmt_path;
+pub mod output;
+pub mod pipeline;
+pub mod queue;
+pub mod signals;
 pub mod window;
 
 pub use error::ReceiverError;

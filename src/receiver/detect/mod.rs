@@ -15,7 +15,7 @@ use super::directory::ObjectDirectory;
 use super::event::LogEvent;
 
 pub use bursts::BurstDetector;
-pub use drift::DriftDetector;
+pub use drift::{DriftDetector, is_management_audience};
 
 /// The detections the receiver knows, by stable id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
