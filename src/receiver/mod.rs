@@ -7,6 +7,7 @@
 //! [`signals::RescanRequester`] traits, with [`correlate::FindingIndex`] as the view of the
 //! integration's open findings.
 
+pub mod auth;
 pub mod batch;
 pub mod classify;
 pub mod correlate;
@@ -20,8 +21,16 @@ pub mod metrics;
 pub mod mgmt_path;
 pub mod output;
 pub mod pipeline;
+pub mod processor;
 pub mod queue;
+pub mod runtime;
+pub mod server;
 pub mod signals;
 pub mod window;
 
+pub use auth::Token;
+pub use correlate::{FindingIndex, FindingRef, MemoryFindingIndex};
 pub use error::ReceiverError;
+pub use processor::Cluster;
+pub use runtime::{ReceiverConfig, RunningReceiver, bind, start};
+pub use signals::{MemoryRescanRequester, MemorySignalSink, RescanRequester, RuntimeSignal, SignalSink};
