@@ -74,6 +74,9 @@ impl ObjectDirectory {
         if id.is_empty() || name.is_empty() || id.len() > 256 || name.len() > 512 {
             return;
         }
+        if self.name_of(kind, id) == Some(name) {
+            return;
+        }
         let max = self.max_entries;
         self.names
             .entry(kind)

@@ -12,7 +12,7 @@ use super::classify::Classified;
 use super::correlate::FindingRef;
 use super::detect::Detection;
 use super::event::LogEvent;
-use super::mask::masked_event;
+use super::mask::MaskedEvent;
 
 /// A cloneable in-memory writer, for tests and benchmarks that read the stdout lines back.
 #[derive(Debug, Clone, Default)]
@@ -57,7 +57,7 @@ struct Line<'a> {
     detections: &'a [Detection],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     findings: Vec<&'a str>,
-    event: Value,
+    event: MaskedEvent<'a>,
 }
 
 /// Writes one event's line (with the trailing newline).
@@ -75,7 +75,7 @@ pub fn write_line(
         classified,
         detections,
         findings: findings.iter().map(|f| f.name.as_str()).collect(),
-        event: masked_event(&event.data),
+        event: MaskedEvent(&event.data),
     };
     serde_json::to_writer(&mut *out, &line)?;
     out.write_all(b"\n")

@@ -117,6 +117,11 @@ impl IngestQueue {
         }
     }
 
+    /// Whether the queue has no room at all (a batch can be refused before it is parsed).
+    pub fn is_full(&self) -> bool {
+        self.room.available_permits() == 0
+    }
+
     /// Events admitted and not yet processed.
     pub fn depth(&self) -> usize {
         self.capacity - self.room.available_permits().min(self.capacity)

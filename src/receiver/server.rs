@@ -61,6 +61,9 @@ async fn count_responses(State(state): State<AppState>, req: Request, next: Next
 }
 
 async fn ingest(State(state): State<AppState>, body: Bytes) -> Response {
+    if state.queue.is_full() {
+        return retry_later("queue full, retry later\n");
+    }
     let events = match parse_batch(&body) {
         Ok(events) => events,
         Err(e) => return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),

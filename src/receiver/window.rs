@@ -34,7 +34,12 @@ impl BurstCounter {
     /// window).
     pub fn hit(&mut self, key: &str, now_ms: i64) -> bool {
         self.make_room(key, now_ms);
-        let state = self.keys.entry(key.to_string()).or_default();
+        if !self.keys.contains_key(key) {
+            self.keys.insert(key.to_string(), HitState::default());
+        }
+        let Some(state) = self.keys.get_mut(key) else {
+            return false;
+        };
         state.times.push_back(now_ms);
         while state.times.len() > self.threshold {
             state.times.pop_front();
@@ -102,7 +107,10 @@ impl DistinctCounter {
             }
         }
         let horizon = now_ms.saturating_sub(self.window_ms);
-        let state = self.keys.entry(key.to_string()).or_default();
+        if !self.keys.contains_key(key) {
+            self.keys.insert(key.to_string(), DistinctState::default());
+        }
+        let state = self.keys.get_mut(key)?;
         state.members.retain(|_, t| *t > horizon);
         if state.members.len() >= self.threshold && !state.members.contains_key(member) {
             // Full: replace the oldest member so the map never grows past the threshold.
@@ -115,7 +123,12 @@ impl DistinctCounter {
                 state.members.remove(&m);
             }
         }
-        state.members.insert(member.to_string(), now_ms);
+        match state.members.get_mut(member) {
+            Some(t) => *t = now_ms,
+            None => {
+                state.members.insert(member.to_string(), now_ms);
+            }
+        }
         let count = state.members.len();
         if count >= self.threshold && now_ms >= state.quiet_until {
             state.quiet_until = now_ms.saturating_add(self.window_ms);
