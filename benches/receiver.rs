@@ -14,9 +14,11 @@ use std::time::{Duration, Instant};
 use authpath::receiver::batch::parse_batch;
 use authpath::receiver::metrics::Metrics;
 use authpath::receiver::pipeline::{Pipeline, PipelineConfig};
-use axum::body::Bytes;
 use authpath::receiver::processor::{DiscardSignals, LogRescans};
-use authpath::receiver::{Cluster, MemoryFindingIndex, ReceiverConfig, RunningReceiver, Token, bind, start};
+use authpath::receiver::{
+    Cluster, MemoryFindingIndex, ReceiverConfig, RunningReceiver, Token, bind, start,
+};
+use axum::body::Bytes;
 use serde_json::{Value, json};
 
 const TOKEN: &str = "bench-token-0123456789abcdef";
@@ -28,23 +30,33 @@ fn event(round: usize, batch: usize, i: usize) -> Value {
     let n = (round * BATCHES + batch) * EVENTS_PER_BATCH + i;
     let log_id = format!("90020260101{n:045}");
     let data = match n % 10 {
-        0..=5 => json!({"type": "s", "client_id": "AbCdEfGhIjKlMnOpQrStUvWxYz012345", "client_name": format!("App {}", n % 7),
+        0..=5 => {
+            json!({"type": "s", "client_id": "AbCdEfGhIjKlMnOpQrStUvWxYz012345", "client_name": format!("App {}", n % 7),
             "connection": "Username-Password-Authentication", "connection_id": "con_0123456789abcdef",
             "ip": format!("81.2.{}.{}", n % 200, n % 250), "user_id": format!("auth0|{n:024}"), "user_name": format!("u{n}@example.com"),
             "user_agent": "Chrome 120.0.0 / Mac OS X 10.15.7", "hostname": "acme.eu.auth0.com", "strategy": "auth0",
-            "strategy_type": "database", "isMobile": false, "details": {"prompts": [], "initiatedAt": 1, "completedAt": 2, "elapsedTime": 1, "session_id": "abc"}}),
-        6..=8 => json!({"type": "fp", "client_name": "Web", "connection": "Username-Password-Authentication",
+            "strategy_type": "database", "isMobile": false, "details": {"prompts": [], "initiatedAt": 1, "completedAt": 2, "elapsedTime": 1, "session_id": "abc"}})
+        }
+        6..=8 => {
+            json!({"type": "fp", "client_name": "Web", "connection": "Username-Password-Authentication",
             "ip": format!("10.{}.{}.1", n % 50, n % 3), "user_name": format!("u{}@example.com", n % 97),
-            "description": "Wrong email or password.", "details": {"error": {"message": "Wrong email or password."}}}),
-        _ => json!({"type": "sapi", "description": "Update a client", "client_id": "m2m", "client_name": "",
+            "description": "Wrong email or password.", "details": {"error": {"message": "Wrong email or password."}}})
+        }
+        _ => {
+            json!({"type": "sapi", "description": "Update a client", "client_id": "m2m", "client_name": "",
             "details": {"request": {"method": "patch", "path": format!("/api/v2/clients/c{}", n % 13), "channel": "api",
                 "auth": {"strategy": "jwt", "user": {}, "credentials": {"scopes": ["update:clients"]}},
                 "body": {"callbacks": ["https://app.example.com/cb"], "cross_origin_authentication": n % 20 == 9}},
-                "response": {"body": {"client_id": format!("c{}", n % 13), "name": format!("App {}", n % 13)}, "statusCode": 200}}}),
+                "response": {"body": {"client_id": format!("c{}", n % 13), "name": format!("App {}", n % 13)}, "statusCode": 200}}})
+        }
     };
     let mut data = data;
     data["log_id"] = json!(log_id);
-    data["date"] = json!(format!("2026-01-01T00:{:02}:{:02}.000Z", (n / 60) % 60, n % 60));
+    data["date"] = json!(format!(
+        "2026-01-01T00:{:02}:{:02}.000Z",
+        (n / 60) % 60,
+        n % 60
+    ));
     json!({"log_id": log_id, "data": data})
 }
 
@@ -104,8 +116,15 @@ fn start_receiver(rt: &tokio::runtime::Runtime, config: ReceiverConfig) -> Runni
             rescans: Arc::new(LogRescans),
         };
         let token = Token::new(TOKEN).unwrap_or_else(|| panic!("token"));
-        start(listener, config, token, cluster, Box::new(std::io::sink()), std::future::pending())
-            .unwrap_or_else(|e| panic!("{e}"))
+        start(
+            listener,
+            config,
+            token,
+            cluster,
+            Box::new(std::io::sink()),
+            std::future::pending(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
     })
 }
 
@@ -118,7 +137,13 @@ fn client_runtime() -> tokio::runtime::Runtime {
 
 async fn post(http: &reqwest::Client, url: &str, body: Bytes) -> (u16, Duration) {
     let t = Instant::now();
-    let status = match http.post(url).header("authorization", TOKEN).body(body).send().await {
+    let status = match http
+        .post(url)
+        .header("authorization", TOKEN)
+        .body(body)
+        .send()
+        .await
+    {
         Ok(r) => {
             let s = r.status().as_u16();
             let _ = r.bytes().await;
@@ -174,7 +199,12 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted.get(i).copied().unwrap_or_default()
 }
 
-fn latency(rx: &RunningReceiver, client: &tokio::runtime::Runtime, bodies: Vec<Bytes>, per_sec: u32) -> Vec<Duration> {
+fn latency(
+    rx: &RunningReceiver,
+    client: &tokio::runtime::Runtime,
+    bodies: Vec<Bytes>,
+    per_sec: u32,
+) -> Vec<Duration> {
     let url = format!("http://{}/", rx.addr);
     client.block_on(async {
         let http = reqwest::Client::new();
@@ -212,7 +242,13 @@ fn main() {
     let client = client_runtime();
 
     // 1. Throughput against the parse baseline, best of 3 rounds each.
-    let rx = start_receiver(&server, ReceiverConfig { dedup_window: 1_000_000, ..ReceiverConfig::default() });
+    let rx = start_receiver(
+        &server,
+        ReceiverConfig {
+            dedup_window: 1_000_000,
+            ..ReceiverConfig::default()
+        },
+    );
     let mut best_parse: f64 = 0.0;
     let mut best_e2e: f64 = 0.0;
     let mut best_pipeline: f64 = 0.0;
@@ -224,12 +260,22 @@ fn main() {
     }
     println!("raw serde_json parse:     {best_parse:>10.0} events/s");
     println!("parser + pipeline, 1 thread: {best_pipeline:>7.0} events/s (no HTTP)");
-    println!("receiver end-to-end:      {best_e2e:>10.0} events/s (HTTP, auth, parse, dedup, queue, classify, detect, correlate, masked JSON line)");
-    println!("ratio end-to-end / parse: {:>10.2} (target >= 0.5)", best_e2e / best_parse);
+    println!(
+        "receiver end-to-end:      {best_e2e:>10.0} events/s (HTTP, auth, parse, dedup, queue, classify, detect, correlate, masked JSON line)"
+    );
+    println!(
+        "ratio end-to-end / parse: {:>10.2} (target >= 0.5)",
+        best_e2e / best_parse
+    );
 
     // 2. Ack latency at a fixed offered load (about a fifth of the measured capacity).
     let per_sec = ((best_e2e / EVENTS_PER_BATCH as f64) / 5.0).clamp(5.0, 200.0) as u32;
-    let lat = latency(&rx, &client, bodies(10).into_iter().take(per_sec as usize * 5).collect(), per_sec);
+    let lat = latency(
+        &rx,
+        &client,
+        bodies(10).into_iter().take(per_sec as usize * 5).collect(),
+        per_sec,
+    );
     println!(
         "ack latency at {} events/s offered: p50 {:?}, p99 {:?} ({} requests)",
         per_sec as usize * EVENTS_PER_BATCH,
@@ -241,10 +287,19 @@ fn main() {
 
     // 3. Overload: small queue, consumer paused for the first half so the queue is full and
     //    every further batch must be refused rather than buffered.
-    let rx = start_receiver(&server, ReceiverConfig { queue_capacity: 5_000, dedup_window: 100_000, start_paused: true, ..ReceiverConfig::default() });
+    let rx = start_receiver(
+        &server,
+        ReceiverConfig {
+            queue_capacity: 5_000,
+            dedup_window: 100_000,
+            start_paused: true,
+            ..ReceiverConfig::default()
+        },
+    );
     let url = format!("http://{}/", rx.addr);
-    let rss_start = rss_kib();
     let overload: Vec<Bytes> = (20..24).flat_map(bodies).collect();
+    // Measured after the bodies exist: growth from here is the receiver's, not the client's.
+    let rss_start = rss_kib();
     let offered = overload.len() * EVENTS_PER_BATCH;
     let t = Instant::now();
     let (ok, refused, rss_mid, rss_peak) = client.block_on(async {

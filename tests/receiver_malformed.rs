@@ -44,7 +44,18 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
             1 => b.truncate(rng.below(len)),
             2 => {
                 let i = rng.below(len).min(b.len());
-                let pick = [b"{".as_slice(), b"[", b"\"", b"}", b"]", b",", b"\n", b"null", b"\xff", b"%"];
+                let pick = [
+                    b"{".as_slice(),
+                    b"[",
+                    b"\"",
+                    b"}",
+                    b"]",
+                    b",",
+                    b"\n",
+                    b"null",
+                    b"\xff",
+                    b"%",
+                ];
                 let s = pick[rng.below(pick.len())];
                 b.splice(i..i, s.iter().copied());
             }

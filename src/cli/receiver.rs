@@ -123,7 +123,10 @@ pub fn run(args: ReceiverArgs) -> anyhow::Result<u8> {
             signals: Arc::new(DiscardSignals),
             rescans: Arc::new(LogRescans),
         };
-        let out = Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()));
+        let out = Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout(),
+        ));
         let receiver = start(listener, config, token, cluster, out, shutdown_signal())?;
         tracing::info!(addr = %receiver.addr, "receiver listening (standalone)");
         receiver.wait().await?;

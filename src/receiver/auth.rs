@@ -105,7 +105,12 @@ mod tests {
         let e = Token::from_file(&p).unwrap_err().to_string();
         assert!(e.contains("token"));
         std::fs::write(&p, "\n").unwrap();
-        assert!(Token::from_file(&p).unwrap_err().to_string().contains("empty"));
+        assert!(
+            Token::from_file(&p)
+                .unwrap_err()
+                .to_string()
+                .contains("empty")
+        );
         std::fs::write(&p, "abc\n").unwrap();
         assert!(Token::from_file(&p).unwrap().matches("abc"));
     }

@@ -15,7 +15,9 @@ pub struct BatchError(pub String);
 pub fn parse_batch(body: &[u8]) -> Result<Vec<LogEvent>, BatchError> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(BatchError("empty body: expected a JSON array, JSON lines or a JSON object of log events".into()));
+        return Err(BatchError(
+            "empty body: expected a JSON array, JSON lines or a JSON object of log events".into(),
+        ));
     }
     let values = top_level_values(body)?;
     let items = flatten(values)?;
@@ -49,9 +51,12 @@ fn top_level_values(body: &[u8]) -> Result<Vec<Value>, BatchError> {
 
 fn line_of(body: &[u8], offset: usize) -> usize {
     let upto = body.get(..offset).unwrap_or(body);
-    let skipped = body
-        .get(offset..)
-        .map_or(0, |rest| rest.iter().take_while(|b| **b == b'\n' || **b == b'\r' || **b == b' ').filter(|b| **b == b'\n').count());
+    let skipped = body.get(offset..).map_or(0, |rest| {
+        rest.iter()
+            .take_while(|b| **b == b'\n' || **b == b'\r' || **b == b' ')
+            .filter(|b| **b == b'\n')
+            .count()
+    });
     upto.iter().filter(|b| **b == b'\n').count() + 1 + skipped
 }
 
@@ -155,7 +160,9 @@ mod tests {
     const ID2: &str = "90020211104001515271334544008635532534914988032684720227";
 
     fn envelope(id: &str, ty: &str) -> String {
-        format!(r#"{{"log_id":"{id}","data":{{"date":"2021-11-04T00:15:10.706Z","type":"{ty}","client_name":"Default App","log_id":"{id}"}}}}"#)
+        format!(
+            r#"{{"log_id":"{id}","data":{{"date":"2021-11-04T00:15:10.706Z","type":"{ty}","client_name":"Default App","log_id":"{id}"}}}}"#
+        )
     }
 
     fn ids(events: &[LogEvent]) -> Vec<&str> {
@@ -182,8 +189,15 @@ mod tests {
     fn json_object_single_envelope_and_logs_wrapper() {
         let one = parse_batch(envelope(ID1, "s").as_bytes()).unwrap();
         assert_eq!(ids(&one), vec![ID1]);
-        let wrapped = format!(r#"{{"logs":[{},{}]}}"#, envelope(ID1, "s"), envelope(ID2, "f"));
-        assert_eq!(ids(&parse_batch(wrapped.as_bytes()).unwrap()), vec![ID1, ID2]);
+        let wrapped = format!(
+            r#"{{"logs":[{},{}]}}"#,
+            envelope(ID1, "s"),
+            envelope(ID2, "f")
+        );
+        assert_eq!(
+            ids(&parse_batch(wrapped.as_bytes()).unwrap()),
+            vec![ID1, ID2]
+        );
     }
 
     #[test]
@@ -211,7 +225,10 @@ mod tests {
         assert!(err(r#"[{"log_id":"1","data":{}}]"#).contains("has no `type`"));
         assert!(err(r#"[{"log_id":"1","data":"x"}]"#).contains("`data` is a string"));
         assert!(err(r#"{"logs":5}"#).contains("`logs` must be an array"));
-        assert!(err("{\"log_id\":\"1\",\"data\":{\"type\":\"s\"}}\n[]").contains("JSON line 2 is an array"));
+        assert!(
+            err("{\"log_id\":\"1\",\"data\":{\"type\":\"s\"}}\n[]")
+                .contains("JSON line 2 is an array")
+        );
     }
 
     #[test]

@@ -122,7 +122,9 @@ pub fn classify(event: &LogEvent) -> Classified {
 pub fn category_of_code(code: &str) -> Category {
     match code {
         "s" | "scoa" | "sens" | "ssa" => Category::LoginSuccess,
-        "f" | "fp" | "fu" | "fc" | "fco" | "fcoa" | "fens" | "fsa" | "mfar" => Category::LoginFailure,
+        "f" | "fp" | "fu" | "fc" | "fco" | "fcoa" | "fens" | "fsa" | "mfar" => {
+            Category::LoginFailure
+        }
         "ss" => Category::SignupSuccess,
         "fs" => Category::SignupFailure,
         "ferrt" => Category::TokenReuse,
@@ -131,8 +133,12 @@ pub fn category_of_code(code: &str) -> Category {
         "limit_mu" => Category::SuspiciousIpBlock,
         "pwd_leak" | "signup_pwd_leak" | "reset_pwd_leak" => Category::BreachedPassword,
         "pla" => Category::BotDetection,
-        "gd_otp_rate_limit_exceed" | "gd_recovery_rate_limit_exceed" | "gd_recovery_failed"
-        | "gd_auth_rejected" | "gd_send_sms_failure" | "gd_send_voice_failure" => Category::MfaAbuse,
+        "gd_otp_rate_limit_exceed"
+        | "gd_recovery_rate_limit_exceed"
+        | "gd_recovery_failed"
+        | "gd_auth_rejected"
+        | "gd_send_sms_failure"
+        | "gd_send_voice_failure" => Category::MfaAbuse,
         "mgmt_api_read" => Category::SecretRead,
         "api_limit" | "api_limit_warning" | "appi" | "limit_delegation" | "limit_phone" => {
             Category::RateLimit
@@ -186,8 +192,10 @@ mod tests {
 
     #[test]
     fn sapi_is_classified_by_method_and_path_not_description() {
-        let e = event_from(json!({"type": "sapi", "description": "Create a role", "details": {
-            "request": {"method": "post", "path": "/api/v2/client-grants", "body": {}}}}));
+        let e = event_from(
+            json!({"type": "sapi", "description": "Create a role", "details": {
+            "request": {"method": "post", "path": "/api/v2/client-grants", "body": {}}}}),
+        );
         let c = classify(&e);
         assert_eq!(c.category, Category::ConfigChange);
         let change = c.change.unwrap();
@@ -197,7 +205,9 @@ mod tests {
 
     #[test]
     fn sapi_without_request_is_a_change_of_unknown_shape() {
-        let c = classify(&event_from(json!({"type": "sapi", "description": "Update a client"})));
+        let c = classify(&event_from(
+            json!({"type": "sapi", "description": "Update a client"}),
+        ));
         assert_eq!(c.category, Category::ConfigChange);
         assert_eq!(c.change.unwrap().resource, Resource::Other);
     }

@@ -64,7 +64,11 @@ impl MemoryFindingIndex {
                 .objects
                 .iter()
                 .cloned()
-                .chain(f.path.iter().map(|p| ObjectRef::new(p.kind, p.name.clone())))
+                .chain(
+                    f.path
+                        .iter()
+                        .map(|p| ObjectRef::new(p.kind, p.name.clone())),
+                )
                 .collect();
             (
                 FindingRef {
@@ -168,7 +172,10 @@ fn changed_objects(
         }
     };
     match change.resource {
-        Resource::Client => push(ObjectKind::Client, field("name").or(learned(Resource::Client))),
+        Resource::Client => push(
+            ObjectKind::Client,
+            field("name").or(learned(Resource::Client)),
+        ),
         Resource::ClientGrant => {
             let link = id.and_then(|i| directory.grant(i));
             let client_id = field("client_id").or(link.map(|l| l.client_id.as_str()));
@@ -187,16 +194,21 @@ fn changed_objects(
             push(ObjectKind::Client, client);
         }
         Resource::ResourceServer => push(ObjectKind::ResourceServer, field("name")),
-        Resource::Connection => {
-            push(ObjectKind::Connection, field("name").or(learned(Resource::Connection)))
-        }
-        Resource::Action => push(ObjectKind::Action, field("name").or(learned(Resource::Action))),
+        Resource::Connection => push(
+            ObjectKind::Connection,
+            field("name").or(learned(Resource::Connection)),
+        ),
+        Resource::Action => push(
+            ObjectKind::Action,
+            field("name").or(learned(Resource::Action)),
+        ),
         Resource::Rule => push(ObjectKind::Rule, field("name").or(learned(Resource::Rule))),
         Resource::Hook => push(ObjectKind::Hook, field("name").or(learned(Resource::Hook))),
         Resource::Role => push(ObjectKind::Role, field("name").or(learned(Resource::Role))),
-        Resource::Organization => {
-            push(ObjectKind::Organization, field("name").or(learned(Resource::Organization)))
-        }
+        Resource::Organization => push(
+            ObjectKind::Organization,
+            field("name").or(learned(Resource::Organization)),
+        ),
         Resource::CustomDomain => push(ObjectKind::CustomDomain, field("domain")),
         Resource::LogStream => push(ObjectKind::LogStream, field("name")),
         Resource::TriggerBindings => {
@@ -223,10 +235,16 @@ fn binding_action_names(event: &LogEvent, directory: &ObjectDirectory) -> Vec<St
             let value = r.and_then(|r| r.get("value")).and_then(Value::as_str);
             let by_ref = match (ty, value) {
                 (Some("action_name"), Some(v)) => Some(v.to_string()),
-                (Some("action_id"), Some(v)) => directory.name_of(Resource::Action, v).map(str::to_string),
+                (Some("action_id"), Some(v)) => {
+                    directory.name_of(Resource::Action, v).map(str::to_string)
+                }
                 _ => None,
             };
-            by_ref.or_else(|| b.get("display_name").and_then(Value::as_str).map(str::to_string))
+            by_ref.or_else(|| {
+                b.get("display_name")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
         })
         .collect()
 }

@@ -20,7 +20,11 @@ fn finding(id: &str, objects: Vec<ObjectRef>, path: Vec<(ObjectKind, &str)>) -> 
         objects,
         path: path
             .into_iter()
-            .map(|(kind, name)| PathStep { kind, name: name.into(), edge: String::new() })
+            .map(|(kind, name)| PathStep {
+                kind,
+                name: name.into(),
+                edge: String::new(),
+            })
             .collect(),
         evidence: Vec::new(),
     }
@@ -28,15 +32,27 @@ fn finding(id: &str, objects: Vec<ObjectRef>, path: Vec<(ObjectKind, &str)>) -> 
 
 fn index() -> MemoryFindingIndex {
     MemoryFindingIndex::from_findings(&[
-        finding("grant", vec![
-            ObjectRef::new(ObjectKind::Client, "Billing Sync"),
-            ObjectRef::new(ObjectKind::ClientGrant, "Billing Sync -> Management API"),
-        ], vec![]),
-        finding("path", vec![ObjectRef::new(ObjectKind::Client, "Web")], vec![
-            (ObjectKind::Connection, "Username-Password-Authentication"),
-            (ObjectKind::Action, "Grant admin"),
-        ]),
-        finding("tenant", vec![ObjectRef::new(ObjectKind::Tenant, "acme")], vec![]),
+        finding(
+            "grant",
+            vec![
+                ObjectRef::new(ObjectKind::Client, "Billing Sync"),
+                ObjectRef::new(ObjectKind::ClientGrant, "Billing Sync -> Management API"),
+            ],
+            vec![],
+        ),
+        finding(
+            "path",
+            vec![ObjectRef::new(ObjectKind::Client, "Web")],
+            vec![
+                (ObjectKind::Connection, "Username-Password-Authentication"),
+                (ObjectKind::Action, "Grant admin"),
+            ],
+        ),
+        finding(
+            "tenant",
+            vec![ObjectRef::new(ObjectKind::Tenant, "acme")],
+            vec![],
+        ),
     ])
 }
 
@@ -44,7 +60,10 @@ fn matched(e: &LogEvent, dir: &mut ObjectDirectory) -> Vec<String> {
     let c = classify(e);
     dir.observe(e, c.change.as_ref());
     let objects = touched_objects(e, &c, dir);
-    let mut names: Vec<String> = correlate(&index(), &objects).into_iter().map(|(f, _)| f.name).collect();
+    let mut names: Vec<String> = correlate(&index(), &objects)
+        .into_iter()
+        .map(|(f, _)| f.name)
+        .collect();
     names.sort();
     names
 }
@@ -52,8 +71,10 @@ fn matched(e: &LogEvent, dir: &mut ObjectDirectory) -> Vec<String> {
 #[test]
 fn login_through_connection_or_app_on_a_path() {
     let mut dir = ObjectDirectory::default();
-    let login = event_from(json!({"type": "s", "client_id": "cidweb", "client_name": "Web",
-        "connection": "Username-Password-Authentication", "connection_id": "con_1", "user_id": "auth0|1"}));
+    let login = event_from(
+        json!({"type": "s", "client_id": "cidweb", "client_name": "Web",
+        "connection": "Username-Password-Authentication", "connection_id": "con_1", "user_id": "auth0|1"}),
+    );
     assert_eq!(matched(&login, &mut dir), vec!["path"]);
     let other_conn = event_from(json!({"type": "fp", "client_name": "Admin Portal",
         "connection": "Username-Password-Authentication"}));
@@ -104,11 +125,18 @@ fn grant_change_builds_the_scan_grant_name() {
     let c = classify(&widen);
     dir.observe(&widen, c.change.as_ref());
     let objects = touched_objects(&widen, &c, &dir);
-    assert_eq!(objects, vec![
-        ObjectRef::new(ObjectKind::ClientGrant, "Billing Sync -> Management API"),
-        ObjectRef::new(ObjectKind::Client, "Billing Sync"),
-    ]);
-    assert_eq!(correlate(&index(), &objects).len(), 1, "one finding, reported once");
+    assert_eq!(
+        objects,
+        vec![
+            ObjectRef::new(ObjectKind::ClientGrant, "Billing Sync -> Management API"),
+            ObjectRef::new(ObjectKind::Client, "Billing Sync"),
+        ]
+    );
+    assert_eq!(
+        correlate(&index(), &objects).len(),
+        1,
+        "one finding, reported once"
+    );
 }
 
 #[test]

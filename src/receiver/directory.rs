@@ -132,8 +132,12 @@ impl ObjectDirectory {
                     self.grants.insert(id, link, max);
                 }
             }
-            Resource::Connection | Resource::Action | Resource::Rule | Resource::Hook
-            | Resource::Role | Resource::Organization => {
+            Resource::Connection
+            | Resource::Action
+            | Resource::Rule
+            | Resource::Hook
+            | Resource::Role
+            | Resource::Organization => {
                 let id = change.id.as_deref().or_else(|| body("id"));
                 if let (Some(id), Some(name)) = (id, body("name")) {
                     self.learn(change.resource, id, name);
@@ -154,11 +158,16 @@ mod tests {
     #[test]
     fn learns_clients_and_connections_from_logins() {
         let mut d = ObjectDirectory::default();
-        let e = event_from(json!({"type": "s", "client_id": "cid1", "client_name": "Web",
-            "connection_id": "con_1", "connection": "Username-Password-Authentication"}));
+        let e = event_from(
+            json!({"type": "s", "client_id": "cid1", "client_name": "Web",
+            "connection_id": "con_1", "connection": "Username-Password-Authentication"}),
+        );
         d.observe(&e, None);
         assert_eq!(d.name_of(Resource::Client, "cid1"), Some("Web"));
-        assert_eq!(d.name_of(Resource::Connection, "con_1"), Some("Username-Password-Authentication"));
+        assert_eq!(
+            d.name_of(Resource::Connection, "con_1"),
+            Some("Username-Password-Authentication")
+        );
         assert_eq!(d.name_of(Resource::Client, "other"), None);
     }
 
@@ -185,7 +194,11 @@ mod tests {
         for i in 0..1000 {
             d.learn(Resource::Client, &format!("id{i}"), "n");
         }
-        assert!(d.names.get(&Resource::Client).is_some_and(|m| m.map.len() <= 10));
+        assert!(
+            d.names
+                .get(&Resource::Client)
+                .is_some_and(|m| m.map.len() <= 10)
+        );
         assert_eq!(d.name_of(Resource::Client, "id999"), Some("n"));
     }
 }

@@ -137,7 +137,11 @@ mod tests {
         assert_eq!(e.request_method().as_deref(), Some("patch"));
         assert_eq!(e.request_path(), Some("/api/v2/clients/abc"));
         assert_eq!(e.changed_field("name"), Some(&json!("new")));
-        assert_eq!(e.changed_field("grant_types"), None, "not set by this change");
+        assert_eq!(
+            e.changed_field("grant_types"),
+            None,
+            "not set by this change"
+        );
         assert_eq!(e.resulting_field("grant_types"), Some(&json!(["implicit"])));
         let no_body = event_from(json!({"type": "sapi", "details": {
             "response": {"body": {"enabled": false}}}}));
@@ -146,7 +150,9 @@ mod tests {
 
     #[test]
     fn empty_strings_count_as_absent() {
-        let e = event_from(json!({"type": "s", "user_id": "", "user_name": "dev@test.com", "client_name": ""}));
+        let e = event_from(
+            json!({"type": "s", "user_id": "", "user_name": "dev@test.com", "client_name": ""}),
+        );
         assert_eq!(e.user_key(), Some("dev@test.com"));
         assert_eq!(e.client_name(), None);
     }

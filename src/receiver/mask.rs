@@ -14,8 +14,15 @@ const MAX_DEPTH: usize = 64;
 /// Whether a value under this key is secret material.
 pub fn is_secret_key(key: &str) -> bool {
     const SUFFIXES: [&str; 9] = [
-        "password", "secret", "token", "authorization", "apikey", "api_key", "private_key",
-        "cookie", "passphrase",
+        "password",
+        "secret",
+        "token",
+        "authorization",
+        "apikey",
+        "api_key",
+        "private_key",
+        "cookie",
+        "passphrase",
     ];
     let ends_with = |suffix: &str| {
         key.len() >= suffix.len()
@@ -31,13 +38,17 @@ pub fn is_secret_key(key: &str) -> bool {
 /// Whether a string value looks like a credential whatever its key: a JWT or a `Bearer` value.
 pub fn looks_like_token(s: &str) -> bool {
     let t = s.trim();
-    if t.len() > 7 && t.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("bearer ")) {
+    if t.len() > 7
+        && t.get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case("bearer "))
+    {
         return true;
     }
     t.starts_with("eyJ")
         && t.len() >= 24
         && t.matches('.').count() == 2
-        && t.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'='))
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'='))
 }
 
 fn mask_string(s: &str) -> Value {
@@ -73,7 +84,11 @@ impl Serialize for MaskedMap<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.0.len()))?;
         for (k, v) in self.0 {
-            let value = Masked { value: v, depth: self.1 + 1, secret: is_secret_key(k) };
+            let value = Masked {
+                value: v,
+                depth: self.1 + 1,
+                secret: is_secret_key(k),
+            };
             m.serialize_entry(k, &value)?;
         }
         m.end()
@@ -96,7 +111,11 @@ impl Serialize for Masked<'_> {
             Value::Array(items) => {
                 let mut seq = s.serialize_seq(Some(items.len()))?;
                 for i in items {
-                    seq.serialize_element(&Masked { value: i, depth: self.depth + 1, secret: self.secret })?;
+                    seq.serialize_element(&Masked {
+                        value: i,
+                        depth: self.depth + 1,
+                        secret: self.secret,
+                    })?;
                 }
                 seq.end()
             }
@@ -125,7 +144,9 @@ fn mask_value(v: &Value, depth: usize) -> Value {
     }
     match v {
         Value::String(s) if looks_like_token(s) => mask_string(s),
-        Value::Array(items) => Value::Array(items.iter().map(|i| mask_value(i, depth + 1)).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|i| mask_value(i, depth + 1)).collect())
+        }
         Value::Object(m) => Value::Object(mask_map(m, depth)),
         other => other.clone(),
     }
@@ -138,9 +159,12 @@ fn mask_secret_value(v: &Value, depth: usize) -> Value {
     }
     match v {
         Value::String(s) => mask_string(s),
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|i| mask_secret_value(i, depth + 1)).collect())
-        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| mask_secret_value(i, depth + 1))
+                .collect(),
+        ),
         Value::Object(m) => Value::Object(mask_map(m, depth)),
         other => other.clone(),
     }
@@ -173,10 +197,24 @@ mod tests {
 
     #[test]
     fn secret_keys_by_suffix_in_any_case() {
-        for k in ["password", "Authorization", "client_secret", "refresh_token", "httpAuthorization", "OTP", "x-api_key"] {
+        for k in [
+            "password",
+            "Authorization",
+            "client_secret",
+            "refresh_token",
+            "httpAuthorization",
+            "OTP",
+            "x-api_key",
+        ] {
             assert!(is_secret_key(k), "{k}");
         }
-        for k in ["token_endpoint_auth_method", "user_name", "tokens_issued", "é", ""] {
+        for k in [
+            "token_endpoint_auth_method",
+            "user_name",
+            "tokens_issued",
+            "é",
+            "",
+        ] {
             assert!(!is_secret_key(k), "{k}");
         }
     }
@@ -196,14 +234,20 @@ mod tests {
             "body": {"client_secret": "Zx9kQ2mN7pL4rT8vW1yB6cD3fG5hJ0kM", "password": "*****", "note": JWT,
                      "n": 1, "ok": true, "nothing": null}}}});
         let map = v.as_object().unwrap();
-        assert_eq!(serde_json::to_value(MaskedEvent(map)).unwrap(), masked_event(map));
+        assert_eq!(
+            serde_json::to_value(MaskedEvent(map)).unwrap(),
+            masked_event(map)
+        );
         let mut deep = json!("leaf");
         for _ in 0..200 {
             deep = json!({"a": deep});
         }
         let d = json!({"deep": deep});
         let dm = d.as_object().unwrap();
-        assert_eq!(serde_json::to_value(MaskedEvent(dm)).unwrap(), masked_event(dm));
+        assert_eq!(
+            serde_json::to_value(MaskedEvent(dm)).unwrap(),
+            masked_event(dm)
+        );
     }
 
     #[test]

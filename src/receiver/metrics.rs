@@ -60,18 +60,50 @@ impl Metrics {
             sink_errors: Counter::default(),
             queue_depth: Gauge::default(),
         };
-        registry.register("http_responses", "HTTP responses by status code", m.responses.clone());
-        registry.register("events", "Accepted log events by category", m.events.clone());
-        registry.register("detections", "Detections raised, by detection id", m.detections.clone());
-        registry.register("duplicate_events", "Events dropped as already-seen log_ids", m.duplicates.clone());
-        registry.register("runtime_signals", "Events that touched an open finding", m.signals.clone());
-        registry.register("rescans_requested", "Debounced rescans requested", m.rescans.clone());
-        registry.register("sink_errors", "Failed writes of signals or rescan requests", m.sink_errors.clone());
-        registry.register("queue_depth", "Events admitted and not yet processed", m.queue_depth.clone());
+        registry.register(
+            "http_responses",
+            "HTTP responses by status code",
+            m.responses.clone(),
+        );
+        registry.register(
+            "events",
+            "Accepted log events by category",
+            m.events.clone(),
+        );
+        registry.register(
+            "detections",
+            "Detections raised, by detection id",
+            m.detections.clone(),
+        );
+        registry.register(
+            "duplicate_events",
+            "Events dropped as already-seen log_ids",
+            m.duplicates.clone(),
+        );
+        registry.register(
+            "runtime_signals",
+            "Events that touched an open finding",
+            m.signals.clone(),
+        );
+        registry.register(
+            "rescans_requested",
+            "Debounced rescans requested",
+            m.rescans.clone(),
+        );
+        registry.register(
+            "sink_errors",
+            "Failed writes of signals or rescan requests",
+            m.sink_errors.clone(),
+        );
+        registry.register(
+            "queue_depth",
+            "Events admitted and not yet processed",
+            m.queue_depth.clone(),
+        );
         for d in DetectionKind::ALL {
-            let _ = m
-                .detections
-                .get_or_create(&DetectionLabel { detection: d.as_str().into() });
+            let _ = m.detections.get_or_create(&DetectionLabel {
+                detection: d.as_str().into(),
+            });
         }
         Metrics { registry, ..m }
     }
@@ -82,20 +114,26 @@ impl Metrics {
 
     pub fn event(&self, category: Category) {
         self.events
-            .get_or_create(&CategoryLabel { category: category.as_str().into() })
+            .get_or_create(&CategoryLabel {
+                category: category.as_str().into(),
+            })
             .inc();
     }
 
     pub fn detection(&self, id: DetectionKind) {
         self.detections
-            .get_or_create(&DetectionLabel { detection: id.as_str().into() })
+            .get_or_create(&DetectionLabel {
+                detection: id.as_str().into(),
+            })
             .inc();
     }
 
     /// Count of one detection (for tests and the bench).
     pub fn detection_count(&self, id: DetectionKind) -> u64 {
         self.detections
-            .get_or_create(&DetectionLabel { detection: id.as_str().into() })
+            .get_or_create(&DetectionLabel {
+                detection: id.as_str().into(),
+            })
             .get()
     }
 
@@ -118,8 +156,15 @@ mod tests {
         m.detection(DetectionKind::CodeChanged);
         m.response(401);
         let text = m.encode();
-        assert!(text.contains("authpath_receiver_detections_total{detection=\"code-changed\"} 1"), "{text}");
-        assert!(text.contains("authpath_receiver_detections_total{detection=\"credential-stuffing\"} 0"));
+        assert!(
+            text.contains("authpath_receiver_detections_total{detection=\"code-changed\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "authpath_receiver_detections_total{detection=\"credential-stuffing\"} 0"
+            )
+        );
         assert!(text.contains("authpath_receiver_http_responses_total{status=\"401\"} 1"));
         assert_eq!(m.detection_count(DetectionKind::CodeChanged), 1);
     }

@@ -105,7 +105,11 @@ pub fn route(method: &str, path: &str) -> Option<ConfigChange> {
     let rest: &[&str] = match segs.as_slice() {
         ["api", "v2", rest @ ..] => rest,
         ["oidc", "register", ..] => {
-            return Some(change(Resource::DynamicClientRegistration, Operation::Create, None));
+            return Some(change(
+                Resource::DynamicClientRegistration,
+                Operation::Create,
+                None,
+            ));
         }
         _ => return None,
     };
@@ -122,16 +126,26 @@ fn change(resource: Resource, operation: Operation, id: Option<&str>) -> ConfigC
 
 fn route_v2(segs: &[&str], base: Operation) -> ConfigChange {
     // A write below an object (`/clients/{id}/credentials`) updates that object.
-    let sub = |n: usize| if segs.len() > n { Operation::Update } else { base };
+    let sub = |n: usize| {
+        if segs.len() > n {
+            Operation::Update
+        } else {
+            base
+        }
+    };
     match segs {
-        ["clients", id, "rotate-secret", ..] => change(Resource::Client, Operation::Rotate, Some(id)),
+        ["clients", id, "rotate-secret", ..] => {
+            change(Resource::Client, Operation::Rotate, Some(id))
+        }
         ["clients", id, ..] => change(Resource::Client, sub(2), Some(id)),
         ["clients"] => change(Resource::Client, base, None),
         ["client-grants", id, ..] => change(Resource::ClientGrant, sub(2), Some(id)),
         ["client-grants"] => change(Resource::ClientGrant, base, None),
         ["resource-servers", id, ..] => change(Resource::ResourceServer, sub(2), Some(id)),
         ["connections", id, ..] => change(Resource::Connection, sub(2), Some(id)),
-        ["actions", "actions", id, "deploy"] => change(Resource::Action, Operation::Deploy, Some(id)),
+        ["actions", "actions", id, "deploy"] => {
+            change(Resource::Action, Operation::Deploy, Some(id))
+        }
         ["actions", "actions", id, "versions", _, "deploy"] => {
             change(Resource::Action, Operation::Deploy, Some(id))
         }
@@ -196,7 +210,9 @@ fn percent_decode(seg: &str) -> String {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
             if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(v);
                 i += 3;
@@ -222,19 +238,58 @@ mod tests {
     fn routes_recorded_and_documented_paths() {
         use Operation::*;
         use Resource::*;
-        assert_eq!(r("post", "/api/v2/client-grants"), (ClientGrant, Create, None));
-        assert_eq!(r("patch", "/api/v2/client-grants/cgr_1234567890abcdef"), (ClientGrant, Update, Some("cgr_1234567890abcdef".into())));
-        assert_eq!(r("post", "/api/v2/actions/actions/6b0b-uuid/deploy"), (Action, Deploy, Some("6b0b-uuid".into())));
-        assert_eq!(r("post", "/api/v2/actions/actions/a1/versions/v9/deploy"), (Action, Deploy, Some("a1".into())));
-        assert_eq!(r("patch", "/api/v2/actions/triggers/post-login/bindings"), (TriggerBindings, Update, Some("post-login".into())));
-        assert_eq!(r("put", "/api/v2/guardian/policies"), (MfaPolicies, Update, None));
-        assert_eq!(r("put", "/api/v2/guardian/factors/sms"), (MfaFactor, Update, Some("sms".into())));
-        assert_eq!(r("patch", "/api/v2/attack-protection/brute-force-protection"), (BruteForceProtection, Update, None));
-        assert_eq!(r("post", "/api/v2/clients/abc/rotate-secret"), (Client, Rotate, Some("abc".into())));
-        assert_eq!(r("post", "/api/v2/connections/con_1/clients"), (Connection, Update, Some("con_1".into())));
-        assert_eq!(r("delete", "/api/v2/users/auth0%7C63d17c4d"), (User, Delete, Some("auth0|63d17c4d".into())));
-        assert_eq!(r("post", "/oidc/register"), (DynamicClientRegistration, Create, None));
-        assert_eq!(r("patch", "/api/v2/tenants/settings?fields=x"), (TenantSettings, Update, None));
+        assert_eq!(
+            r("post", "/api/v2/client-grants"),
+            (ClientGrant, Create, None)
+        );
+        assert_eq!(
+            r("patch", "/api/v2/client-grants/cgr_1234567890abcdef"),
+            (ClientGrant, Update, Some("cgr_1234567890abcdef".into()))
+        );
+        assert_eq!(
+            r("post", "/api/v2/actions/actions/6b0b-uuid/deploy"),
+            (Action, Deploy, Some("6b0b-uuid".into()))
+        );
+        assert_eq!(
+            r("post", "/api/v2/actions/actions/a1/versions/v9/deploy"),
+            (Action, Deploy, Some("a1".into()))
+        );
+        assert_eq!(
+            r("patch", "/api/v2/actions/triggers/post-login/bindings"),
+            (TriggerBindings, Update, Some("post-login".into()))
+        );
+        assert_eq!(
+            r("put", "/api/v2/guardian/policies"),
+            (MfaPolicies, Update, None)
+        );
+        assert_eq!(
+            r("put", "/api/v2/guardian/factors/sms"),
+            (MfaFactor, Update, Some("sms".into()))
+        );
+        assert_eq!(
+            r("patch", "/api/v2/attack-protection/brute-force-protection"),
+            (BruteForceProtection, Update, None)
+        );
+        assert_eq!(
+            r("post", "/api/v2/clients/abc/rotate-secret"),
+            (Client, Rotate, Some("abc".into()))
+        );
+        assert_eq!(
+            r("post", "/api/v2/connections/con_1/clients"),
+            (Connection, Update, Some("con_1".into()))
+        );
+        assert_eq!(
+            r("delete", "/api/v2/users/auth0%7C63d17c4d"),
+            (User, Delete, Some("auth0|63d17c4d".into()))
+        );
+        assert_eq!(
+            r("post", "/oidc/register"),
+            (DynamicClientRegistration, Create, None)
+        );
+        assert_eq!(
+            r("patch", "/api/v2/tenants/settings?fields=x"),
+            (TenantSettings, Update, None)
+        );
     }
 
     #[test]

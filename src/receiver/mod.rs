@@ -33,4 +33,6 @@ pub use correlate::{FindingIndex, FindingRef, MemoryFindingIndex};
 pub use error::ReceiverError;
 pub use processor::Cluster;
 pub use runtime::{ReceiverConfig, RunningReceiver, bind, start};
-pub use signals::{MemoryRescanRequester, MemorySignalSink, RescanRequester, RuntimeSignal, SignalSink};
+pub use signals::{
+    MemoryRescanRequester, MemorySignalSink, RescanRequester, RuntimeSignal, SignalSink,
+};

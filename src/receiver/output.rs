@@ -6,7 +6,6 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::classify::Classified;
 use super::correlate::FindingRef;
@@ -88,16 +87,25 @@ mod tests {
     use crate::receiver::classify::classify;
     use crate::receiver::detect::DetectionKind;
     use crate::receiver::event::event_from;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     #[test]
     fn one_json_line_with_classification_and_masked_event() {
-        let e = event_from(json!({"log_id": "901", "type": "sapi", "date": "2026-01-01T00:00:00Z",
+        let e = event_from(
+            json!({"log_id": "901", "type": "sapi", "date": "2026-01-01T00:00:00Z",
             "details": {"request": {"method": "patch", "path": "/api/v2/clients/c1",
-                "body": {"client_secret": "Zx9kQ2mN7pL4rT8vW1yB6cD3fG5hJ0kM"}}}}));
+                "body": {"client_secret": "Zx9kQ2mN7pL4rT8vW1yB6cD3fG5hJ0kM"}}}}),
+        );
         let c = classify(&e);
-        let d = vec![Detection::new(DetectionKind::CodeChanged, Severity::Medium, "x")];
-        let f = vec![FindingRef { name: "web-finding".into(), rule: "r".into() }];
+        let d = vec![Detection::new(
+            DetectionKind::CodeChanged,
+            Severity::Medium,
+            "x",
+        )];
+        let f = vec![FindingRef {
+            name: "web-finding".into(),
+            rule: "r".into(),
+        }];
         let mut buf = Vec::new();
         write_line(&mut buf, &e, &c, &d, &f).unwrap();
         let text = String::from_utf8(buf).unwrap();
@@ -118,6 +126,10 @@ mod tests {
         write_line(&mut buf, &e, &classify(&e), &[], &[]).unwrap();
         let v: Value = serde_json::from_slice(&buf).unwrap();
         assert_eq!(v["category"], "login-success");
-        assert!(v.get("detections").is_none() && v.get("findings").is_none() && v.get("change").is_none());
+        assert!(
+            v.get("detections").is_none()
+                && v.get("findings").is_none()
+                && v.get("change").is_none()
+        );
     }
 }

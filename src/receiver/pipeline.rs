@@ -90,7 +90,8 @@ impl Pipeline {
             .unwrap_or_else(|| describe(event, &classified, objects.first()));
         let date = event.date().unwrap_or("");
         for (finding, _) in &touched {
-            self.signals.add(&finding.name, &event.log_id, date, &reason);
+            self.signals
+                .add(&finding.name, &event.log_id, date, &reason);
             self.metrics.signals.inc();
         }
         let rescan_noted = classified
@@ -138,7 +139,12 @@ fn describe(
         None => classified.category.as_str().replace('-', " "),
     };
     match object {
-        Some(o) => format!("{what} through {} {} ({})", o.kind, o.name, event.type_code()),
+        Some(o) => format!(
+            "{what} through {} {} ({})",
+            o.kind,
+            o.name,
+            event.type_code()
+        ),
         None => format!("{what} ({})", event.type_code()),
     }
 }

@@ -12,7 +12,10 @@ use crate::receiver::output::SharedOutput;
 fn pipeline() -> (Pipeline, SharedOutput, Arc<Metrics>) {
     let index = MemoryFindingIndex::new();
     index.replace(vec![(
-        FindingRef { name: "acme-web-path".into(), rule: "path.signup".into() },
+        FindingRef {
+            name: "acme-web-path".into(),
+            rule: "path.signup".into(),
+        },
         vec![
             ObjectRef::new(ObjectKind::Client, "Web"),
             ObjectRef::new(ObjectKind::Action, "Grant admin"),
@@ -20,22 +23,36 @@ fn pipeline() -> (Pipeline, SharedOutput, Arc<Metrics>) {
     )]);
     let out = SharedOutput::default();
     let metrics = Arc::new(Metrics::new());
-    let p = Pipeline::new(&PipelineConfig::default(), Arc::new(index), metrics.clone(), Box::new(out.clone()));
+    let p = Pipeline::new(
+        &PipelineConfig::default(),
+        Arc::new(index),
+        metrics.clone(),
+        Box::new(out.clone()),
+    );
     (p, out, metrics)
 }
 
 #[test]
 fn login_on_a_path_becomes_a_signal_and_a_line() {
     let (mut p, out, metrics) = pipeline();
-    let e = event_from(json!({"log_id": "901", "type": "s", "date": "2026-01-01T00:00:00Z",
-        "client_name": "Web", "connection": "Username-Password-Authentication"}));
+    let e = event_from(
+        json!({"log_id": "901", "type": "s", "date": "2026-01-01T00:00:00Z",
+        "client_name": "Web", "connection": "Username-Password-Authentication"}),
+    );
     let o = p.process(&e, 0);
     assert_eq!(o.findings.len(), 1);
     assert!(!o.rescan_noted);
     let sig = p.signals.drain();
     assert_eq!(sig.len(), 1);
-    assert_eq!((sig[0].finding.as_str(), sig[0].sample_log_id.as_str()), ("acme-web-path", "901"));
-    assert!(sig[0].reason.contains("through client Web"), "{}", sig[0].reason);
+    assert_eq!(
+        (sig[0].finding.as_str(), sig[0].sample_log_id.as_str()),
+        ("acme-web-path", "901")
+    );
+    assert!(
+        sig[0].reason.contains("through client Web"),
+        "{}",
+        sig[0].reason
+    );
     let line: Value = serde_json::from_str(out.contents().trim()).unwrap();
     assert_eq!(line["findings"][0], "acme-web-path");
     assert_eq!(metrics.signals.get(), 1);
@@ -44,9 +61,11 @@ fn login_on_a_path_becomes_a_signal_and_a_line() {
 #[test]
 fn action_deploy_signals_detects_and_notes_a_rescan() {
     let (mut p, _out, metrics) = pipeline();
-    let e = event_from(json!({"log_id": "902", "type": "sapi", "date": "2026-01-01T00:00:00Z",
+    let e = event_from(
+        json!({"log_id": "902", "type": "sapi", "date": "2026-01-01T00:00:00Z",
         "details": {"request": {"method": "patch", "path": "/api/v2/actions/actions/a1", "body": {"code": "x"}},
-            "response": {"body": {"id": "a1", "name": "Grant admin"}}}}));
+            "response": {"body": {"id": "a1", "name": "Grant admin"}}}}),
+    );
     let o = p.process(&e, 0);
     assert_eq!(o.detections[0].id, DetectionKind::CodeChanged);
     assert!(o.rescan_noted);

@@ -158,7 +158,13 @@ mod tests {
     #[test]
     fn admits_until_full_then_refuses_without_remembering() {
         let (q, mut rx) = IngestQueue::new(3, 100);
-        assert_eq!(q.admit(vec![ev("1"), ev("2")]), Admission::Accepted { accepted: 2, duplicates: 0 });
+        assert_eq!(
+            q.admit(vec![ev("1"), ev("2")]),
+            Admission::Accepted {
+                accepted: 2,
+                duplicates: 0
+            }
+        );
         assert_eq!(q.admit(vec![ev("3"), ev("4")]), Admission::Full);
         assert_eq!(q.depth(), 2);
         let first = rx.try_recv().unwrap();
@@ -166,27 +172,66 @@ mod tests {
         drop(first);
         assert_eq!(q.depth(), 0);
         // The refused batch was not remembered, so its retry is accepted in full.
-        assert_eq!(q.admit(vec![ev("3"), ev("4")]), Admission::Accepted { accepted: 2, duplicates: 0 });
+        assert_eq!(
+            q.admit(vec![ev("3"), ev("4")]),
+            Admission::Accepted {
+                accepted: 2,
+                duplicates: 0
+            }
+        );
     }
 
     #[test]
     fn duplicates_across_and_within_batches() {
         let (q, mut rx) = IngestQueue::new(10, 100);
-        assert_eq!(q.admit(vec![ev("1"), ev("1"), ev("2")]), Admission::Accepted { accepted: 2, duplicates: 1 });
-        assert_eq!(q.admit(vec![ev("1"), ev("2")]), Admission::Accepted { accepted: 0, duplicates: 2 });
+        assert_eq!(
+            q.admit(vec![ev("1"), ev("1"), ev("2")]),
+            Admission::Accepted {
+                accepted: 2,
+                duplicates: 1
+            }
+        );
+        assert_eq!(
+            q.admit(vec![ev("1"), ev("2")]),
+            Admission::Accepted {
+                accepted: 0,
+                duplicates: 2
+            }
+        );
         assert_eq!(rx.try_recv().unwrap().events.len(), 2);
-        assert!(rx.try_recv().is_err(), "an all-duplicate batch enqueues nothing");
+        assert!(
+            rx.try_recv().is_err(),
+            "an all-duplicate batch enqueues nothing"
+        );
     }
 
     #[test]
     fn oversized_batch_and_closed_queue() {
         let (q, mut rx) = IngestQueue::new(2, 100);
-        assert_eq!(q.admit(vec![ev("1"), ev("2"), ev("3")]), Admission::TooLarge { events: 3, capacity: 2 });
-        assert_eq!(q.admit(vec![ev("4")]), Admission::Accepted { accepted: 1, duplicates: 0 });
+        assert_eq!(
+            q.admit(vec![ev("1"), ev("2"), ev("3")]),
+            Admission::TooLarge {
+                events: 3,
+                capacity: 2
+            }
+        );
+        assert_eq!(
+            q.admit(vec![ev("4")]),
+            Admission::Accepted {
+                accepted: 1,
+                duplicates: 0
+            }
+        );
         q.close();
         assert!(q.is_closed());
         assert_eq!(q.admit(vec![ev("5")]), Admission::Closed);
-        assert!(rx.try_recv().is_ok(), "admitted batch still delivered after close");
-        assert!(matches!(rx.try_recv(), Err(mpsc::error::TryRecvError::Disconnected)));
+        assert!(
+            rx.try_recv().is_ok(),
+            "admitted batch still delivered after close"
+        );
+        assert!(matches!(
+            rx.try_recv(),
+            Err(mpsc::error::TryRecvError::Disconnected)
+        ));
     }
 }

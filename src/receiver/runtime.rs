@@ -95,7 +95,12 @@ pub fn start(
     let metrics = Arc::new(Metrics::new());
     let (queue, rx) = IngestQueue::new(config.queue_capacity, config.dedup_window);
     let (running_tx, running_rx) = watch::channel(!config.start_paused);
-    let pipeline = Pipeline::new(&config.pipeline, cluster.index.clone(), metrics.clone(), out);
+    let pipeline = Pipeline::new(
+        &config.pipeline,
+        cluster.index.clone(),
+        metrics.clone(),
+        out,
+    );
     let processor = Processor {
         pipeline,
         cluster,

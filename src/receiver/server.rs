@@ -38,7 +38,10 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
-        .layer(middleware::from_fn_with_state(state.clone(), count_responses))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_responses,
+        ))
         .with_state(state)
 }
 
@@ -49,7 +52,11 @@ async fn require_token(State(state): State<AppState>, req: Request, next: Next) 
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| state.token.matches(v));
     if !ok {
-        return (StatusCode::UNAUTHORIZED, "missing or wrong Authorization token\n").into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            "missing or wrong Authorization token\n",
+        )
+            .into_response();
     }
     next.run(req).await
 }
@@ -71,7 +78,10 @@ async fn ingest(State(state): State<AppState>, body: Bytes) -> Response {
     let outcome = state.queue.admit(events);
     state.metrics.queue_depth.set(state.queue.depth() as i64);
     match outcome {
-        Admission::Accepted { accepted, duplicates } => {
+        Admission::Accepted {
+            accepted,
+            duplicates,
+        } => {
             state.metrics.duplicates.inc_by(duplicates as u64);
             let body = serde_json::json!({"accepted": accepted, "duplicates": duplicates});
             (StatusCode::OK, axum::Json(body)).into_response()

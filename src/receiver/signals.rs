@@ -166,10 +166,12 @@ impl SignalSink for MemorySignalSink {
                 message: "lock poisoned".into(),
             })?;
             for s in signals {
-                let t = totals.entry(s.finding.clone()).or_insert_with(|| RuntimeSignal {
-                    count: 0,
-                    ..s.clone()
-                });
+                let t = totals
+                    .entry(s.finding.clone())
+                    .or_insert_with(|| RuntimeSignal {
+                        count: 0,
+                        ..s.clone()
+                    });
                 t.count += s.count;
                 t.last_seen = s.last_seen;
                 t.sample_log_id = s.sample_log_id;
@@ -215,7 +217,14 @@ mod tests {
         a.add("f2", "903", "2026-01-01T00:00:03Z", "other");
         let v = a.drain();
         assert_eq!(v.len(), 2);
-        assert_eq!((v[0].count, v[0].sample_log_id.as_str(), v[0].reason.as_str()), (2, "902", "second"));
+        assert_eq!(
+            (
+                v[0].count,
+                v[0].sample_log_id.as_str(),
+                v[0].reason.as_str()
+            ),
+            (2, "902", "second")
+        );
         assert!(a.is_empty());
     }
 
@@ -225,8 +234,15 @@ mod tests {
         assert_eq!(d.take_due(0), None);
         d.note(0, "a");
         d.note(500, "b");
-        assert_eq!(d.take_due(1000), None, "still within the quiet period of the last change");
-        assert_eq!(d.take_due(1500).as_deref(), Some("2 configuration changes, latest: b"));
+        assert_eq!(
+            d.take_due(1000),
+            None,
+            "still within the quiet period of the last change"
+        );
+        assert_eq!(
+            d.take_due(1500).as_deref(),
+            Some("2 configuration changes, latest: b")
+        );
         assert_eq!(d.take_due(5000), None, "burst consumed");
     }
 
@@ -248,7 +264,10 @@ mod tests {
         let mut d = RescanDebouncer::new(1000, 3000);
         assert_eq!(d.take_pending(), None);
         d.note(0, "Action x deployed");
-        assert_eq!(d.take_pending().as_deref(), Some("configuration change: Action x deployed"));
+        assert_eq!(
+            d.take_pending().as_deref(),
+            Some("configuration change: Action x deployed")
+        );
     }
 
     #[tokio::test]

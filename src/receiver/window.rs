@@ -101,7 +101,8 @@ impl DistinctCounter {
     pub fn hit(&mut self, key: &str, member: &str, now_ms: i64) -> Option<usize> {
         if self.keys.len() >= self.max_keys && !self.keys.contains_key(key) {
             let horizon = now_ms.saturating_sub(self.window_ms);
-            self.keys.retain(|_, s| s.members.values().any(|t| *t >= horizon));
+            self.keys
+                .retain(|_, s| s.members.values().any(|t| *t >= horizon));
             if self.keys.len() >= self.max_keys {
                 self.keys.clear();
             }

@@ -95,7 +95,9 @@ impl BurstDetector {
         now_ms: i64,
         out: &mut Vec<Detection>,
     ) {
-        let Some(custom) = &self.custom_domain else { return };
+        let Some(custom) = &self.custom_domain else {
+            return;
+        };
         if !classified.category.is_authentication() {
             return;
         }
@@ -104,7 +106,10 @@ impl BurstDetector {
         if !host_lc.ends_with(".auth0.com") || host_lc == custom.to_ascii_lowercase() {
             return;
         }
-        let app = event.client_name().or(event.client_id()).unwrap_or("an application");
+        let app = event
+            .client_name()
+            .or(event.client_id())
+            .unwrap_or("an application");
         if self.canonical.hit(app, now_ms) {
             out.push(Detection::new(
                 DetectionKind::CanonicalDomainLogin,
@@ -140,8 +145,10 @@ mod tests {
     }
 
     fn failed(ip: &str, user: &str) -> LogEvent {
-        event_from(json!({"type": "fp", "ip": ip, "user_name": user, "client_name": "Web",
-            "connection": "Username-Password-Authentication", "description": "Wrong email or password."}))
+        event_from(
+            json!({"type": "fp", "ip": ip, "user_name": user, "client_name": "Web",
+            "connection": "Username-Password-Authentication", "description": "Wrong email or password."}),
+        )
     }
 
     #[test]
@@ -149,7 +156,10 @@ mod tests {
         let mut d = BurstDetector::new(&thresholds(), None);
         assert!(feed(&mut d, &failed("1.1.1.1", "a@x.io"), 0).is_empty());
         assert!(feed(&mut d, &failed("2.2.2.2", "a@x.io"), 1000).is_empty());
-        assert_eq!(feed(&mut d, &failed("3.3.3.3", "a@x.io"), 2000), vec![DetectionKind::FailedLoginBurstUser]);
+        assert_eq!(
+            feed(&mut d, &failed("3.3.3.3", "a@x.io"), 2000),
+            vec![DetectionKind::FailedLoginBurstUser]
+        );
     }
 
     #[test]
@@ -157,9 +167,19 @@ mod tests {
         let mut d = BurstDetector::new(&thresholds(), None);
         let mut seen = Vec::new();
         for i in 0..5 {
-            seen.extend(feed(&mut d, &failed("6.6.6.6", &format!("u{i}@x.io")), i * 100));
+            seen.extend(feed(
+                &mut d,
+                &failed("6.6.6.6", &format!("u{i}@x.io")),
+                i * 100,
+            ));
         }
-        assert_eq!(seen, vec![DetectionKind::CredentialStuffing, DetectionKind::FailedLoginBurstIp]);
+        assert_eq!(
+            seen,
+            vec![
+                DetectionKind::CredentialStuffing,
+                DetectionKind::FailedLoginBurstIp
+            ]
+        );
     }
 
     #[test]
@@ -177,12 +197,19 @@ mod tests {
     #[test]
     fn dynamic_registration_burst() {
         let mut d = BurstDetector::new(&thresholds(), None);
-        let reg = event_from(json!({"type": "sapi", "description": "Dynamic client registration",
-            "details": {"request": {"method": "post", "path": "/oidc/register"}}}));
+        let reg = event_from(
+            json!({"type": "sapi", "description": "Dynamic client registration",
+            "details": {"request": {"method": "post", "path": "/oidc/register"}}}),
+        );
         assert!(feed(&mut d, &reg, 0).is_empty());
         assert!(feed(&mut d, &reg, 1).is_empty());
-        assert_eq!(feed(&mut d, &reg, 2), vec![DetectionKind::DynamicRegistrationBurst]);
-        let create = event_from(json!({"type": "sapi", "details": {"request": {"method": "post", "path": "/api/v2/clients"}}}));
+        assert_eq!(
+            feed(&mut d, &reg, 2),
+            vec![DetectionKind::DynamicRegistrationBurst]
+        );
+        let create = event_from(
+            json!({"type": "sapi", "details": {"request": {"method": "post", "path": "/api/v2/clients"}}}),
+        );
         let mut d = BurstDetector::new(&thresholds(), None);
         for i in 0..10 {
             assert!(feed(&mut d, &create, i).is_empty());
@@ -191,13 +218,21 @@ mod tests {
 
     #[test]
     fn canonical_domain_only_with_a_custom_domain() {
-        let login = event_from(json!({"type": "s", "hostname": "acme.eu.auth0.com", "client_name": "Web"}));
+        let login =
+            event_from(json!({"type": "s", "hostname": "acme.eu.auth0.com", "client_name": "Web"}));
         let mut without = BurstDetector::new(&thresholds(), None);
         assert!(feed(&mut without, &login, 0).is_empty());
         let mut with = BurstDetector::new(&thresholds(), Some("login.acme.com".into()));
-        assert_eq!(feed(&mut with, &login, 0), vec![DetectionKind::CanonicalDomainLogin]);
-        assert!(feed(&mut with, &login, 10).is_empty(), "once per app per window");
-        let custom = event_from(json!({"type": "s", "hostname": "login.acme.com", "client_name": "Web"}));
+        assert_eq!(
+            feed(&mut with, &login, 0),
+            vec![DetectionKind::CanonicalDomainLogin]
+        );
+        assert!(
+            feed(&mut with, &login, 10).is_empty(),
+            "once per app per window"
+        );
+        let custom =
+            event_from(json!({"type": "s", "hostname": "login.acme.com", "client_name": "Web"}));
         assert!(feed(&mut with, &custom, 0).is_empty());
         let change = event_from(json!({"type": "sapi", "hostname": "acme.eu.auth0.com"}));
         assert!(feed(&mut with, &change, 0).is_empty());

@@ -59,7 +59,9 @@ impl DriftDetector {
             secret_read(event, directory, out);
             return;
         }
-        let Some(change) = &classified.change else { return };
+        let Some(change) = &classified.change else {
+            return;
+        };
         match change.resource {
             Resource::ClientGrant => self.grant(event, change, directory, out),
             Resource::BruteForceProtection
@@ -85,7 +87,11 @@ impl DriftDetector {
         out: &mut Vec<Detection>,
     ) {
         let str_of = |k: &str| event.resulting_field(k).and_then(Value::as_str);
-        let grant_id = change.id.as_deref().or_else(|| str_of("id")).map(str::to_string);
+        let grant_id = change
+            .id
+            .as_deref()
+            .or_else(|| str_of("id"))
+            .map(str::to_string);
         let known = grant_id.as_deref().and_then(|id| directory.grant(id));
         let audience = str_of("audience").or(known.map(|g| g.audience.as_str()));
         let client_id = str_of("client_id").or(known.map(|g| g.client_id.as_str()));
@@ -96,21 +102,39 @@ impl DriftDetector {
             return;
         }
         let remembered = grant_id.as_deref().and_then(|id| self.grant_scopes.get(id));
-        let mgmt = audience.map(is_management_audience).unwrap_or(remembered.is_some());
+        let mgmt = audience
+            .map(is_management_audience)
+            .unwrap_or(remembered.is_some());
         if !mgmt {
             return;
         }
         let scopes: BTreeSet<String> = strings(event.changed_field("scope")).into_iter().collect();
         let client = client_id
-            .map(|id| directory.name_of(Resource::Client, id).unwrap_or(id).to_string())
+            .map(|id| {
+                directory
+                    .name_of(Resource::Client, id)
+                    .unwrap_or(id)
+                    .to_string()
+            })
             .unwrap_or_else(|| "an unknown client".to_string());
-        let writes: Vec<&str> = scopes.iter().map(String::as_str).filter(|s| is_write_scope(s)).collect();
+        let writes: Vec<&str> = scopes
+            .iter()
+            .map(String::as_str)
+            .filter(|s| is_write_scope(s))
+            .collect();
         if change.operation == Operation::Create {
-            let severity = if writes.is_empty() { Severity::Medium } else { Severity::High };
+            let severity = if writes.is_empty() {
+                Severity::Medium
+            } else {
+                Severity::High
+            };
             out.push(Detection::new(
                 DetectionKind::ManagementGrantCreated,
                 severity,
-                format!("new Management API grant for {client}: {}", join(scopes.iter())),
+                format!(
+                    "new Management API grant for {client}: {}",
+                    join(scopes.iter())
+                ),
             ));
         } else if !scopes.is_empty() {
             let added: Vec<&String> = match remembered {
@@ -119,11 +143,18 @@ impl DriftDetector {
                 None => scopes.iter().filter(|s| is_write_scope(s)).collect(),
             };
             if !added.is_empty() {
-                let severity = if added.iter().any(|s| is_write_scope(s)) { Severity::High } else { Severity::Medium };
+                let severity = if added.iter().any(|s| is_write_scope(s)) {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                };
                 out.push(Detection::new(
                     DetectionKind::ManagementGrantWidened,
                     severity,
-                    format!("Management API grant for {client} widened: {}", join(added.into_iter())),
+                    format!(
+                        "Management API grant for {client} widened: {}",
+                        join(added.into_iter())
+                    ),
                 ));
             }
         }
@@ -138,7 +169,11 @@ impl DriftDetector {
 
 fn join<'a>(items: impl Iterator<Item = &'a String>) -> String {
     let v: Vec<&str> = items.take(20).map(String::as_str).collect();
-    if v.is_empty() { "(no scopes)".to_string() } else { v.join(" ") }
+    if v.is_empty() {
+        "(no scopes)".to_string()
+    } else {
+        v.join(" ")
+    }
 }
 
 fn attack_protection(event: &LogEvent, change: &ConfigChange, out: &mut Vec<Detection>) {
@@ -216,7 +251,9 @@ fn mfa(event: &LogEvent, change: &ConfigChange, out: &mut Vec<Detection>) {
                 .or_else(|| event.response_body().filter(|b| b.is_array()));
             policies.and_then(|p| {
                 let p = strings(Some(p));
-                let enforced = p.iter().any(|s| s == "all-applications" || s == "confidence-score");
+                let enforced = p
+                    .iter()
+                    .any(|s| s == "all-applications" || s == "confidence-score");
                 (!enforced).then(|| "MFA policy set to never (no enforcement)".to_string())
             })
         }
@@ -229,7 +266,11 @@ fn mfa(event: &LogEvent, change: &ConfigChange, out: &mut Vec<Detection>) {
         _ => None,
     };
     if let Some(s) = summary {
-        out.push(Detection::new(DetectionKind::MfaDowngraded, Severity::High, s));
+        out.push(Detection::new(
+            DetectionKind::MfaDowngraded,
+            Severity::High,
+            s,
+        ));
     }
 }
 
@@ -242,7 +283,12 @@ fn client_label(event: &LogEvent, change: &ConfigChange, directory: &ObjectDirec
     named.or(by_id).unwrap_or("a new application").to_string()
 }
 
-fn client(event: &LogEvent, change: &ConfigChange, directory: &ObjectDirectory, out: &mut Vec<Detection>) {
+fn client(
+    event: &LogEvent,
+    change: &ConfigChange,
+    directory: &ObjectDirectory,
+    out: &mut Vec<Detection>,
+) {
     if !matches!(change.operation, Operation::Create | Operation::Update) {
         return;
     }
@@ -271,7 +317,12 @@ fn client(event: &LogEvent, change: &ConfigChange, directory: &ObjectDirectory, 
     }
 }
 
-fn code(event: &LogEvent, change: &ConfigChange, directory: &ObjectDirectory, out: &mut Vec<Detection>) {
+fn code(
+    event: &LogEvent,
+    change: &ConfigChange,
+    directory: &ObjectDirectory,
+    out: &mut Vec<Detection>,
+) {
     let verb = match change.operation {
         Operation::Create => "created",
         Operation::Update => "updated",
@@ -308,7 +359,12 @@ fn secret_read(event: &LogEvent, directory: &ObjectDirectory, out: &mut Vec<Dete
     let client = event
         .request_path()
         .and_then(|p| p.split('/').skip_while(|s| *s != "clients").nth(1))
-        .map(|id| directory.name_of(Resource::Client, id).unwrap_or(id).to_string())
+        .map(|id| {
+            directory
+                .name_of(Resource::Client, id)
+                .unwrap_or(id)
+                .to_string()
+        })
         .unwrap_or_else(|| "a client".to_string());
     out.push(Detection::new(
         DetectionKind::ClientSecretRead,
