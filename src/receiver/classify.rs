@@ -122,9 +122,10 @@ pub fn classify(event: &LogEvent) -> Classified {
 pub fn category_of_code(code: &str) -> Category {
     match code {
         "s" | "scoa" | "sens" | "ssa" => Category::LoginSuccess,
-        "f" | "fp" | "fu" | "fc" | "fco" | "fcoa" | "fens" | "fsa" | "mfar" => {
-            Category::LoginFailure
-        }
+        // The reference's failed-login grouping; silent-auth failures (`fsa`, mostly
+        // `login_required`) and CORS rejections (`fco`) are routine and do not count.
+        "f" | "fp" | "fu" | "fc" | "fcoa" | "fens" => Category::LoginFailure,
+        "mfar" => Category::Mfa,
         "ss" => Category::SignupSuccess,
         "fs" => Category::SignupFailure,
         "ferrt" => Category::TokenReuse,
@@ -179,6 +180,12 @@ mod tests {
         for c in ["f", "fp", "fu", "fc", "fcoa", "fens"] {
             assert_eq!(category_of_code(c), Category::LoginFailure, "{c}");
         }
+        assert_eq!(
+            category_of_code("fsa"),
+            Category::Other,
+            "silent auth failure is routine"
+        );
+        assert_eq!(category_of_code("fco"), Category::Other);
         assert_eq!(category_of_code("seccft"), Category::TokenExchangeSuccess);
         assert_eq!(category_of_code("fertft"), Category::TokenExchangeFailure);
         assert_eq!(category_of_code("ferrt"), Category::TokenReuse);

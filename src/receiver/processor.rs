@@ -65,23 +65,35 @@ impl Processor {
         let clock = move || i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         let mut tick = tokio::time::interval(self.flush_every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The pause gate; `None` once its sender is gone (processing then never pauses again).
+        let mut gate = Some(self.running.clone());
         loop {
-            if !*self.running.borrow() {
+            if let Some(g) = gate.as_mut()
+                && !*g.borrow()
+            {
                 tokio::select! {
-                    changed = self.running.changed() => {
-                        if changed.is_err() { self.running = watch::channel(true).1; }
-                        continue;
+                    changed = g.changed() => {
+                        if changed.is_err() { gate = None; }
                     }
-                    _ = tick.tick() => { self.flush(clock(), false).await; continue; }
+                    _ = tick.tick() => self.flush(clock(), false).await,
                 }
+                continue;
             }
+            let gate_change = async {
+                match gate.as_mut() {
+                    Some(g) => g.changed().await.is_ok(),
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 batch = rx.recv() => match batch {
                     Some(batch) => self.handle(batch, clock()),
                     None => break,
                 },
                 _ = tick.tick() => self.flush(clock(), false).await,
-                _ = self.running.changed() => {}
+                still_open = gate_change => {
+                    if !still_open { gate = None; }
+                }
             }
         }
         self.flush(clock(), true).await;
