@@ -1,0 +1,170 @@
+//! Detections over classified events: configuration drift read from `sapi` changes (`drift`) and
+//! runtime bursts counted in bounded sliding windows (`bursts`). Each detection has a stable id
+//! (the Prometheus label and the stdout `detections[].id`), a severity and a one-line summary
+//! built only from what the event already carries.
+
+mod bursts;
+mod drift;
+
+use serde::Serialize;
+
+use crate::findings::Severity;
+
+use super::classify::Classified;
+use super::directory::ObjectDirectory;
+use super::event::LogEvent;
+
+pub use bursts::BurstDetector;
+pub use drift::{DriftDetector, is_management_audience};
+
+/// The detections the receiver knows, by stable id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DetectionKind {
+    ManagementGrantCreated,
+    ManagementGrantWidened,
+    AttackProtectionWeakened,
+    MfaDowngraded,
+    CrossOriginAuthEnabled,
+    InsecureGrantTypeEnabled,
+    CodeChanged,
+    ClientSecretRead,
+    DynamicRegistrationBurst,
+    FailedLoginBurstIp,
+    FailedLoginBurstUser,
+    CredentialStuffing,
+    CanonicalDomainLogin,
+}
+
+impl DetectionKind {
+    pub const ALL: [DetectionKind; 13] = [
+        DetectionKind::ManagementGrantCreated,
+        DetectionKind::ManagementGrantWidened,
+        DetectionKind::AttackProtectionWeakened,
+        DetectionKind::MfaDowngraded,
+        DetectionKind::CrossOriginAuthEnabled,
+        DetectionKind::InsecureGrantTypeEnabled,
+        DetectionKind::CodeChanged,
+        DetectionKind::ClientSecretRead,
+        DetectionKind::DynamicRegistrationBurst,
+        DetectionKind::FailedLoginBurstIp,
+        DetectionKind::FailedLoginBurstUser,
+        DetectionKind::CredentialStuffing,
+        DetectionKind::CanonicalDomainLogin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DetectionKind::ManagementGrantCreated => "management-grant-created",
+            DetectionKind::ManagementGrantWidened => "management-grant-widened",
+            DetectionKind::AttackProtectionWeakened => "attack-protection-weakened",
+            DetectionKind::MfaDowngraded => "mfa-downgraded",
+            DetectionKind::CrossOriginAuthEnabled => "cross-origin-auth-enabled",
+            DetectionKind::InsecureGrantTypeEnabled => "insecure-grant-type-enabled",
+            DetectionKind::CodeChanged => "code-changed",
+            DetectionKind::ClientSecretRead => "client-secret-read",
+            DetectionKind::DynamicRegistrationBurst => "dynamic-registration-burst",
+            DetectionKind::FailedLoginBurstIp => "failed-login-burst-ip",
+            DetectionKind::FailedLoginBurstUser => "failed-login-burst-user",
+            DetectionKind::CredentialStuffing => "credential-stuffing",
+            DetectionKind::CanonicalDomainLogin => "canonical-domain-login",
+        }
+    }
+}
+
+/// One detection raised by one event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Detection {
+    pub id: DetectionKind,
+    pub severity: Severity,
+    pub summary: String,
+}
+
+impl Detection {
+    pub fn new(id: DetectionKind, severity: Severity, summary: impl Into<String>) -> Self {
+        Detection {
+            id,
+            severity,
+            summary: summary.into(),
+        }
+    }
+}
+
+/// Configurable thresholds of the burst detections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thresholds {
+    /// Length of every sliding window, in seconds.
+    pub window_secs: u32,
+    /// Failed logins from one IP within the window.
+    pub failed_logins_per_ip: u32,
+    /// Failed logins for one user within the window.
+    pub failed_logins_per_user: u32,
+    /// Distinct users failing from one IP within the window (credential stuffing).
+    pub stuffing_users_per_ip: u32,
+    /// Dynamic client registrations within the window.
+    pub registrations: u32,
+    /// Most keys (IPs, users) each counter tracks.
+    pub max_keys: usize,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            window_secs: 300,
+            failed_logins_per_ip: 20,
+            failed_logins_per_user: 10,
+            stuffing_users_per_ip: 10,
+            registrations: 5,
+            max_keys: 100_000,
+        }
+    }
+}
+
+/// Every detection, stateful across events.
+#[derive(Debug)]
+pub struct Detector {
+    drift: DriftDetector,
+    bursts: BurstDetector,
+}
+
+impl Detector {
+    /// `custom_domain`: the tenant's custom domain, when it has one (enables the canonical
+    /// domain detection).
+    pub fn new(thresholds: &Thresholds, custom_domain: Option<String>) -> Self {
+        Detector {
+            drift: DriftDetector::default(),
+            bursts: BurstDetector::new(thresholds, custom_domain),
+        }
+    }
+
+    /// The detections `event` raises. `now_ms` is the event time (or the clock when the event
+    /// has no usable date).
+    pub fn inspect(
+        &mut self,
+        event: &LogEvent,
+        classified: &Classified,
+        directory: &ObjectDirectory,
+        now_ms: i64,
+    ) -> Vec<Detection> {
+        let mut out = Vec::new();
+        self.drift.inspect(event, classified, directory, &mut out);
+        self.bursts.inspect(event, classified, now_ms, &mut out);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_kebab_case() {
+        let mut ids: Vec<&str> = DetectionKind::ALL.iter().map(|d| d.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), DetectionKind::ALL.len());
+        for d in DetectionKind::ALL {
+            assert_eq!(serde_json::to_value(d).unwrap(), d.as_str());
+        }
+    }
+}
