@@ -8,6 +8,7 @@ use swc_common::Span;
 use swc_ecma_ast::{Expr, ExprOrSpread, NewExpr};
 
 use super::effects::{CodeKind, EffectKind, Source};
+use super::sources::SourceSet;
 use super::egress::recognise;
 use super::expr::named;
 use super::flow::Analyzer;
@@ -34,7 +35,7 @@ impl<'a> Analyzer<'a> {
         let mut out = Val::default();
         for a in args {
             let v = self.eval(&a.expr);
-            out.sources.extend(v.sources);
+            out.sources.union_with(&v.sources);
             out.from_egress |= v.from_egress;
         }
         out
@@ -50,7 +51,7 @@ impl<'a> Analyzer<'a> {
                 _ => None,
             });
             return match name {
-                Some(n) => self.path_val(Path::root(Root::Module(n.as_str().into()))),
+                Some(n) => self.root_val(Root::Module(n.as_str().into())),
                 None => Val::default(),
             };
         }
@@ -150,10 +151,7 @@ impl<'a> Analyzer<'a> {
     fn api_sink(&mut self, method: &str, vals: &[Val], span: Span) {
         let arg = |i: usize| vals.get(i).cloned().unwrap_or_default();
         let name = |i: usize| vals.get(i).and_then(|v| v.const_str()).map(str::to_string);
-        let all: BTreeSet<Source> = vals
-            .iter()
-            .flat_map(|v| v.sources.iter().cloned())
-            .collect();
+        let all = union_of(vals);
         let kind = match method {
             "user.setAppMetadata" => EffectKind::SetAppMetadata { key: name(0) },
             "user.setUserMetadata" => EffectKind::SetUserMetadata { key: name(0) },
@@ -194,7 +192,7 @@ impl<'a> Analyzer<'a> {
             .first()
             .is_some_and(|a| matches!(unwrap(&a.expr), Expr::New(_)))
         {
-            self.emit(EffectKind::DenyAccess, span, &BTreeSet::new());
+            self.emit(EffectKind::DenyAccess, span, &SourceSet::new());
             return;
         }
         let Some(result) = vals.get(1) else { return };
@@ -206,7 +204,7 @@ impl<'a> Analyzer<'a> {
                             constant_true: true,
                         },
                         span,
-                        &BTreeSet::new(),
+                        &SourceSet::new(),
                     );
                 }
                 Some(v) if !v.sources.is_empty() => {
@@ -254,10 +252,7 @@ impl<'a> Analyzer<'a> {
 
     fn management_sink(&mut self, path: &Path, vals: &[Val], span: Span) {
         let method = path.dotted();
-        let all: BTreeSet<Source> = vals
-            .iter()
-            .flat_map(|v| v.sources.iter().cloned())
-            .collect();
+        let all = union_of(vals);
         let lower = method.to_ascii_lowercase();
         let is_rules = path.root == Root::RulesAuth0;
         let app = lower.ends_with("updateappmetadata");
@@ -353,7 +348,7 @@ impl<'a> Analyzer<'a> {
                     &opts.sources,
                 );
             }
-            return self.path_val(Path::root(Root::Management));
+            return self.root_val(Root::Management);
         }
         if let Some(idx) = callee.func {
             self.call_fn(idx, vals.clone());
@@ -429,4 +424,13 @@ impl<'a> Analyzer<'a> {
             _ => None,
         }
     }
+}
+
+/// The union of the sources of some values.
+pub fn union_of(vals: &[Val]) -> SourceSet {
+    let mut all = SourceSet::new();
+    for v in vals {
+        all.union_with(&v.sources);
+    }
+    all
 }
