@@ -394,34 +394,44 @@ impl<'a> Analyzer<'a> {
         let Some(callee) = c.callee.as_expr() else {
             return false;
         };
-        let Some(path) = self.peek_path(callee, 0) else {
+        // The static properties after the base variable, outermost first. A deny call has at
+        // most two in all (`api.access.deny`, the bare callback), so longer chains are not.
+        let mut props: [&str; 2] = ["", ""];
+        let mut n = 0;
+        let mut cur = unwrap(callee);
+        let base = loop {
+            match cur {
+                Expr::Ident(i) => break i,
+                Expr::Member(m) => {
+                    let (Some(prop), Some(slot)) = (m.prop.as_ident(), props.get_mut(n)) else {
+                        return false;
+                    };
+                    *slot = &prop.sym;
+                    n += 1;
+                    cur = unwrap(&m.obj);
+                }
+                _ => return false,
+            }
+        };
+        let Some(path) = self
+            .scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.get(&*base.sym))
+            .and_then(|v| v.path.as_deref())
+        else {
             return false;
         };
+        let props = props.get(..n).unwrap_or(&[]);
         match path.root {
-            Root::Api => path.dotted() == "access.deny",
-            Root::Callback => path.segs.is_empty(),
-            _ => false,
-        }
-    }
-
-    /// The known path of an identifier / member chain, without side effects.
-    fn peek_path(&self, e: &Expr, depth: u32) -> Option<Path> {
-        if depth > 32 {
-            return None;
-        }
-        match unwrap(e) {
-            Expr::Ident(i) => self
-                .scopes
+            Root::Api => path
+                .segs
                 .iter()
-                .rev()
-                .find_map(|s| s.get(&*i.sym))
-                .and_then(|v| v.path.as_deref().cloned()),
-            Expr::Member(m) => {
-                let base = self.peek_path(&m.obj, depth + 1)?;
-                let key = m.prop.as_ident().map(|i| i.sym.to_string())?;
-                Some(base.child(&key))
-            }
-            _ => None,
+                .map(|s| &**s)
+                .chain(props.iter().rev().copied())
+                .eq(["access", "deny"]),
+            Root::Callback => path.segs.is_empty() && props.is_empty(),
+            _ => false,
         }
     }
 }

@@ -63,10 +63,11 @@ impl PathTable {
         if let Some(found) = children.by_key.get(key) {
             return (found.clone(), false);
         }
-        let path = parent.child(key);
+        let seg: Rc<str> = Rc::from(key);
+        let path = parent.child_rc(Rc::clone(&seg));
         let sources = SourceSet::from(classify(&path, kind));
         let entry = (Rc::new(path), sources);
-        children.by_key.insert(Rc::from(key), entry.clone());
+        children.by_key.insert(seg, entry.clone());
         (entry, true)
     }
 }

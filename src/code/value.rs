@@ -51,8 +51,14 @@ impl Path {
     }
 
     pub fn child(&self, seg: &str) -> Self {
-        let mut segs = self.segs.clone();
-        segs.push(Rc::from(seg));
+        self.child_rc(Rc::from(seg))
+    }
+
+    /// [`Path::child`] with an already shared segment.
+    pub fn child_rc(&self, seg: Rc<str>) -> Self {
+        let mut segs = Vec::with_capacity(self.segs.len() + 1);
+        segs.extend(self.segs.iter().cloned());
+        segs.push(seg);
         Path {
             root: self.root.clone(),
             segs,
@@ -61,11 +67,15 @@ impl Path {
 
     /// The segments joined with `.` (`users.update`).
     pub fn dotted(&self) -> String {
-        self.segs
-            .iter()
-            .map(|s| s.as_ref())
-            .collect::<Vec<_>>()
-            .join(".")
+        let len = self.segs.iter().map(|s| s.len() + 1).sum::<usize>();
+        let mut out = String::with_capacity(len);
+        for (i, s) in self.segs.iter().enumerate() {
+            if i > 0 {
+                out.push('.');
+            }
+            out.push_str(s);
+        }
+        out
     }
 
     pub fn seg(&self, i: usize) -> Option<&str> {
