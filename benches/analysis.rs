@@ -140,6 +140,9 @@ fn main() {
         ratio(full, parse)
     );
     if let (Some(p), Some(f)) = (parse_cpu, full_cpu) {
-        println!("ratio analyze/parse (cpu):  {:.2} (target <= 1.5)", ratio(f, p));
+        println!(
+            "ratio analyze/parse (cpu):  {:.2} (target <= 1.5)",
+            ratio(f, p)
+        );
     }
 }

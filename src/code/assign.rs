@@ -7,9 +7,9 @@
 use swc_ecma_ast::{AssignOp, AssignTarget, Expr, SimpleAssignTarget};
 
 use super::effects::EffectKind;
-use super::sources::SourceSet;
 use super::expr::named;
 use super::flow::Analyzer;
+use super::sources::SourceSet;
 use super::value::{Root, Val};
 
 impl<'a> Analyzer<'a> {

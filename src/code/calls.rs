@@ -8,12 +8,12 @@ use swc_common::Span;
 use swc_ecma_ast::{Expr, ExprOrSpread, NewExpr};
 
 use super::effects::{CodeKind, EffectKind, Source};
-use super::sources::SourceSet;
 use super::egress::recognise;
 use super::expr::named;
 use super::flow::Analyzer;
 use super::guards::unwrap;
 use super::secrets::classify_literal;
+use super::sources::SourceSet;
 use super::value::{Path, Root, Val};
 
 const ITERATORS: [&str; 10] = [

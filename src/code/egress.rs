@@ -6,8 +6,8 @@
 use swc_common::Span;
 
 use super::effects::{EffectKind, Source};
-use super::sources::SourceSet;
 use super::flow::Analyzer;
+use super::sources::SourceSet;
 use super::value::{Path, Root, Val};
 
 const CLIENTS: [&str; 12] = [
