@@ -4,13 +4,12 @@
 //! `auth0.users.updateAppMetadata`), credentials-exchange Hook `access_token[...]`, and the
 //! `exports.onExecute*` / `module.exports` entry points.
 
-use std::collections::BTreeSet;
-
 use swc_ecma_ast::{AssignOp, AssignTarget, Expr, SimpleAssignTarget};
 
-use super::effects::{EffectKind, Source};
+use super::effects::EffectKind;
 use super::expr::named;
 use super::flow::Analyzer;
+use super::sources::SourceSet;
 use super::value::{Root, Val};
 
 impl<'a> Analyzer<'a> {
@@ -42,9 +41,7 @@ impl<'a> Analyzer<'a> {
                                 swc_ecma_ast::ObjectPatProp::KeyValue(kv) => {
                                     pat_names(&kv.value, &mut names, 0)
                                 }
-                                swc_ecma_ast::ObjectPatProp::Assign(a) => {
-                                    names.push(a.key.sym.to_string())
-                                }
+                                swc_ecma_ast::ObjectPatProp::Assign(a) => names.push(&a.key.sym),
                                 swc_ecma_ast::ObjectPatProp::Rest(r) => {
                                     pat_names(&r.arg, &mut names, 0)
                                 }
@@ -60,7 +57,7 @@ impl<'a> Analyzer<'a> {
                 }
                 for n in names {
                     let m = self.member(&rhs, "*");
-                    self.assign_var(&n, m);
+                    self.assign_var(n, m);
                 }
             }
             _ => {}
@@ -131,7 +128,7 @@ impl<'a> Analyzer<'a> {
                     );
                 }
                 (Root::User, []) if key == "app_metadata" || key == "user_metadata" => {
-                    let keys: Vec<(String, BTreeSet<Source>)> = match &rhs.props {
+                    let keys: Vec<(String, SourceSet)> = match &rhs.props {
                         Some(props) => props
                             .iter()
                             .map(|(k, v)| (k.clone(), v.sources.clone()))
@@ -185,12 +182,12 @@ impl<'a> Analyzer<'a> {
 }
 
 /// Names bound by a pattern (depth-bounded).
-fn pat_names(p: &swc_ecma_ast::Pat, out: &mut Vec<String>, depth: u32) {
+fn pat_names<'a>(p: &'a swc_ecma_ast::Pat, out: &mut Vec<&'a str>, depth: u32) {
     if depth > 32 {
         return;
     }
     match p {
-        swc_ecma_ast::Pat::Ident(b) => out.push(b.id.sym.to_string()),
+        swc_ecma_ast::Pat::Ident(b) => out.push(&b.id.sym),
         swc_ecma_ast::Pat::Array(a) => a
             .elems
             .iter()
@@ -202,7 +199,7 @@ fn pat_names(p: &swc_ecma_ast::Pat, out: &mut Vec<String>, depth: u32) {
                     swc_ecma_ast::ObjectPatProp::KeyValue(kv) => {
                         pat_names(&kv.value, out, depth + 1)
                     }
-                    swc_ecma_ast::ObjectPatProp::Assign(a) => out.push(a.key.sym.to_string()),
+                    swc_ecma_ast::ObjectPatProp::Assign(a) => out.push(&a.key.sym),
                     swc_ecma_ast::ObjectPatProp::Rest(r) => pat_names(&r.arg, out, depth + 1),
                 }
             }

@@ -13,6 +13,7 @@ use super::expr::named;
 use super::flow::Analyzer;
 use super::guards::unwrap;
 use super::secrets::classify_literal;
+use super::sources::SourceSet;
 use super::value::{Path, Root, Val};
 
 const ITERATORS: [&str; 10] = [
@@ -34,7 +35,7 @@ impl<'a> Analyzer<'a> {
         let mut out = Val::default();
         for a in args {
             let v = self.eval(&a.expr);
-            out.sources.extend(v.sources);
+            out.sources.union_with(&v.sources);
             out.from_egress |= v.from_egress;
         }
         out
@@ -50,7 +51,7 @@ impl<'a> Analyzer<'a> {
                 _ => None,
             });
             return match name {
-                Some(n) => self.path_val(Path::root(Root::Module(n.as_str().into()))),
+                Some(n) => self.root_val(Root::Module(n.as_str().into())),
                 None => Val::default(),
             };
         }
@@ -150,10 +151,7 @@ impl<'a> Analyzer<'a> {
     fn api_sink(&mut self, method: &str, vals: &[Val], span: Span) {
         let arg = |i: usize| vals.get(i).cloned().unwrap_or_default();
         let name = |i: usize| vals.get(i).and_then(|v| v.const_str()).map(str::to_string);
-        let all: BTreeSet<Source> = vals
-            .iter()
-            .flat_map(|v| v.sources.iter().cloned())
-            .collect();
+        let all = union_of(vals);
         let kind = match method {
             "user.setAppMetadata" => EffectKind::SetAppMetadata { key: name(0) },
             "user.setUserMetadata" => EffectKind::SetUserMetadata { key: name(0) },
@@ -194,7 +192,7 @@ impl<'a> Analyzer<'a> {
             .first()
             .is_some_and(|a| matches!(unwrap(&a.expr), Expr::New(_)))
         {
-            self.emit(EffectKind::DenyAccess, span, &BTreeSet::new());
+            self.emit(EffectKind::DenyAccess, span, &SourceSet::new());
             return;
         }
         let Some(result) = vals.get(1) else { return };
@@ -206,7 +204,7 @@ impl<'a> Analyzer<'a> {
                             constant_true: true,
                         },
                         span,
-                        &BTreeSet::new(),
+                        &SourceSet::new(),
                     );
                 }
                 Some(v) if !v.sources.is_empty() => {
@@ -254,10 +252,7 @@ impl<'a> Analyzer<'a> {
 
     fn management_sink(&mut self, path: &Path, vals: &[Val], span: Span) {
         let method = path.dotted();
-        let all: BTreeSet<Source> = vals
-            .iter()
-            .flat_map(|v| v.sources.iter().cloned())
-            .collect();
+        let all = union_of(vals);
         let lower = method.to_ascii_lowercase();
         let is_rules = path.root == Root::RulesAuth0;
         let app = lower.ends_with("updateappmetadata");
@@ -353,7 +348,7 @@ impl<'a> Analyzer<'a> {
                     &opts.sources,
                 );
             }
-            return self.path_val(Path::root(Root::Management));
+            return self.root_val(Root::Management);
         }
         if let Some(idx) = callee.func {
             self.call_fn(idx, vals.clone());
@@ -399,34 +394,53 @@ impl<'a> Analyzer<'a> {
         let Some(callee) = c.callee.as_expr() else {
             return false;
         };
-        let Some(path) = self.peek_path(callee, 0) else {
+        // The static properties after the base variable, outermost first. A deny call has at
+        // most two in all (`api.access.deny`, the bare callback), so longer chains are not.
+        let mut props: [&str; 2] = ["", ""];
+        let mut n = 0;
+        let mut cur = unwrap(callee);
+        let base = loop {
+            match cur {
+                Expr::Ident(i) => break i,
+                Expr::Member(m) => {
+                    let (Some(prop), Some(slot)) = (m.prop.as_ident(), props.get_mut(n)) else {
+                        return false;
+                    };
+                    *slot = &prop.sym;
+                    n += 1;
+                    cur = unwrap(&m.obj);
+                }
+                _ => return false,
+            }
+        };
+        let Some(path) = self
+            .scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.get(&*base.sym))
+            .and_then(|v| v.path.as_deref())
+        else {
             return false;
         };
+        let props = props.get(..n).unwrap_or(&[]);
         match path.root {
-            Root::Api => path.dotted() == "access.deny",
-            Root::Callback => path.segs.is_empty(),
+            Root::Api => path
+                .segs
+                .iter()
+                .map(|s| &**s)
+                .chain(props.iter().rev().copied())
+                .eq(["access", "deny"]),
+            Root::Callback => path.segs.is_empty() && props.is_empty(),
             _ => false,
         }
     }
+}
 
-    /// The known path of an identifier / member chain, without side effects.
-    fn peek_path(&self, e: &Expr, depth: u32) -> Option<Path> {
-        if depth > 32 {
-            return None;
-        }
-        match unwrap(e) {
-            Expr::Ident(i) => self
-                .scopes
-                .iter()
-                .rev()
-                .find_map(|s| s.get(&*i.sym))
-                .and_then(|v| v.path.as_deref().cloned()),
-            Expr::Member(m) => {
-                let base = self.peek_path(&m.obj, depth + 1)?;
-                let key = m.prop.as_ident().map(|i| i.sym.to_string())?;
-                Some(base.child(&key))
-            }
-            _ => None,
-        }
+/// The union of the sources of some values.
+pub fn union_of(vals: &[Val]) -> SourceSet {
+    let mut all = SourceSet::new();
+    for v in vals {
+        all.union_with(&v.sources);
     }
+    all
 }

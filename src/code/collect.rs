@@ -12,6 +12,7 @@ use super::flow::Analyzer;
 use super::guards::summarise;
 use super::parse::snippet;
 use super::secrets::fingerprint;
+use super::sources::SourceSet;
 use crate::findings::mask_secret;
 
 /// Everything collected while walking one file.
@@ -30,7 +31,7 @@ pub struct Collected {
 }
 
 impl Collected {
-    pub fn record_reads(&mut self, sources: &BTreeSet<Source>) {
+    pub fn record_reads(&mut self, sources: &SourceSet) {
         for s in sources {
             match s {
                 Source::UserMetadata { key: Some(k) } => {
@@ -78,25 +79,43 @@ impl Collected {
 }
 
 impl Analyzer<'_> {
-    fn make_effect(&self, kind: EffectKind, span: Span, value: &BTreeSet<Source>) -> Effect {
+    fn make_effect(&self, kind: EffectKind, span: Span, value: &SourceSet) -> Effect {
         let (guard_sources, verified) = summarise(&self.guards);
         Effect {
             kind,
             line: self.line(span),
             text: snippet(self.text, span),
-            value_sources: value.clone(),
+            value_sources: value.to_set(),
             guard_sources,
             guarded_by_email_verified: verified,
         }
     }
 
-    pub fn emit(&mut self, kind: EffectKind, span: Span, value: &BTreeSet<Source>) {
+    /// Emits an effect: merged into an earlier one of the same kind on the same line exactly as
+    /// [`Collected::add`] does, without building the text or copying shared sources first.
+    pub fn emit(&mut self, kind: EffectKind, span: Span, value: &SourceSet) {
+        let line = self.line(span);
+        if let Some(old) = self
+            .out
+            .effects
+            .iter_mut()
+            .find(|e| e.line == line && e.kind == kind)
+        {
+            value.add_to(&mut old.value_sources);
+            let mut verified = false;
+            for frame in &self.guards {
+                frame.sources.add_to(&mut old.guard_sources);
+                verified |= frame.verified;
+            }
+            old.guarded_by_email_verified &= verified;
+            return;
+        }
         let e = self.make_effect(kind, span, value);
-        self.out.add(e);
+        self.out.effects.push(e);
     }
 
     /// A Rules metadata write that becomes an effect when the update call is seen.
-    pub fn pend(&mut self, kind: EffectKind, span: Span, value: &BTreeSet<Source>) {
+    pub fn pend(&mut self, kind: EffectKind, span: Span, value: &SourceSet) {
         let e = self.make_effect(kind, span, value);
         self.out.pending.push(e);
     }
@@ -147,7 +166,7 @@ impl Analyzer<'_> {
                     domain,
                 },
                 span,
-                &BTreeSet::new(),
+                &SourceSet::new(),
             );
             self.out.add(effect);
         }

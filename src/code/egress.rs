@@ -3,12 +3,11 @@
 //! method and body, and what they mean for Auth0 (Management API `/api/v2/`, `/oauth/token`
 //! with a client secret, account linking through `/identities`).
 
-use std::collections::BTreeSet;
-
 use swc_common::Span;
 
 use super::effects::{EffectKind, Source};
 use super::flow::Analyzer;
+use super::sources::SourceSet;
 use super::value::{Path, Root, Val};
 
 const CLIENTS: [&str; 12] = [
@@ -143,10 +142,7 @@ impl<'a> Analyzer<'a> {
             || prefix
                 .as_ref()
                 .is_some_and(|p| p.to_ascii_lowercase().starts_with("http://"));
-        let mut value: BTreeSet<Source> = BTreeSet::new();
-        for a in args {
-            value.extend(a.sources.iter().cloned());
-        }
+        let value = super::calls::union_of(args);
         let complete = url.as_ref().and_then(|u| u.const_str()).is_some();
         let host = prefix.as_deref().and_then(|p| match host_of(p) {
             Some(h) => Some(h.to_string()),
@@ -190,7 +186,7 @@ impl<'a> Analyzer<'a> {
         body: Option<&Val>,
         opts: Option<&Val>,
         span: Span,
-        value: &BTreeSet<Source>,
+        value: &SourceSet,
     ) {
         let path_start = url.find("://").map_or(0, |i| i + 3);
         let path = url

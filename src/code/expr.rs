@@ -2,7 +2,7 @@
 //! and `+` (constant prefixes), comparisons (literal guard values), short-circuit and `?:`
 //! guards, object literals (known properties, spread, credential-named literals).
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use swc_common::Spanned;
@@ -15,6 +15,7 @@ use super::effects::Source;
 use super::flow::{Analyzer, FnBody, MAX_WALK_DEPTH, keep_path_join};
 use super::guards::asserts_verified;
 use super::secrets::classify_literal;
+use super::sources::SourceSet;
 use super::value::Val;
 
 /// The name of a property key, when it is static.
@@ -93,7 +94,7 @@ impl<'a> Analyzer<'a> {
                 let mut out = Val::default();
                 for el in a.elems.iter().flatten() {
                     let v = self.eval(&el.expr);
-                    out.sources.extend(v.sources);
+                    out.sources.union_with(&v.sources);
                     out.from_egress |= v.from_egress;
                 }
                 out
@@ -128,7 +129,7 @@ impl<'a> Analyzer<'a> {
 
     pub fn guarded<T>(
         &mut self,
-        sources: BTreeSet<Source>,
+        sources: SourceSet,
         verified: bool,
         f: impl FnOnce(&mut Self) -> T,
     ) -> T {
@@ -140,14 +141,14 @@ impl<'a> Analyzer<'a> {
         out
     }
 
-    pub fn member_key(&mut self, prop: &'a MemberProp) -> String {
+    pub fn member_key(&mut self, prop: &'a MemberProp) -> Cow<'a, str> {
         match prop {
-            MemberProp::Ident(i) => i.sym.to_string(),
-            MemberProp::PrivateName(p) => p.name.to_string(),
+            MemberProp::Ident(i) => Cow::Borrowed(&i.sym),
+            MemberProp::PrivateName(p) => Cow::Borrowed(&p.name),
             MemberProp::Computed(c) => {
                 let v = self.eval(&c.expr);
                 v.const_str()
-                    .map_or_else(|| "*".to_string(), str::to_string)
+                    .map_or(Cow::Borrowed("*"), |s| Cow::Owned(s.to_string()))
             }
         }
     }
@@ -157,7 +158,8 @@ impl<'a> Analyzer<'a> {
         if let Some(p) = &obj.path
             && obj.props.is_none()
         {
-            return self.path_val(p.child(key));
+            let p = Rc::clone(p);
+            return self.child_val(&p, key);
         }
         if let Some(v) = obj.prop(key) {
             return v.clone();
@@ -187,7 +189,7 @@ impl<'a> Analyzer<'a> {
             }
             if let Some(e) = t.exprs.get(i) {
                 let v = self.eval(e);
-                out.sources.extend(v.sources.iter().cloned());
+                out.sources.union_with(&v.sources);
                 out.from_egress |= v.from_egress;
                 if exact {
                     match v.const_str() {
@@ -277,7 +279,7 @@ impl<'a> Analyzer<'a> {
                     if let Some(inner) = &v.props {
                         props.extend(inner.iter().cloned());
                     }
-                    out.sources.extend(v.sources);
+                    out.sources.union_with(&v.sources);
                     out.from_egress |= v.from_egress;
                 }
                 PropOrSpread::Prop(p) => match &**p {
@@ -289,13 +291,13 @@ impl<'a> Analyzer<'a> {
                             k => prop_name_key(k).unwrap_or_else(|| "*".into()),
                         };
                         let v = self.eval(&kv.value);
-                        out.sources.extend(v.sources.iter().cloned());
+                        out.sources.union_with(&v.sources);
                         spans.push(kv.value.span());
                         props.push((key, v));
                     }
                     Prop::Shorthand(i) => {
                         let v = self.lookup(&i.sym);
-                        out.sources.extend(v.sources.iter().cloned());
+                        out.sources.union_with(&v.sources);
                         spans.push(i.span);
                         props.push((i.sym.to_string(), v));
                     }
@@ -311,8 +313,9 @@ impl<'a> Analyzer<'a> {
             }
         }
         self.scan_object_secrets(&mut props, &spans);
-        out.sources
-            .extend(props.iter().flat_map(|(_, v)| v.sources.iter().cloned()));
+        for (_, v) in &props {
+            out.sources.union_with(&v.sources);
+        }
         out.props = Some(Rc::new(props));
         out
     }

@@ -3,15 +3,18 @@
 //! their sinks keep the caller's guards), entry points (`exports.onExecute*`, the Rule / Hook /
 //! script function) and the guard frames of `if`, `switch`, loops and early exits.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use swc_common::Span;
 use swc_ecma_ast::{Expr, ModuleItem, Pat, Program, Stmt};
 
 use super::collect::Collected;
-use super::effects::{CodeKind, Source};
+use super::effects::CodeKind;
 use super::guards::GuardFrame;
 use super::parse::LineTable;
+use super::paths::{Interned, PathTable};
+use super::sources::SourceSet;
 use super::value::{Path, Root, Val};
 
 /// Deepest expression / statement recursion of the walk.
@@ -40,7 +43,7 @@ pub struct Analyzer<'a> {
     pub lines: &'a LineTable,
     pub kind: CodeKind,
     pub trigger: &'a str,
-    pub scopes: Vec<HashMap<String, Val>>,
+    pub scopes: Vec<HashMap<&'a str, Val>>,
     pub guards: Vec<GuardFrame>,
     pub(super) fn_guard_base: usize,
     pub fns: Vec<FnDef<'a>>,
@@ -49,7 +52,8 @@ pub struct Analyzer<'a> {
     pub(super) call_stack: Vec<usize>,
     pub(super) returns: Vec<Val>,
     pub depth: u32,
-    pub(super) last_if_test: Option<BTreeSet<Source>>,
+    pub(super) last_if_test: Option<SourceSet>,
+    pub(super) paths: PathTable,
     pub out: Collected,
 }
 
@@ -70,6 +74,7 @@ impl<'a> Analyzer<'a> {
             returns: Vec::new(),
             depth: 0,
             last_if_test: None,
+            paths: PathTable::default(),
             out: Collected::default(),
         }
     }
@@ -111,29 +116,45 @@ impl<'a> Analyzer<'a> {
                 return v.clone();
             }
         }
-        let root = match (self.kind, name) {
-            (CodeKind::Rule, "configuration") => Root::Configuration,
-            (CodeKind::Rule, "auth0") => Root::RulesAuth0,
-            _ => Root::Global(name.into()),
-        };
-        self.path_val(Path::root(root))
+        match (self.kind, name) {
+            (CodeKind::Rule, "configuration") => self.root_val(Root::Configuration),
+            (CodeKind::Rule, "auth0") => self.root_val(Root::RulesAuth0),
+            _ => {
+                let found = self.paths.global(name, self.kind);
+                self.interned_val(found)
+            }
+        }
     }
 
-    /// A value for a known path; records metadata keys and secret names read.
-    pub fn path_val(&mut self, path: Path) -> Val {
-        let v = Val::from_path(path, self.kind);
-        self.out.record_reads(&v.sources);
-        v
+    /// The value of a known root object.
+    pub fn root_val(&mut self, root: Root) -> Val {
+        let found = self.paths.root(root, self.kind);
+        self.interned_val(found)
     }
 
-    pub fn declare(&mut self, name: &str, v: Val) {
+    /// The value of `parent.key` for a known path.
+    pub fn child_val(&mut self, parent: &Rc<Path>, key: &str) -> Val {
+        let found = self.paths.child(parent, key, self.kind);
+        self.interned_val(found)
+    }
+
+    /// A value for an interned path; a path seen for the first time records the metadata
+    /// keys and secret names it reads.
+    fn interned_val(&mut self, ((path, sources), fresh): (Interned, bool)) -> Val {
+        if fresh {
+            self.out.record_reads(&sources);
+        }
+        Val::at(path, sources)
+    }
+
+    pub fn declare(&mut self, name: &'a str, v: Val) {
         if let Some(scope) = self.scopes.last_mut() {
-            scope.insert(name.to_string(), v);
+            scope.insert(name, v);
         }
     }
 
     /// Assignment: strong update outside conditions of the current function, union inside.
-    pub fn assign_var(&mut self, name: &str, v: Val) {
+    pub fn assign_var(&mut self, name: &'a str, v: Val) {
         let conditional = self.guards.len() > self.fn_guard_base;
         let idx = self
             .scopes
@@ -145,7 +166,7 @@ impl<'a> Analyzer<'a> {
                 Some(old) if conditional => old.clone().join(&v),
                 _ => v,
             };
-            scope.insert(name.to_string(), new);
+            scope.insert(name, new);
         }
     }
 
@@ -153,11 +174,9 @@ impl<'a> Analyzer<'a> {
     pub fn taint_var(&mut self, name: &str, key: &str, v: &Val) {
         for scope in self.scopes.iter_mut().rev() {
             if let Some(old) = scope.get_mut(name) {
-                old.sources.extend(v.sources.iter().cloned());
-                if let Some(props) = &old.props {
-                    let mut p = (**props).clone();
-                    p.push((key.to_string(), v.clone()));
-                    old.props = Some(std::rc::Rc::new(p));
+                old.sources.union_with(&v.sources);
+                if let Some(props) = &mut old.props {
+                    Rc::make_mut(props).push((key.to_string(), v.clone()));
                 }
                 return;
             }
@@ -314,7 +333,7 @@ impl<'a> Analyzer<'a> {
         };
         let args = roots
             .into_iter()
-            .map(|r| r.map_or_else(Val::default, |r| self.path_val(Path::root(r))))
+            .map(|r| r.map_or_else(Val::default, |r| self.root_val(r)))
             .collect();
         self.call_fn(idx, args);
         true

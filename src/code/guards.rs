@@ -9,11 +9,12 @@ use std::collections::BTreeSet;
 use swc_ecma_ast::{BinaryOp, Expr, Lit, Stmt, UnaryOp};
 
 use super::effects::Source;
+use super::sources::SourceSet;
 
 /// One enclosing condition.
 #[derive(Debug, Clone, Default)]
 pub struct GuardFrame {
-    pub sources: BTreeSet<Source>,
+    pub sources: SourceSet,
     /// The path under this frame is only taken when `email_verified` is true.
     pub verified: bool,
 }
@@ -23,7 +24,7 @@ pub fn summarise(frames: &[GuardFrame]) -> (BTreeSet<Source>, bool) {
     let mut sources = BTreeSet::new();
     let mut verified = false;
     for f in frames {
-        sources.extend(f.sources.iter().cloned());
+        f.sources.add_to(&mut sources);
         verified |= f.verified;
     }
     (sources, verified)

@@ -5,10 +5,12 @@
 //!
 //! Pipeline: [`parse`] (size and nesting guard, swc, line table) -> [`flow`] / [`expr`] /
 //! [`calls`] / [`egress`] (abstract interpretation over [`value`]s with [`guards`], collected by
-//! [`collect`], secrets by [`secrets`]) -> [`findings`].
+//! [`collect`], secrets by [`secrets`]; taint is a shared [`sources::SourceSet`], access paths are
+//! interned per file by [`paths`] with their [`classify`] result) -> [`findings`].
 
 pub mod assign;
 pub mod calls;
+pub mod classify;
 pub mod collect;
 pub mod effects;
 pub mod egress;
@@ -18,7 +20,9 @@ pub mod flow;
 pub mod guards;
 pub mod infer;
 pub mod parse;
+pub mod paths;
 pub mod secrets;
+pub mod sources;
 pub mod stmt;
 pub mod units;
 pub mod value;

@@ -327,18 +327,28 @@ pub fn snippet(text: &str, span: Span) -> String {
     let raw = span_range(span, text.len())
         .and_then(|r| text.get(r))
         .unwrap_or("");
-    let mut out = String::new();
+    // One pass: runs of whitespace become one space (none at either end), at most 200 chars.
+    let mut out = String::with_capacity(raw.len().min(256));
     let mut chars = 0;
-    for word in raw.split_whitespace() {
-        if chars > 0 {
+    let mut space_pending = false;
+    for c in raw.chars() {
+        if c.is_whitespace() {
+            space_pending = !out.is_empty();
+            continue;
+        }
+        if space_pending {
+            if chars == 200 {
+                break;
+            }
             out.push(' ');
             chars += 1;
+            space_pending = false;
         }
-        out.push_str(word);
-        chars += word.chars().count();
-        if chars > 200 {
-            return out.chars().take(200).collect();
+        if chars == 200 {
+            break;
         }
+        out.push(c);
+        chars += 1;
     }
     out
 }
@@ -418,5 +428,40 @@ mod tests {
         let text = "foo(\n   1,\n 2)";
         let span = Span::new(BytePos(START), BytePos(START + text.len() as u32));
         assert_eq!(snippet(text, span), "foo( 1, 2)");
+    }
+
+    /// The straightforward definition: words joined by one space, first 200 characters.
+    fn collapsed(raw: &str) -> String {
+        raw.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .take(200)
+            .collect()
+    }
+
+    #[test]
+    fn snippet_is_the_first_200_characters_of_the_collapsed_text() {
+        let long_word = format!("  a {}", "é".repeat(300));
+        let many_words = "ab\t\n  cd ".repeat(80);
+        let boundary = format!("{} {}", "x".repeat(200), "y");
+        let just_under = format!("{}  z", "x".repeat(198));
+        for text in [
+            "",
+            "   ",
+            " lead and trail \n",
+            long_word.as_str(),
+            many_words.as_str(),
+            boundary.as_str(),
+            just_under.as_str(),
+        ] {
+            let span = Span::new(BytePos(START), BytePos(START + text.len() as u32));
+            let got = snippet(text, span);
+            assert_eq!(got, collapsed(text), "{text:?}");
+            assert!(got.chars().count() <= 200);
+        }
+        let wide = "x".repeat(300);
+        let span = Span::new(BytePos(START), BytePos(START + 300));
+        assert_eq!(snippet(&wide, span).len(), 200);
     }
 }

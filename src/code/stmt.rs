@@ -1,15 +1,16 @@
 //! The statement walk: blocks (with hoisting and the guard frames of early exits), `if`,
 //! `switch`, loops, `try`, declarations, imports / exports and the top-level entry points.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use swc_common::Spanned;
 use swc_ecma_ast::{Decl, Expr, ForHead, ModuleDecl, Pat, Stmt, VarDecl};
 
-use super::effects::{CodeKind, Source};
+use super::effects::CodeKind;
 use super::flow::{Analyzer, FnBody, MAX_WALK_DEPTH};
 use super::guards::{GuardFrame, always_exits, asserts_verified};
-use super::value::{Path, Root, Val};
+use super::sources::SourceSet;
+use super::value::{Root, Val};
 
 impl<'a> Analyzer<'a> {
     // ----- statements -----
@@ -118,8 +119,8 @@ impl<'a> Analyzer<'a> {
     fn bind_import(&mut self, i: &'a swc_ecma_ast::ImportDecl) {
         let module = i.src.value.to_string_lossy().to_string();
         for s in &i.specifiers {
-            let base = Path::root(Root::Module(module.as_str().into()));
-            let (local, path) = match s {
+            let base = self.root_val(Root::Module(module.as_str().into()));
+            let (local, v) = match s {
                 swc_ecma_ast::ImportSpecifier::Named(n) => {
                     let imported = match &n.imported {
                         Some(swc_ecma_ast::ModuleExportName::Ident(id)) => id.sym.to_string(),
@@ -128,12 +129,12 @@ impl<'a> Analyzer<'a> {
                         }
                         None => n.local.sym.to_string(),
                     };
-                    (&n.local.sym, base.child(&imported))
+                    let child = self.member(&base, &imported);
+                    (&n.local.sym, child)
                 }
                 swc_ecma_ast::ImportSpecifier::Default(d) => (&d.local.sym, base),
                 swc_ecma_ast::ImportSpecifier::Namespace(n) => (&n.local.sym, base),
             };
-            let v = self.path_val(path);
             self.declare(local, v);
         }
     }
@@ -154,7 +155,7 @@ impl<'a> Analyzer<'a> {
         self.depth -= 1;
     }
 
-    fn with_guard(&mut self, sources: BTreeSet<Source>, verified: bool, f: impl FnOnce(&mut Self)) {
+    fn with_guard(&mut self, sources: SourceSet, verified: bool, f: impl FnOnce(&mut Self)) {
         self.guards.push(GuardFrame { sources, verified });
         let len = self.guards.len();
         f(self);
@@ -205,7 +206,7 @@ impl<'a> Analyzer<'a> {
                 let mut sources = self.eval(&sw.discriminant).sources;
                 for c in &sw.cases {
                     if let Some(t) = &c.test {
-                        sources.extend(self.eval(t).sources);
+                        sources.union_with(&self.eval(t).sources);
                     }
                 }
                 self.with_guard(sources, false, |a| {

@@ -1,0 +1,114 @@
+//! Per-file interning of access paths: every `root.a.b` the walk builds is created and
+//! classified once, then shared (`Rc<Path>`) with its [`SourceSet`]. Children are found by
+//! their parent's identity and the property name, so `event.user.app_metadata` read in a loop
+//! or in a helper inlined many times costs one hash lookup instead of new strings, vectors and
+//! a fresh classification.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::classify::classify;
+use super::effects::CodeKind;
+use super::sources::SourceSet;
+use super::value::{Path, Root};
+
+/// A shared path and the sources it stands for.
+pub type Interned = (Rc<Path>, SourceSet);
+
+/// The children of one interned parent (which the table keeps alive, so its address stays
+/// unique while it is a key).
+struct Children {
+    _parent: Rc<Path>,
+    by_key: HashMap<Rc<str>, Interned>,
+}
+
+/// The paths of one file.
+#[derive(Default)]
+pub struct PathTable {
+    roots: HashMap<Root, Interned>,
+    globals: HashMap<Rc<str>, Interned>,
+    children: HashMap<usize, Children>,
+}
+
+impl PathTable {
+    /// The path of a root; `true` when it was created by this call.
+    pub fn root(&mut self, root: Root, kind: CodeKind) -> (Interned, bool) {
+        if let Some(found) = self.roots.get(&root) {
+            return (found.clone(), false);
+        }
+        let path = Path::root(root.clone());
+        let sources = SourceSet::from(classify(&path, kind));
+        let entry = (Rc::new(path), sources);
+        self.roots.insert(root, entry.clone());
+        (entry, true)
+    }
+
+    /// The path of a global name (`Root::Global`), found without building the root first.
+    pub fn global(&mut self, name: &str, kind: CodeKind) -> (Interned, bool) {
+        if let Some(found) = self.globals.get(name) {
+            return (found.clone(), false);
+        }
+        let (entry, fresh) = self.root(Root::Global(Rc::from(name)), kind);
+        self.globals.insert(Rc::from(name), entry.clone());
+        (entry, fresh)
+    }
+
+    /// The path `parent.key`; `true` when it was created by this call.
+    pub fn child(&mut self, parent: &Rc<Path>, key: &str, kind: CodeKind) -> (Interned, bool) {
+        let id = Rc::as_ptr(parent) as usize;
+        let children = self.children.entry(id).or_insert_with(|| Children {
+            _parent: Rc::clone(parent),
+            by_key: HashMap::new(),
+        });
+        if let Some(found) = children.by_key.get(key) {
+            return (found.clone(), false);
+        }
+        let seg: Rc<str> = Rc::from(key);
+        let path = parent.child_rc(Rc::clone(&seg));
+        let sources = SourceSet::from(classify(&path, kind));
+        let entry = (Rc::new(path), sources);
+        children.by_key.insert(seg, entry.clone());
+        (entry, true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::effects::Source;
+
+    #[test]
+    fn the_same_path_is_shared_and_classified_once() {
+        let mut table = PathTable::default();
+        let ((event, _), fresh) = table.root(Root::Event, CodeKind::Action);
+        assert!(fresh);
+        let ((again, _), fresh) = table.root(Root::Event, CodeKind::Action);
+        assert!(!fresh);
+        assert!(Rc::ptr_eq(&event, &again));
+        let ((user, _), _) = table.child(&event, "user", CodeKind::Action);
+        let ((md, sources), fresh) = table.child(&user, "user_metadata", CodeKind::Action);
+        assert!(fresh);
+        assert!(sources.contains(&Source::UserMetadata { key: None }));
+        let ((md2, _), fresh) = table.child(&user, "user_metadata", CodeKind::Action);
+        assert!(!fresh);
+        assert!(Rc::ptr_eq(&md, &md2));
+        assert_eq!(md.dotted(), "user.user_metadata");
+    }
+
+    #[test]
+    fn different_keys_and_parents_give_different_paths() {
+        let mut table = PathTable::default();
+        let ((event, _), _) = table.root(Root::Event, CodeKind::Action);
+        let ((user, _), _) = table.root(Root::User, CodeKind::Rule);
+        let ((a, a_src), _) = table.child(&event, "secrets", CodeKind::Action);
+        let ((b, b_src), _) = table.child(&user, "secrets", CodeKind::Action);
+        assert_ne!(a, b);
+        assert!(a_src.contains(&Source::Secret { name: "*".into() }));
+        assert!(b_src.is_empty());
+        let ((fetch, _), fresh) = table.global("fetch", CodeKind::Action);
+        assert!(fresh);
+        let ((same, _), fresh) = table.root(Root::Global("fetch".into()), CodeKind::Action);
+        assert!(!fresh);
+        assert!(Rc::ptr_eq(&fetch, &same));
+    }
+}
