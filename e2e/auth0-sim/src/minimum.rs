@@ -9,7 +9,8 @@
 //! - per-object sub-lists: enabled clients per connection, permissions per role, enabled
 //!   connections per organization, bindings per trigger that `GET /actions/triggers` lists;
 //! - one request per single-object endpoint: tenant settings, log streams, 5 attack-protection
-//!   settings, 4 MFA endpoints, email provider, 13 email templates (no list endpoint), custom
+//!   settings, 8 MFA endpoints (factors, policies, phone provider and message types, 4 factor
+//!   providers), email provider, 13 email templates (no list endpoint), custom
 //!   domains, prompts, the trigger list, one page of users for shapes.
 //!
 //! The token request is not a Management API request (no rate limit) and is not counted.
@@ -26,9 +27,9 @@ pub fn pages(n: usize, page: usize) -> u64 {
 
 /// Email templates read one by one (the reader's list).
 pub const EMAIL_TEMPLATE_COUNT: u64 = 13;
-/// Single-object endpoints: settings, log streams, 5 attack protection, 4 MFA, email provider,
+/// Single-object endpoints: settings, log streams, 5 attack protection, 8 MFA, email provider,
 /// custom domains, prompts, trigger list, user sample.
-pub const SINGLE_OBJECT_REQUESTS: u64 = 1 + 1 + 5 + 4 + 1 + 1 + 1 + 1 + 1;
+pub const SINGLE_OBJECT_REQUESTS: u64 = 1 + 1 + 5 + 8 + 1 + 1 + 1 + 1 + 1;
 
 fn len_of(v: Option<&Value>) -> usize {
     v.and_then(Value::as_array).map_or(0, Vec::len)
