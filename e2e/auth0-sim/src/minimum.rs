@@ -131,15 +131,18 @@ mod tests {
 
     #[test]
     fn breakdown_counts_sub_lists() {
-        let mut t = Tenant::default();
-        t.clients = (0..250)
+        let mut clients: Vec<Value> = (0..250)
             .map(|i| json!({"client_id": i.to_string()}))
             .collect();
-        t.clients.push(json!({"client_id": "g", "global": true}));
-        t.connections = vec![
-            json!({"id": "c1", "enabled_clients": (0..1500).collect::<Vec<_>>()}),
-            json!({"id": "c2", "enabled_clients": []}),
-        ];
+        clients.push(json!({"client_id": "g", "global": true}));
+        let mut t = Tenant {
+            clients,
+            connections: vec![
+                json!({"id": "c1", "enabled_clients": (0..1500).collect::<Vec<_>>()}),
+                json!({"id": "c2", "enabled_clients": []}),
+            ],
+            ..Tenant::default()
+        };
         t.roles = vec![json!({"id": "r1"})];
         t.role_permissions.insert("r1".into(), vec![json!({}); 150]);
         let (total, parts) = minimum_requests(&t);
