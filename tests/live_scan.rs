@@ -102,7 +102,8 @@ fn paced_scan_of_a_rate_limited_faulty_tenant_gets_the_same_findings_without_429
             "7",
         ],
     );
-    let (live, _) = live_ids(&faulty.base);
+    // Dropped connections stall until the request timeout: keep it short so the test is fast.
+    let (live, _) = live_ids_with(&faulty.base, &["--request-timeout", "2"]);
     assert_eq!(live, offline);
     let stats = faulty.stats();
     assert!(
@@ -124,4 +125,50 @@ fn wrong_credentials_fail_with_usage_exit_and_no_secret() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("access_denied"), "{err}");
     assert!(!err.contains("wrong-secret-value-123456"));
+}
+
+#[test]
+fn a_deployed_version_that_differs_from_the_draft_is_scanned_and_exported() {
+    // The example tenant, with the deployed version of one bound action differing from its
+    // clean draft: the deployed code copies user_metadata into app_metadata.
+    let dir = tempfile::tempdir().unwrap();
+    let tenant = dir.path().join("acme");
+    copy_dir(&acme(), &tenant);
+    let running = "exports.onExecutePostLogin = async (event, api) => {\n  api.user.setAppMetadata('role', event.user.user_metadata.role);\n};\n";
+    std::fs::write(
+        tenant.join("actions/Add Namespaced Roles/deployed.js"),
+        running,
+    )
+    .unwrap();
+    let sim = Sim::start(&tenant, &[]);
+    let out = dir.path().join("export");
+    let (code, _, err) = authpath(
+        &["export", "--tenant", DOMAIN, "--out", out.to_str().unwrap()],
+        &sim.base,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("actions/Add Namespaced Roles/deployed.js")).unwrap(),
+        running
+    );
+    let (live, _) = live_ids(&sim.base);
+    assert_eq!(offline_ids(&out), live);
+    let baseline = offline_ids(&acme());
+    assert!(
+        live.iter().any(|id| !baseline.contains(id)),
+        "the deployed code's metadata copy is reported"
+    );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).unwrap();
+        }
+    }
 }

@@ -35,6 +35,9 @@ pub struct LiveArgs {
     /// Give up when reading the tenant takes longer than this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 1800)]
     pub deadline: u64,
+    /// Per-request timeout in seconds (a timed-out request is retried with backoff).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub request_timeout: u64,
 }
 
 /// Arguments of `authpath export`.
@@ -97,7 +100,7 @@ pub fn read_live(domain: &str, args: &LiveArgs) -> anyhow::Result<(LiveRead, Ten
         max_rps: args.max_rps,
         deadline: Some(Duration::from_secs(args.deadline)),
         request_scopes: plan::wanted_scopes(),
-        ..ClientOptions::default()
+        timeout: Duration::from_secs(args.request_timeout.max(1)),
     };
     let canonical = endpoints.domain.clone();
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -58,7 +58,10 @@ impl CodeUnit {
 pub fn analyze_tenant_code(snapshot: &TenantSnapshot) -> Vec<CodeUnit> {
     let mut units = Vec::new();
     for action in &snapshot.actions {
-        let Some(code) = &action.code else { continue };
+        // What runs: the deployed version when it differs from the draft.
+        let Some(code) = action.running_code() else {
+            continue;
+        };
         let bindings = snapshot.bound_triggers_of(&action.name);
         let reachability = if !action.deployed {
             Reachability::Latent {
@@ -217,7 +220,7 @@ fn code_text<'a>(snapshot: &'a TenantSnapshot, unit: &CodeUnit) -> &'a str {
             .actions
             .iter()
             .find(|a| a.name == name)
-            .and_then(|a| a.code.as_ref()),
+            .and_then(|a| a.running_code()),
         ObjectKind::Rule => snapshot
             .rules
             .iter()
@@ -249,5 +252,64 @@ fn unit(
         bindings,
         report: analyze(&code.text, &code.path, &hint),
         named_connections: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tenant::model::{Action, TriggerBinding};
+
+    fn source(path: &str, text: &str) -> SourceText {
+        SourceText {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    fn tenant(deployed_code: Option<SourceText>) -> TenantSnapshot {
+        let mut s = TenantSnapshot::default();
+        s.actions.push(Action {
+            name: "A".into(),
+            deployed: true,
+            code: Some(source(
+                "actions/A/code.js",
+                "exports.onExecutePostLogin = async (event, api) => {};",
+            )),
+            deployed_code,
+            ..Action::default()
+        });
+        s.triggers.insert(
+            "post-login".into(),
+            vec![TriggerBinding {
+                action_name: "A".into(),
+                display_name: None,
+            }],
+        );
+        s
+    }
+
+    #[test]
+    fn a_deployed_version_that_differs_from_the_draft_is_what_gets_analysed() {
+        let deployed = source(
+            "actions/A/deployed.js",
+            "exports.onExecutePostLogin = async (event, api) => {\n  api.user.setAppMetadata('role', event.user.user_metadata.role);\n};",
+        );
+        let units = analyze_tenant_code(&tenant(Some(deployed)));
+        assert_eq!(units.len(), 1);
+        assert!(units[0].reachability.is_active());
+        assert_eq!(units[0].report.file, "actions/A/deployed.js");
+        assert!(
+            !units[0].report.findings.is_empty(),
+            "deployed code is risky"
+        );
+    }
+
+    #[test]
+    fn without_a_deployed_version_the_draft_is_analysed() {
+        let units = analyze_tenant_code(&tenant(None));
+        assert_eq!(units.len(), 1);
+        assert_eq!(units[0].report.file, "actions/A/code.js");
+        assert!(units[0].report.findings.is_empty(), "the draft is clean");
     }
 }

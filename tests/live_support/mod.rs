@@ -150,7 +150,14 @@ pub fn offline_ids(export: &Path) -> Vec<String> {
 
 /// Finding ids of a live scan through the emulator at `base`.
 pub fn live_ids(base: &str) -> (Vec<String>, String) {
-    let (code, out, err) = authpath(&["scan", "--tenant", DOMAIN, "--format", "json"], base);
+    live_ids_with(base, &[])
+}
+
+/// Finding ids of a live scan through the emulator at `base`, with extra `authpath` flags.
+pub fn live_ids_with(base: &str, extra: &[&str]) -> (Vec<String>, String) {
+    let mut args = vec!["scan", "--tenant", DOMAIN, "--format", "json"];
+    args.extend_from_slice(extra);
+    let (code, out, err) = authpath(&args, base);
     assert_eq!(code, 0, "live scan failed: {err}");
     (finding_ids(&out), err)
 }

@@ -5,12 +5,16 @@
 //! counters at `/__sim/stats`.
 
 pub mod auth;
+pub mod dice;
 pub mod errors;
 pub mod generate;
+pub mod generate_code;
+mod generate_parts;
 pub mod ids;
 pub mod limiter;
 pub mod load;
 pub mod load_code;
+pub mod minimum;
 pub mod paging;
 pub mod routes;
 mod routes_extra;

@@ -1,5 +1,7 @@
 //! Actions and trigger bindings from an export: `actions/<name>.json` + its code file become
-//! the API's Action objects (with `deployed_version` when deployed), `triggers/triggers.json`
+//! the API's Action objects (with `deployed_version` when deployed; its code from
+//! `actions/<name>/deployed.js` when that file holds a deployed version that differs from the
+//! draft, `all_changes_deployed: false`), `triggers/triggers.json`
 //! becomes the bindings of each trigger, with the full action embedded as the API does.
 
 use std::path::Path;
@@ -21,8 +23,9 @@ fn read_json(path: &Path) -> Result<Value, LoadError> {
     })
 }
 
-/// Builds the API's Action object from an export entry and its code.
-pub fn action_object(mut a: Value, code: &str) -> Value {
+/// Builds the API's Action object from an export entry, its draft code and, when the deployed
+/// version differs from the draft (`actions/<name>/deployed.js`), the deployed code.
+pub fn action_object(mut a: Value, code: &str, deployed_code: Option<&str>) -> Value {
     let name = a
         .get("name")
         .and_then(Value::as_str)
@@ -54,12 +57,16 @@ pub fn action_object(mut a: Value, code: &str) -> Value {
     m.insert("status".into(), json!("built"));
     m.insert("created_at".into(), json!(CREATED_AT));
     m.insert("updated_at".into(), json!(CREATED_AT));
-    m.insert("all_changes_deployed".into(), json!(deployed));
+    let running = deployed_code.filter(|_| deployed).unwrap_or(code);
+    m.insert(
+        "all_changes_deployed".into(),
+        json!(deployed && running == code),
+    );
     if deployed {
         let version = json!({
             "id": ids::uuid("version", &id),
             "action_id": id,
-            "code": code,
+            "code": running,
             "dependencies": m.get("dependencies").cloned().unwrap_or(json!([])),
             "deployed": true,
             "number": 1,
@@ -145,7 +152,9 @@ pub fn load_actions(root: &Path, t: &mut Tenant) -> Result<(), LoadError> {
                 .find_map(|p| std::fs::read_to_string(p).ok())
                 .unwrap_or_default()
         };
-        t.actions.push(action_object(a, &code));
+        let deployed_code = std::fs::read_to_string(dir.join(&name).join("deployed.js")).ok();
+        t.actions
+            .push(action_object(a, &code, deployed_code.as_deref()));
     }
     let triggers = root.join("triggers/triggers.json");
     if triggers.is_file() {
@@ -176,19 +185,32 @@ mod tests {
     fn deployed_actions_get_a_deployed_version_and_secret_values_are_dropped() {
         let a = json!({"name": "A", "deployed": true, "secrets": [{"name": "K", "value": "v"}],
                        "supported_triggers": [{"id": "post-login", "version": "v3"}]});
-        let out = action_object(a, "exports.onExecutePostLogin = async () => {};");
+        let out = action_object(a, "exports.onExecutePostLogin = async () => {};", None);
         assert_eq!(out["deployed_version"]["deployed"], true);
         assert_eq!(out["secrets"][0]["name"], "K");
         assert!(out["secrets"][0].get("value").is_none());
         assert!(out.get("deployed").is_none());
-        let draft = action_object(json!({"name": "B"}), "x");
+        assert_eq!(out["all_changes_deployed"], true);
+        let draft = action_object(json!({"name": "B"}), "x", Some("y"));
         assert!(draft.get("deployed_version").is_none());
         assert_eq!(draft["all_changes_deployed"], false);
     }
 
     #[test]
+    fn a_differing_deployed_version_carries_its_own_code() {
+        let a = action_object(
+            json!({"name": "A", "deployed": true}),
+            "draft",
+            Some("running"),
+        );
+        assert_eq!(a["code"], "draft");
+        assert_eq!(a["deployed_version"]["code"], "running");
+        assert_eq!(a["all_changes_deployed"], false);
+    }
+
+    #[test]
     fn bindings_embed_the_action_with_uppercase_current_status() {
-        let a = action_object(json!({"name": "A", "deployed": true}), "code");
+        let a = action_object(json!({"name": "A", "deployed": true}), "code", None);
         let b = binding_object("post-login", "A", &a);
         assert_eq!(b["action"]["current_version"]["status"], "BUILT");
         assert_eq!(b["action"]["deployed_version"]["status"], "built");

@@ -56,6 +56,9 @@ pub struct UserShapes {
 #[derive(Debug, Clone, Default)]
 pub struct RawTenant {
     pub domain: String,
+    /// Client id of the reader's own credentials: its grants are left out of the export, as
+    /// the Deploy CLI leaves out its own.
+    pub reader_client_id: Option<String>,
     pub settings: Option<Value>,
     pub clients: Vec<Value>,
     pub client_grants: Vec<Value>,
@@ -75,6 +78,8 @@ pub struct RawTenant {
     pub attack_protection: BTreeMap<String, Value>,
     pub guardian_factors: Vec<Value>,
     pub guardian_policies: Vec<Value>,
+    /// Guardian factor providers (`{name, provider, ...credentials}`), empty ones left out.
+    pub guardian_providers: Vec<Value>,
     pub phone_selected_provider: Option<Value>,
     pub phone_message_types: Option<Value>,
     pub email_provider: Option<Value>,
@@ -144,6 +149,7 @@ pub async fn fetch_all(
 ) -> Result<RawTenant> {
     let mut raw = RawTenant {
         domain: api.endpoints().domain.clone(),
+        reader_client_id: Some(api.client_id().to_string()),
         ..RawTenant::default()
     };
     let r = &mut raw;

@@ -30,6 +30,14 @@ macro_rules! step {
     };
 }
 
+/// Guardian factor providers the Deploy CLI reads, as `(factor, provider)`.
+pub const GUARDIAN_PROVIDERS: &[(&str, &str)] = &[
+    ("phone", "twilio"),
+    ("sms", "twilio"),
+    ("push-notification", "apns"),
+    ("push-notification", "sns"),
+];
+
 fn array(v: Value) -> Vec<Value> {
     match v {
         Value::Array(a) => a,
@@ -105,6 +113,16 @@ pub async fn fetch_settings(
         r.phone_selected_provider =
             get_optional(api, "guardian/factors/phone/selected-provider").await?;
         r.phone_message_types = get_optional(api, "guardian/factors/phone/message-types").await?;
+        for (name, provider) in GUARDIAN_PROVIDERS {
+            let path = format!("guardian/factors/{name}/providers/{provider}");
+            if let Some(Value::Object(mut m)) = get_optional(api, &path).await?
+                && !m.is_empty()
+            {
+                m.insert("name".into(), Value::from(*name));
+                m.insert("provider".into(), Value::from(*provider));
+                r.guardian_providers.push(Value::Object(m));
+            }
+        }
         Ok::<usize, LiveError>(r.guardian_factors.len())
     });
     step!(

@@ -106,6 +106,11 @@ impl ApiClient {
         &self.endpoints
     }
 
+    /// The client id the reader authenticates with.
+    pub fn client_id(&self) -> &str {
+        &self.creds.client_id
+    }
+
     fn check_deadline(&self, what: &str) -> Result<()> {
         match self.opts.deadline {
             Some(d) if self.started.elapsed() > d => Err(LiveError::Deadline {

@@ -18,8 +18,8 @@ pub struct RateHeaders {
 #[derive(Debug, Clone, Default)]
 pub struct Pacer {
     last: RateHeaders,
-    /// Smallest observed time-to-full per token (seconds): the server's refill period is at most
-    /// this, so waiting it never runs ahead of the bucket.
+    /// Smallest observed upper bound of the refill period per token (seconds): waiting it never
+    /// runs ahead of the bucket.
     per_token: Option<f64>,
     /// Client-side cap.
     max_rps: Option<f64>,
@@ -41,10 +41,14 @@ impl Pacer {
         if let (Some(limit), Some(remaining), Some(reset)) =
             (headers.limit, headers.remaining, headers.reset)
         {
-            let missing = limit.saturating_sub(remaining);
+            // `remaining` is the whole tokens left, so more than `limit - remaining - 1` tokens
+            // are missing; `reset` is rounded up to a whole second, so the bucket is full by
+            // then. Their quotient is an upper bound of the refill period: waiting it never
+            // runs ahead of the bucket, and the smallest sample approaches the true period.
+            let surely_missing = limit.saturating_sub(remaining).saturating_sub(1);
             let to_full = reset as f64 - now;
-            if missing > 0 && to_full > 0.0 {
-                let sample = to_full / missing as f64;
+            if surely_missing > 0 && to_full > 0.0 {
+                let sample = to_full / surely_missing as f64;
                 self.per_token = Some(self.per_token.map_or(sample, |p| p.min(sample)));
             }
         }
@@ -119,13 +123,28 @@ mod tests {
     #[test]
     fn empty_bucket_waits_one_learned_token_period_not_the_full_reset() {
         let mut p = Pacer::new(None);
-        // 2 missing tokens, full in 1.0 s => 0.5 s per token.
-        p.observe(h(2, 0, 101), 100.0);
+        // More than 2 tokens missing, full within 1.0 s => at most 0.5 s per token.
+        p.observe(h(3, 0, 101), 100.0);
         let w = p.wait_before_next(100.0);
         assert!((w.as_secs_f64() - 0.52).abs() < 1e-9, "{w:?}");
         // A later, coarser observation does not raise the learned period.
-        p.observe(h(2, 0, 102), 100.2);
+        p.observe(h(3, 0, 102), 100.2);
         assert!((p.wait_before_next(100.2).as_secs_f64() - 0.52).abs() < 1e-9);
+    }
+
+    #[test]
+    fn whole_token_rounding_never_underestimates_the_period() {
+        // Burst 2 at 2/s: 1.7 tokens missing show as `remaining: 0`, full in 0.85 s (reset
+        // rounded up to 101 at 100.15). Dividing by the 2 apparent missing tokens would give
+        // 0.425 s, faster than the bucket refills; the bound from 1 sure token is 0.85 s.
+        let mut p = Pacer::new(None);
+        p.observe(h(2, 0, 101), 100.15);
+        let w = p.wait_before_next(100.15).as_secs_f64();
+        assert!(w >= 0.5, "{w}");
+        // With nothing learned yet (remaining 1 says nothing sure), wait for the reset.
+        let mut q = Pacer::new(None);
+        q.observe(h(2, 0, 101), 100.6);
+        assert!(q.wait_before_next(100.6).as_secs_f64() >= 0.4);
     }
 
     #[test]

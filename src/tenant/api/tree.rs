@@ -1,7 +1,9 @@
 //! The Deploy CLI directory format built in memory from live API data: the files `authpath
 //! export` writes and the live scan reads, so a live scan and a scan of its export agree by
 //! construction. Names replace ids (grants, enabled clients, linked clients, organization
-//! connections), secrets are masked as the Deploy CLI masks them, read-only fields dropped.
+//! connections), secrets are masked as the Deploy CLI masks them (and Guardian provider
+//! credentials, which it leaves in clear), read-only fields dropped. Grants of the reader's
+//! own client are left out, as the Deploy CLI leaves out its own.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -154,7 +156,12 @@ pub fn build(raw: &RawTenant, read: &BTreeSet<DataKind>) -> ExportTree {
             .iter()
             .map(|r| (s(r, "identifier"), s(r, "name")))
             .collect();
-        for g in &raw.client_grants {
+        // The reader's own grants are left out, as the Deploy CLI leaves out its own.
+        for g in raw
+            .client_grants
+            .iter()
+            .filter(|g| raw.reader_client_id.as_deref() != Some(s(g, "client_id")))
+        {
             let client = name_of(s(g, "client_id"));
             let audience = s(g, "audience");
             let api = api_names.get(audience).copied().unwrap_or(audience);
@@ -249,7 +256,9 @@ mod tests {
             ],
             client_grants: vec![
                 json!({"id": "cgr_1", "client_id": "id1", "audience": "https://api", "scope": ["a"]}),
+                json!({"id": "cgr_2", "client_id": "reader", "audience": "https://api", "scope": ["b"]}),
             ],
+            reader_client_id: Some("reader".into()),
             resource_servers: vec![json!({"name": "Api", "identifier": "https://api"})],
             ..RawTenant::default()
         };
@@ -267,5 +276,10 @@ mod tests {
         assert!(!t.files["clients/Web.json"].contains("\"tenant\""));
         assert!(t.files["grants/Web-Api.json"].contains("\"client_id\": \"Web\""));
         assert!(!t.dirs.contains("rules"));
+        assert_eq!(
+            t.files.keys().filter(|k| k.starts_with("grants/")).count(),
+            1,
+            "the reader's own grant is left out"
+        );
     }
 }

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::fetch::RawTenant;
 use super::tree::{ExportTree, s, sanitize, secret_marker};
+use crate::tenant::export::DEPLOYED_CODE_FILE;
 
 fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".into())
@@ -72,7 +73,8 @@ pub fn connections(t: &mut ExportTree, raw: &RawTenant, name_of: &dyn Fn(&str) -
     }
 }
 
-/// `actions/<name>.json` + `actions/<name>/code.js` (the current code, as the Deploy CLI exports).
+/// `actions/<name>.json` + `actions/<name>/code.js` (the current draft, as the Deploy CLI
+/// exports), plus `actions/<name>/deployed.js` when the deployed version differs from the draft.
 pub fn actions(t: &mut ExportTree, raw: &RawTenant) {
     t.dirs.insert("actions".into());
     for a in raw
@@ -96,10 +98,25 @@ pub fn actions(t: &mut ExportTree, raw: &RawTenant) {
             .flatten()
             .map(|x| json!({"name": s(x, "name")}))
             .collect();
+        // The Deploy CLI writes `deployed: all_changes_deployed`, so an action whose draft has
+        // undeployed changes looks undeployed there; it runs, so it is deployed here.
+        let deployed_version = a.get("deployed_version").filter(|v| v.is_object());
         let deployed = a.get("deployed").and_then(Value::as_bool).unwrap_or(false)
+            || deployed_version.is_some()
             || a.get("all_changes_deployed")
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
+        // What runs is the deployed version: keep its code beside the draft when they differ.
+        if let Some(running) = deployed_version
+            .and_then(|v| v.get("code"))
+            .and_then(Value::as_str)
+            .filter(|running| *running != code && !code.is_empty())
+        {
+            t.files.insert(
+                format!("actions/{name}/{DEPLOYED_CODE_FILE}"),
+                running.to_string(),
+            );
+        }
         let mut out = json!({
             "name": s(a, "name"), "code": code_ref, "runtime": a.get("runtime"), "status": a.get("status"),
             "dependencies": a.get("dependencies").cloned().unwrap_or(json!([])), "secrets": secrets,
@@ -213,5 +230,26 @@ mod tests {
         assert_eq!(meta["code"], "./actions/A/code.js");
         assert_eq!(meta["deployed"], true);
         assert_eq!(meta["secrets"], json!([{"name": "K"}]));
+        assert!(!t.files.contains_key("actions/A/deployed.js"));
+    }
+
+    #[test]
+    fn a_deployed_version_that_differs_from_the_draft_is_kept_beside_it() {
+        let raw = RawTenant {
+            actions: vec![
+                json!({"id": "u1", "name": "A", "code": "draft", "all_changes_deployed": false,
+                       "deployed_version": {"code": "running", "deployed": true}}),
+                json!({"id": "u2", "name": "B", "code": "same", "all_changes_deployed": true,
+                       "deployed_version": {"code": "same", "deployed": true}}),
+            ],
+            ..RawTenant::default()
+        };
+        let mut t = ExportTree::default();
+        actions(&mut t, &raw);
+        assert_eq!(t.files["actions/A/code.js"], "draft");
+        assert_eq!(t.files["actions/A/deployed.js"], "running");
+        let meta: Value = serde_json::from_str(&t.files["actions/A.json"]).unwrap();
+        assert_eq!(meta["deployed"], true, "a deployed version runs");
+        assert!(!t.files.contains_key("actions/B/deployed.js"));
     }
 }

@@ -43,6 +43,61 @@ fn email_credentials(provider: &str) -> Value {
     }
 }
 
+/// CAPTCHA providers whose `secret` the Deploy CLI masks.
+const CAPTCHA_SECRET_PROVIDERS: &[&str] =
+    &["arkose", "hcaptcha", "friendly_captcha", "recaptcha_v2"];
+
+/// The CAPTCHA settings with provider secrets masked as the Deploy CLI masks them.
+pub fn mask_captcha(captcha: &Value) -> Value {
+    let mut v = captcha.clone();
+    let Some(m) = v.as_object_mut() else {
+        return v;
+    };
+    for p in CAPTCHA_SECRET_PROVIDERS {
+        if let Some(cfg) = m.get_mut(*p).and_then(Value::as_object_mut) {
+            cfg.insert(
+                "secret".into(),
+                json!(format!("##CAPTCHA_{}_SECRET##", p.to_ascii_uppercase())),
+            );
+        }
+    }
+    if let Some(cfg) = m
+        .get_mut("recaptcha_enterprise")
+        .and_then(Value::as_object_mut)
+    {
+        cfg.insert(
+            "api_key".into(),
+            json!("##CAPTCHA_RECAPTCHA_ENTERPRISE_API_KEY##"),
+        );
+        cfg.insert(
+            "project_id".into(),
+            json!("##CAPTCHA_RECAPTCHA_ENTERPRISE_PROJECT_ID##"),
+        );
+    }
+    v
+}
+
+/// Credential keys of Guardian providers (Twilio token, SNS secret key, APNs certificate).
+const GUARDIAN_PROVIDER_SECRETS: &[&str] = &["auth_token", "aws_secret_access_key", "p12"];
+
+/// A Guardian provider with its credentials masked (`##GUARDIAN_<FACTOR>_<PROVIDER>_<KEY>_SECRET##`);
+/// the Deploy CLI exports them in clear, authpath never writes them.
+pub fn mask_guardian_provider(provider: &Value) -> Value {
+    let mut v = provider.clone();
+    let label = format!("{}_{}", s(provider, "name"), s(provider, "provider"));
+    if let Some(m) = v.as_object_mut() {
+        for key in GUARDIAN_PROVIDER_SECRETS {
+            if m.get(*key).is_some_and(|x| !x.is_null()) {
+                m.insert(
+                    (*key).to_string(),
+                    json!(secret_marker("guardian", &format!("{label}_{key}"))),
+                );
+            }
+        }
+    }
+    v
+}
+
 /// Writes the settings kinds present in `read`.
 pub fn settings(t: &mut ExportTree, raw: &RawTenant, read: &BTreeSet<DataKind>) {
     if read.contains(&DataKind::Organizations) {
@@ -98,8 +153,13 @@ pub fn settings(t: &mut ExportTree, raw: &RawTenant, read: &BTreeSet<DataKind>) 
     if read.contains(&DataKind::AttackProtection) {
         t.dirs.insert("attack-protection".into());
         for (name, v) in &raw.attack_protection {
+            let v = if name == "captcha" {
+                mask_captcha(v)
+            } else {
+                v.clone()
+            };
             t.files
-                .insert(format!("attack-protection/{name}.json"), pretty(v));
+                .insert(format!("attack-protection/{name}.json"), pretty(&v));
         }
     }
     if read.contains(&DataKind::Guardian) {
@@ -110,6 +170,16 @@ pub fn settings(t: &mut ExportTree, raw: &RawTenant, read: &BTreeSet<DataKind>) 
             t.files.insert(
                 format!("guardian/factors/{}.json", sanitize(s(f, "name"))),
                 pretty(&Value::Object(m)),
+            );
+        }
+        for p in &raw.guardian_providers {
+            t.files.insert(
+                format!(
+                    "guardian/providers/{}-{}.json",
+                    sanitize(s(p, "name")),
+                    sanitize(s(p, "provider"))
+                ),
+                pretty(&mask_guardian_provider(p)),
             );
         }
         t.files.insert(
@@ -205,5 +275,42 @@ mod tests {
         );
         assert!(t.files["emails/provider.json"].contains("##SENDGRID_API_KEY##"));
         assert!(!t.dirs.contains("guardian"));
+    }
+
+    #[test]
+    fn captcha_and_guardian_provider_secrets_are_masked() {
+        let raw = RawTenant {
+            attack_protection: [(
+                "captcha".to_string(),
+                json!({"active_provider_id": "recaptcha_v2",
+                       "recaptcha_v2": {"site_key": "site-key-1", "secret": "captcha-live-secret"},
+                       "recaptcha_enterprise": {"site_key": "s", "api_key": "ent-live-key", "project_id": "proj-1"}}),
+            )]
+            .into_iter()
+            .collect(),
+            guardian_providers: vec![
+                json!({"name": "sms", "provider": "twilio", "sid": "AC123", "auth_token": "twilio-live-token", "from": "+100"}),
+            ],
+            ..RawTenant::default()
+        };
+        let read: BTreeSet<DataKind> = [DataKind::AttackProtection, DataKind::Guardian]
+            .into_iter()
+            .collect();
+        let mut t = ExportTree::default();
+        settings(&mut t, &raw, &read);
+        let c = &t.files["attack-protection/captcha.json"];
+        assert!(c.contains("##CAPTCHA_RECAPTCHA_V2_SECRET##") && c.contains("site-key-1"));
+        assert!(c.contains("##CAPTCHA_RECAPTCHA_ENTERPRISE_API_KEY##"));
+        assert!(!c.contains("captcha-live-secret") && !c.contains("ent-live-key"));
+        let g = &t.files["guardian/providers/sms-twilio.json"];
+        assert!(g.contains("##GUARDIAN_SMS_TWILIO_AUTH_TOKEN_SECRET##") && g.contains("AC123"));
+        assert!(!g.contains("twilio-live-token"));
+    }
+
+    #[test]
+    fn captcha_without_secret_providers_is_unchanged() {
+        let v =
+            json!({"active_provider_id": "auth_challenge", "auth_challenge": {"fail_open": false}});
+        assert_eq!(mask_captcha(&v), v);
     }
 }

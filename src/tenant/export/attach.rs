@@ -2,7 +2,7 @@
 //! database scripts, custom `oauth2` profile scripts, custom login pages, email bodies). The
 //! base directories differ per format and resource; the callers pass them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -65,6 +65,18 @@ fn load(
 pub(crate) fn action_code(reader: &mut ExportReader, a: &mut Action, bases: &[PathBuf]) {
     let owner = a.file.clone();
     a.code = load(reader, &owner, &mut a.extra, "code", bases);
+}
+
+/// File beside an Action's `code.js` holding the deployed version's code when it differs from
+/// the draft (written by `authpath export`; the Deploy CLI neither writes nor reads it).
+pub const DEPLOYED_CODE_FILE: &str = "deployed.js";
+
+/// Loads `<action folder>/deployed.js` when present.
+pub(crate) fn deployed_action_code(reader: &mut ExportReader, a: &mut Action, folder: &Path) {
+    if folder.join(DEPLOYED_CODE_FILE).is_file() {
+        let owner = a.file.clone();
+        a.deployed_code = reader.load_code(&owner, DEPLOYED_CODE_FILE, &[folder.to_path_buf()]);
+    }
 }
 
 pub(crate) fn rule_script(reader: &mut ExportReader, r: &mut Rule, bases: &[PathBuf]) {

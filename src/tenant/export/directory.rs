@@ -98,7 +98,12 @@ pub(crate) fn load(reader: &mut ExportReader, snap: &mut TenantSnapshot) -> Resu
     if let Some(mut actions) = list::<crate::tenant::model::Action>(reader, "actions")? {
         for a in &mut actions {
             let own = root.join("actions").join(&a.name);
-            attach::action_code(reader, a, &[root.clone(), own, root.join("actions")]);
+            attach::action_code(
+                reader,
+                a,
+                &[root.clone(), own.clone(), root.join("actions")],
+            );
+            attach::deployed_action_code(reader, a, &own);
         }
         snap.actions = actions;
         snap.present.insert(DataKind::Actions);

@@ -16,6 +16,8 @@ use crate::tenant::model::{ExportFormat, SnapshotSource, TenantSnapshot};
 use crate::tenant::names::resolve_references;
 use reader::ExportReader;
 
+pub use attach::DEPLOYED_CODE_FILE;
+
 /// Keyword whose string value, when given, is taken as the tenant's canonical domain.
 pub const DOMAIN_KEYWORD: &str = "AUTH0_DOMAIN";
 

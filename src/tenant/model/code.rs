@@ -83,6 +83,10 @@ pub struct Action {
     /// Source of the current draft (exports: the `code.js` file).
     #[serde(skip_deserializing)]
     pub code: Option<SourceText>,
+    /// Source of the deployed version when it differs from the draft (`all_changes_deployed:
+    /// false`; `authpath export` writes it to `actions/<name>/deployed.js`).
+    #[serde(skip_deserializing)]
+    pub deployed_code: Option<SourceText>,
     /// Whether a version of this action is deployed (exports: `deployed`).
     pub deployed: bool,
     #[serde(deserialize_with = "opt_lenient_bool")]
@@ -99,6 +103,17 @@ pub struct Action {
     pub supported_triggers: Vec<String>,
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+impl Action {
+    /// The code that runs: the deployed version's when known and the action is deployed,
+    /// else the draft.
+    pub fn running_code(&self) -> Option<&SourceText> {
+        match &self.deployed_code {
+            Some(d) if self.deployed => Some(d),
+            _ => self.code.as_ref(),
+        }
+    }
 }
 
 /// One binding of an Action to a trigger, in execution order.
@@ -206,6 +221,24 @@ mod tests {
                 version: "0.21.0".into()
             }]
         );
+    }
+
+    #[test]
+    fn running_code_is_the_deployed_version_when_known() {
+        let text = |t: &str| SourceText {
+            path: format!("actions/A/{t}.js"),
+            text: t.into(),
+        };
+        let mut a = Action {
+            deployed: true,
+            code: Some(text("draft")),
+            ..Action::default()
+        };
+        assert_eq!(a.running_code().map(|c| c.text.as_str()), Some("draft"));
+        a.deployed_code = Some(text("deployed"));
+        assert_eq!(a.running_code().map(|c| c.text.as_str()), Some("deployed"));
+        a.deployed = false;
+        assert_eq!(a.running_code().map(|c| c.text.as_str()), Some("draft"));
     }
 
     #[test]
