@@ -99,6 +99,13 @@ fn classify_event(segs: &[&str], rc: &[Rc<str>], out: &mut BTreeSet<Source>) {
         ["transaction", "prompt", ..] => {
             out.insert(Source::Prompt);
         }
+        // Which flow runs (oidc-basic-profile, oauth2-refresh-token, oauth2-password, ...): the
+        // caller chooses it; code that redirects must check it.
+        ["transaction", "protocol", ..] => {
+            out.insert(Source::RequestOther {
+                field: "protocol".into(),
+            });
+        }
         ["transaction", "requested_scopes", ..] => {
             out.insert(Source::RequestQuery {
                 key: Some("scope".into()),

@@ -53,6 +53,108 @@ config_rule!(SIGNUP_BLOCK_BY_CLIENT {
     eval: eval_signup_block,
 });
 
+config_rule!(NON_INTERACTIVE_REDIRECT {
+    id: "code.redirect-in-non-interactive-flows",
+    title: "A post-login redirect does not check which flow is running",
+    severity: Medium,
+    category: Application,
+    needs: [Actions],
+    reads: ["actions.code", "triggers.post-login"],
+    condition: "Post-login code calls api.redirect.sendUserTo without a condition on event.transaction.protocol (or prompt), so refresh-token, password and silent-authentication flows, which cannot redirect, fail or skip the step.",
+    remediation: "Redirect only when event.transaction.protocol is an interactive one (for example not oauth2-refresh-token or oauth2-password) and prompt is not none.",
+    matches: ["GAP non-interactive-redirect"],
+    eval: eval_non_interactive_redirect,
+});
+
+config_rule!(PAID_SERVICE_BEFORE_VERIFICATION {
+    id: "code.paid-service-before-verification",
+    title: "Signup or login code calls a paid messaging service for any caller",
+    severity: Low,
+    category: Application,
+    needs: [Actions],
+    reads: ["actions.code", "triggers"],
+    condition: "pre-user-registration, post-user-registration or post-login code sends a request to an SMS or voice provider (Twilio, Vonage, MessageBird, Plivo, Sinch, AWS SNS) without a condition that an attacker cannot meet, so scripted signups run up the bill (toll fraud).",
+    remediation: "Send messages only after the user is verified and rate-limited, or behind bot detection; prefer Auth0's own factor delivery.",
+    matches: ["GAP paid-service-pre-auth"],
+    eval: eval_paid_service,
+});
+
+/// Hosts of SMS and voice providers that charge per message.
+const MESSAGING_HOSTS: &[&str] = &[
+    "twilio.com",
+    "nexmo.com",
+    "vonage.com",
+    "messagebird.com",
+    "plivo.com",
+    "sinch.com",
+    "sns.",
+];
+
+fn eval_non_interactive_redirect(ctx: &ScanContext) -> Vec<Hit> {
+    ctx.code
+        .iter()
+        .filter(|u| is_trigger(u, "post-login"))
+        .filter_map(|unit| {
+            let bad: Vec<&Effect> = unit
+                .report
+                .effects
+                .iter()
+                .filter(|e| e.kind == EffectKind::Redirect)
+                .filter(|e| {
+                    !e.guard_sources.iter().any(|s| {
+                        matches!(s, Source::Prompt)
+                            || matches!(s, Source::RequestOther { field } if field == "protocol")
+                    })
+                })
+                .collect();
+            let first = bad.first()?;
+            let what = format!(
+                "line {} redirects without checking the flow (protocol or prompt)",
+                first.line
+            );
+            Some(hit(unit, &bad, Severity::Medium, &what))
+        })
+        .collect()
+}
+
+fn eval_paid_service(ctx: &ScanContext) -> Vec<Hit> {
+    let triggers = [
+        "pre-user-registration",
+        "post-user-registration",
+        "post-login",
+    ];
+    ctx.code
+        .iter()
+        .filter(|u| triggers.iter().any(|t| is_trigger(u, t)))
+        .filter_map(|unit| {
+            let bad: Vec<&Effect> = unit
+                .report
+                .effects
+                .iter()
+                .filter(|e| match &e.kind {
+                    EffectKind::Egress { host: Some(h), .. } => MESSAGING_HOSTS.iter().any(|m| {
+                        h == m.trim_end_matches('.')
+                            || h.ends_with(&format!(".{m}"))
+                            || (m.ends_with('.') && h.starts_with(m))
+                    }),
+                    _ => false,
+                })
+                .filter(|e| {
+                    e.guard_sources
+                        .iter()
+                        .all(|s| s.is_attacker_controlled() || matches!(s, Source::Literal { .. }))
+                })
+                .collect();
+            let first = bad.first()?;
+            let what = format!(
+                "line {} calls a paid messaging API for any caller",
+                first.line
+            );
+            Some(hit(unit, &bad, Severity::Low, &what))
+        })
+        .collect()
+}
+
 fn is_trigger(unit: &CodeUnit, trigger: &str) -> bool {
     unit.report.trigger == trigger || unit.bindings.iter().any(|(t, _)| t == trigger)
 }
@@ -245,6 +347,28 @@ exports.onExecutePostLogin = async (event, api) => {
                 "post-login",
                 bad.replace("CredentialsExchange", "PostLogin").as_str(),
             ),
+        );
+    }
+
+    #[test]
+    fn redirect_without_flow_check() {
+        let bad = "exports.onExecutePostLogin = async (event, api) => { api.redirect.sendUserTo('https://consent.example/terms'); };";
+        let fine = "exports.onExecutePostLogin = async (event, api) => { if (event.transaction.protocol !== 'oauth2-refresh-token') { api.redirect.sendUserTo('https://consent.example/terms'); } };";
+        one(&NON_INTERACTIVE_REDIRECT, &action("post-login", bad));
+        clean(&NON_INTERACTIVE_REDIRECT, &action("post-login", fine));
+    }
+
+    #[test]
+    fn sms_on_signup_for_anyone() {
+        let bad = "exports.onExecutePostUserRegistration = async (event) => { await fetch('https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json', { method: 'POST', body: 'To=' + event.user.phone_number }); };";
+        let fine = "exports.onExecutePostUserRegistration = async (event) => { await fetch('https://hooks.slack.com/services/x', { method: 'POST', body: 'new user' }); };";
+        one(
+            &PAID_SERVICE_BEFORE_VERIFICATION,
+            &action("post-user-registration", bad),
+        );
+        clean(
+            &PAID_SERVICE_BEFORE_VERIFICATION,
+            &action("post-user-registration", fine),
         );
     }
 

@@ -120,6 +120,8 @@ pub fn rules() -> Vec<&'static Rule> {
         &code_gaps::AUTO_ACCOUNT_LINKING,
         &code_gaps::CREDENTIALS_EXCHANGE_INJECTION,
         &code_gaps::SIGNUP_BLOCK_BY_CLIENT,
+        &code_gaps::NON_INTERACTIVE_REDIRECT,
+        &code_gaps::PAID_SERVICE_BEFORE_VERIFICATION,
         &token_revocation::REVOKE_KEEPS_GRANT,
         &dependencies::VULNERABLE_DEPENDENCY,
         &apis::MGMT_API_USER_ACCESS,
