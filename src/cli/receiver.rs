@@ -1,6 +1,8 @@
 //! `authpath receiver`: the Auth0 Log Stream receiver. Classified events go to stdout as JSON
-//! lines; diagnostics go to stderr. `--standalone` runs without a cluster (no signals written,
-//! rescans only logged).
+//! lines; diagnostics go to stderr. By default it runs against the cluster for `--integration
+//! NAMESPACE/NAME` (runtime signals on its `Auth0Finding`s, rescans through the annotation);
+//! `--standalone` runs without a cluster (no signals written, rescans only logged). The token
+//! comes from `--token-file` or, failing that, the `AUTHPATH_RECEIVER_TOKEN` environment value.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -9,6 +11,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use crate::receiver::detect::Thresholds;
+use crate::receiver::kube_cluster::{IntegrationName, connect};
 use crate::receiver::pipeline::PipelineConfig;
 use crate::receiver::processor::{DiscardSignals, LogRescans};
 use crate::receiver::{Cluster, MemoryFindingIndex, ReceiverConfig, Token, bind, start};
@@ -19,9 +22,10 @@ pub struct ReceiverArgs {
     /// Address to listen on.
     #[arg(long, env = "AUTHPATH_RECEIVER_LISTEN", default_value = "0.0.0.0:8080")]
     listen: String,
-    /// File holding the token Auth0 sends in `Authorization` (the mounted Secret).
+    /// File holding the token Auth0 sends in `Authorization` (the mounted Secret); without it
+    /// the token is read from the `AUTHPATH_RECEIVER_TOKEN` environment variable.
     #[arg(long, env = "AUTHPATH_RECEIVER_TOKEN_FILE")]
-    token_file: PathBuf,
+    token_file: Option<PathBuf>,
     /// Run without a cluster: classification and detections to stdout only.
     #[arg(long)]
     standalone: bool,
@@ -92,17 +96,32 @@ impl ReceiverArgs {
     }
 }
 
+/// Environment variable holding the token value (the Deployment sets it from the Secret).
+const TOKEN_ENV: &str = "AUTHPATH_RECEIVER_TOKEN";
+
+/// The token from `--token-file`, else from [`TOKEN_ENV`].
+fn read_token(token_file: Option<&std::path::Path>) -> anyhow::Result<Token> {
+    if let Some(path) = token_file {
+        return Ok(Token::from_file(path)?);
+    }
+    let value = std::env::var(TOKEN_ENV).unwrap_or_default();
+    Token::new(&value).with_context(|| format!("no token: pass --token-file or set {TOKEN_ENV}"))
+}
+
 /// Runs the subcommand; returns the process exit code.
 pub fn run(args: ReceiverArgs) -> anyhow::Result<u8> {
-    if !args.standalone {
-        // The cluster side (Auth0Finding watch cache, status.runtime, Events, the rescan
-        // annotation) plugs in through `receiver::Cluster` once the CRD types exist.
-        anyhow::bail!(
-            "cluster mode needs the Auth0Finding types, which this build does not have yet; \
-             run with --standalone (integration: {})",
-            args.integration.as_deref().unwrap_or("none given")
-        );
-    }
+    let integration = if args.standalone {
+        None
+    } else {
+        let text = args
+            .integration
+            .as_deref()
+            .context("cluster mode needs --integration NAMESPACE/NAME (or --standalone)")?;
+        Some(
+            IntegrationName::parse(text)
+                .with_context(|| format!("--integration {text:?} is not NAMESPACE/NAME"))?,
+        )
+    };
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
@@ -110,25 +129,38 @@ pub fn run(args: ReceiverArgs) -> anyhow::Result<u8> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .try_init();
-    let token = Token::from_file(&args.token_file)?;
+    let token = read_token(args.token_file.as_deref())?;
     let config = args.config();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     rt.block_on(async move {
-        let listener = bind(&args.listen).await?;
-        let cluster = Cluster {
-            index: Arc::new(MemoryFindingIndex::new()),
-            signals: Arc::new(DiscardSignals),
-            rescans: Arc::new(LogRescans),
+        let cluster = match &integration {
+            Some(integration) => {
+                let client = kube::Client::try_default()
+                    .await
+                    .context("cannot reach the Kubernetes API")?;
+                connect(client, integration).await
+            }
+            None => Cluster {
+                index: Arc::new(MemoryFindingIndex::new()),
+                signals: Arc::new(DiscardSignals),
+                rescans: Arc::new(LogRescans),
+            },
         };
+        let listener = bind(&args.listen).await?;
         let out = Box::new(std::io::BufWriter::with_capacity(
             1 << 16,
             std::io::stdout(),
         ));
         let receiver = start(listener, config, token, cluster, out, shutdown_signal())?;
-        tracing::info!(addr = %receiver.addr, "receiver listening (standalone)");
+        let mode = if integration.is_some() {
+            "cluster"
+        } else {
+            "standalone"
+        };
+        tracing::info!(addr = %receiver.addr, mode, "receiver listening");
         receiver.wait().await?;
         tracing::info!("receiver stopped; queue drained");
         anyhow::Ok(0u8)

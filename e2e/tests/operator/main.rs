@@ -9,6 +9,7 @@
 
 mod crds;
 mod live;
+mod receiver;
 mod resolve;
 mod scan;
 mod support;
