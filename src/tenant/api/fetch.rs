@@ -75,6 +75,8 @@ pub struct RawTenant {
     /// With `enabled_connections` filled in.
     pub organizations: Vec<Value>,
     pub log_streams: Vec<Value>,
+    /// Event streams (`GET /event-streams`, items of any wrapper).
+    pub event_streams: Vec<Value>,
     pub attack_protection: BTreeMap<String, Value>,
     pub guardian_factors: Vec<Value>,
     pub guardian_policies: Vec<Value>,

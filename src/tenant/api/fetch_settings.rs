@@ -38,6 +38,22 @@ pub const GUARDIAN_PROVIDERS: &[(&str, &str)] = &[
     ("push-notification", "sns"),
 ];
 
+/// The items of a list answer: a bare array, or the one array inside a wrapper object
+/// (`{"eventStreams": [...], "next": ...}`).
+fn items(v: Value) -> Vec<Value> {
+    match v {
+        Value::Array(a) => a,
+        Value::Object(m) => m
+            .into_iter()
+            .find_map(|(_, v)| match v {
+                Value::Array(a) => Some(a),
+                _ => None,
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
 fn array(v: Value) -> Vec<Value> {
     match v {
         Value::Array(a) => a,
@@ -89,6 +105,16 @@ pub async fn fetch_settings(
     progress: &mut dyn FnMut(ProgressEvent),
     r: &mut RawTenant,
 ) -> Result<()> {
+    step!(
+        plan,
+        progress,
+        DataKind::EventStreams,
+        "event streams",
+        async {
+            r.event_streams = items(api.get("event-streams?take=100").await?);
+            Ok::<usize, LiveError>(r.event_streams.len())
+        }
+    );
     step!(plan, progress, DataKind::LogStreams, "log streams", async {
         r.log_streams = array(api.get("log-streams").await?);
         Ok::<usize, LiveError>(r.log_streams.len())

@@ -65,6 +65,10 @@ pub const REQUIREMENTS: &[Requirement] = &[
         all_of_any: &[&["read:log_streams"]],
     },
     Requirement {
+        kind: DataKind::EventStreams,
+        all_of_any: &[&["read:event_streams"]],
+    },
+    Requirement {
         kind: DataKind::AttackProtection,
         all_of_any: &[&["read:attack_protection"]],
     },

@@ -48,6 +48,31 @@ const CAPTCHA_SECRET_PROVIDERS: &[&str] =
     &["arkose", "hcaptcha", "friendly_captcha", "recaptcha_v2"];
 
 /// The CAPTCHA settings with provider secrets masked as the Deploy CLI masks them.
+/// Event-stream destinations carry webhook credentials: every token, secret or password value
+/// becomes the Deploy CLI's marker.
+fn mask_credentials(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let key = k.to_ascii_lowercase();
+                    let secret = ["token", "secret", "password", "api_key"]
+                        .iter()
+                        .any(|w| key.contains(w));
+                    let masked = if secret && v.is_string() {
+                        json!("##EVENT_STREAM_WEBHOOK_BEARER_TOKEN##")
+                    } else {
+                        mask_credentials(v)
+                    };
+                    (k.clone(), masked)
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(mask_credentials).collect()),
+        other => other.clone(),
+    }
+}
+
 pub fn mask_captcha(captcha: &Value) -> Value {
     let mut v = captcha.clone();
     let Some(m) = v.as_object_mut() else {
@@ -126,6 +151,19 @@ pub fn settings(t: &mut ExportTree, raw: &RawTenant, read: &BTreeSet<DataKind>) 
             t.files.insert(
                 format!("organizations/{}.json", sanitize(s(o, "name"))),
                 pretty(&Value::Object(m)),
+            );
+        }
+    }
+    if read.contains(&DataKind::EventStreams) {
+        t.dirs.insert("event-streams".into());
+        for (i, e) in raw.event_streams.iter().enumerate() {
+            let name = e
+                .get("name")
+                .and_then(Value::as_str)
+                .map_or_else(|| format!("event-stream-{i}"), sanitize);
+            t.files.insert(
+                format!("event-streams/{name}.json"),
+                pretty(&mask_credentials(e)),
             );
         }
     }
@@ -312,5 +350,24 @@ mod tests {
         let v =
             json!({"active_provider_id": "auth_challenge", "auth_challenge": {"fail_open": false}});
         assert_eq!(mask_captcha(&v), v);
+    }
+}
+
+#[cfg(test)]
+mod event_stream_tests {
+    use serde_json::json;
+
+    use super::mask_credentials;
+
+    #[test]
+    fn webhook_credentials_are_masked_and_the_rest_kept() {
+        let e = json!({"name": "siem", "destination": {"type": "webhook", "configuration": {
+            "webhook_endpoint": "https://siem.example/in",
+            "webhook_authorization": {"method": "bearer", "token": "s3cr3t-token-value-0123456789"}}}});
+        let m = mask_credentials(&e);
+        let text = m.to_string();
+        assert!(!text.contains("s3cr3t-token-value"), "{text}");
+        assert!(text.contains("##EVENT_STREAM_WEBHOOK_BEARER_TOKEN##"));
+        assert!(text.contains("https://siem.example/in"));
     }
 }
