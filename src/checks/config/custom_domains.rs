@@ -34,7 +34,7 @@ config_rule!(NOT_IN_EMAILS {
         "custom_domains.status",
         "tenant.flags.enable_custom_domain_in_emails"
     ],
-    condition: "A custom domain is ready but flags.enable_custom_domain_in_emails is not true (absent means false), so verification and password-reset links point at *.auth0.com.",
+    condition: "A custom domain is ready but flags.enable_custom_domain_in_emails is not true (absent means false on live data; Deploy CLI exports strip the flag, so there only an explicit false counts), so verification and password-reset links point at *.auth0.com.",
     remediation: "Set flags.enable_custom_domain_in_emails to true.",
     matches: ["PRC-C custom-domain-in-emails"],
     eval: eval_emails,
@@ -126,7 +126,10 @@ fn eval_emails(ctx: &ScanContext) -> Vec<Hit> {
         .extra
         .get("enable_custom_domain_in_emails")
         .and_then(|v| v.as_bool());
-    if flag == Some(true) {
+    // The Deploy CLI strips this flag on export, so in an export "absent" means "unknown";
+    // the live API omits it only when it is false (the default).
+    let from_export = matches!(s.source, crate::tenant::SnapshotSource::Export { .. });
+    if flag == Some(true) || (flag.is_none() && from_export) {
         return Vec::new();
     }
     let text = match flag {
@@ -248,6 +251,16 @@ mod tests {
         clean(&NOT_IN_EMAILS, &snap(vec![ready], on));
         // Without a ready domain the flag has nothing to point at.
         clean(&NOT_IN_EMAILS, &snap(vec![], json!({})));
+        // Deploy CLI exports strip the flag: absent there is unknown, not false.
+        let mut export = snap(
+            vec![json!({"domain": "login.acme.example", "status": "ready"})],
+            json!({}),
+        );
+        export.source = crate::tenant::SnapshotSource::Export {
+            root: "export".into(),
+            format: crate::tenant::ExportFormat::Directory,
+        };
+        clean(&NOT_IN_EMAILS, &export);
     }
 
     #[test]

@@ -110,7 +110,6 @@ pub fn build(raw: &RawTenant, read: &BTreeSet<DataKind>) -> ExportTree {
                 "enable_sso",
                 "disable_impersonation",
                 "remove_stale_idp_attributes",
-                "enable_custom_domain_in_emails",
                 "new_universal_login_experience_enabled",
                 "universal_login",
             ] {
