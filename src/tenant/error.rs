@@ -21,7 +21,12 @@ pub enum TenantError {
     },
     /// A JSON/YAML syntax or type error, or text that is not UTF-8.
     #[error("{}", located(file, *line, *column, message))]
-    Parse { file: String, line: Option<u32>, column: Option<u32>, message: String },
+    Parse {
+        file: String,
+        line: Option<u32>,
+        column: Option<u32>,
+        message: String,
+    },
     /// The `--keywords` file is unusable.
     #[error("{}: keywords file: {message}", path.display())]
     Keywords { path: PathBuf, message: String },
@@ -68,9 +73,17 @@ mod tests {
             column: Some(5),
             message: "expected a list for \"callbacks\"".into(),
         };
-        assert_eq!(e.to_string(), "clients/Admin.json:12:5: expected a list for \"callbacks\"");
+        assert_eq!(
+            e.to_string(),
+            "clients/Admin.json:12:5: expected a list for \"callbacks\""
+        );
         assert_eq!(e.reason(), "ExportInvalid");
-        let e = TenantError::Parse { file: "a.json".into(), line: None, column: None, message: "m".into() };
+        let e = TenantError::Parse {
+            file: "a.json".into(),
+            line: None,
+            column: None,
+            message: "m".into(),
+        };
         assert_eq!(e.to_string(), "a.json: m");
     }
 }

@@ -14,7 +14,8 @@ pub fn resolve_references(snap: &mut TenantSnapshot) {
         .iter()
         .filter_map(|c| c.client_id.clone().map(|id| (id, c.name.clone())))
         .collect();
-    let is_client_name = |n: &str, clients: &[super::model::Client]| clients.iter().any(|c| c.name == n);
+    let is_client_name =
+        |n: &str, clients: &[super::model::Client]| clients.iter().any(|c| c.name == n);
     let to_client_name = |value: &mut String, clients: &[super::model::Client]| {
         if !is_client_name(value, clients)
             && let Some(name) = client_names.get(value.as_str())
@@ -27,7 +28,9 @@ pub fn resolve_references(snap: &mut TenantSnapshot) {
         to_client_name(&mut g.client, &clients);
     }
     for c in &mut snap.connections {
-        c.enabled_clients.iter_mut().for_each(|n| to_client_name(n, &clients));
+        c.enabled_clients
+            .iter_mut()
+            .for_each(|n| to_client_name(n, &clients));
         c.enabled_clients.sort();
         c.enabled_clients.dedup();
     }
@@ -73,17 +76,36 @@ mod tests {
     #[test]
     fn ids_become_names_and_names_stay() {
         let mut s = TenantSnapshot::default();
-        s.clients.push(Client { name: "Web".into(), client_id: Some("abc123".into()), ..Default::default() });
-        s.clients.push(Client { name: "Api".into(), ..Default::default() });
-        s.client_grants.push(ClientGrant { client: "abc123".into(), ..Default::default() });
-        s.client_grants.push(ClientGrant { client: "Api".into(), ..Default::default() });
-        s.client_grants.push(ClientGrant { client: "unknown".into(), ..Default::default() });
+        s.clients.push(Client {
+            name: "Web".into(),
+            client_id: Some("abc123".into()),
+            ..Default::default()
+        });
+        s.clients.push(Client {
+            name: "Api".into(),
+            ..Default::default()
+        });
+        s.client_grants.push(ClientGrant {
+            client: "abc123".into(),
+            ..Default::default()
+        });
+        s.client_grants.push(ClientGrant {
+            client: "Api".into(),
+            ..Default::default()
+        });
+        s.client_grants.push(ClientGrant {
+            client: "unknown".into(),
+            ..Default::default()
+        });
         s.connections.push(Connection {
             name: "db".into(),
             enabled_clients: vec!["Web".into(), "abc123".into(), "Api".into()],
             ..Default::default()
         });
-        s.resource_servers.push(ResourceServer { client: Some("abc123".into()), ..Default::default() });
+        s.resource_servers.push(ResourceServer {
+            client: Some("abc123".into()),
+            ..Default::default()
+        });
         resolve_references(&mut s);
         assert_eq!(s.client_grants[0].client, "Web");
         assert_eq!(s.client_grants[1].client, "Api");

@@ -51,7 +51,13 @@ fn take_ref(extra: &mut Extra, key: &str) -> Option<String> {
     }
 }
 
-fn load(reader: &mut ExportReader, owner: &str, extra: &mut Extra, key: &str, bases: &[PathBuf]) -> Option<SourceText> {
+fn load(
+    reader: &mut ExportReader,
+    owner: &str,
+    extra: &mut Extra,
+    key: &str,
+    bases: &[PathBuf],
+) -> Option<SourceText> {
     let reference = take_ref(extra, key)?;
     reader.load_code(owner, &reference, bases)
 }
@@ -92,7 +98,9 @@ pub(crate) fn connection_scripts(reader: &mut ExportReader, c: &mut Connection, 
     if let Some(Value::Object(top)) = c.extra.remove("customScripts")
         && let Some(raw) = c.options.raw.as_object_mut()
     {
-        let entry = raw.entry("customScripts").or_insert_with(|| Value::Object(Extra::new()));
+        let entry = raw
+            .entry("customScripts")
+            .or_insert_with(|| Value::Object(Extra::new()));
         if let Some(scripts) = entry.as_object_mut() {
             for (k, v) in top {
                 scripts.entry(k).or_insert(v);
@@ -101,7 +109,9 @@ pub(crate) fn connection_scripts(reader: &mut ExportReader, c: &mut Connection, 
     }
     if let Some(Value::Object(scripts)) = c.options.raw.get_mut("customScripts") {
         for (name, value) in scripts.iter_mut() {
-            let Value::String(reference) = value else { continue };
+            let Value::String(reference) = value else {
+                continue;
+            };
             if let Some(source) = reader.load_code(&owner, reference, bases) {
                 *value = Value::String(source.text.clone());
                 c.custom_scripts.insert(name.clone(), source);

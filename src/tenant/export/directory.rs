@@ -17,9 +17,24 @@ use crate::tenant::model::{
 
 /// Folders and files whose presence marks a directory-format export.
 pub(crate) const MARKERS: [&str; 18] = [
-    "tenant.json", "clients", "grants", "resource-servers", "connections", "database-connections",
-    "actions", "triggers", "rules", "hooks", "roles", "organizations", "log-streams",
-    "attack-protection", "guardian", "emails", "custom-domains", "prompts",
+    "tenant.json",
+    "clients",
+    "grants",
+    "resource-servers",
+    "connections",
+    "database-connections",
+    "actions",
+    "triggers",
+    "rules",
+    "hooks",
+    "roles",
+    "organizations",
+    "log-streams",
+    "attack-protection",
+    "guardian",
+    "emails",
+    "custom-domains",
+    "prompts",
 ];
 
 /// Whether `dir` looks like a directory-format export.
@@ -28,7 +43,10 @@ pub(crate) fn is_directory_export(dir: &Path) -> bool {
 }
 
 /// Reads every `*.json` in `root/folder` as `T`; `None` when the folder is absent.
-fn list<T: DeserializeOwned + FromFile>(reader: &mut ExportReader, folder: &str) -> Result<Option<Vec<T>>> {
+fn list<T: DeserializeOwned + FromFile>(
+    reader: &mut ExportReader,
+    folder: &str,
+) -> Result<Option<Vec<T>>> {
     let dir = reader.root().join(folder);
     if !dir.is_dir() {
         return Ok(None);
@@ -54,7 +72,9 @@ fn single<T: DeserializeOwned>(reader: &mut ExportReader, rel: &str) -> Result<O
 /// Loads a directory-format export into `snap`.
 pub(crate) fn load(reader: &mut ExportReader, snap: &mut TenantSnapshot) -> Result<()> {
     let root = reader.root().to_path_buf();
-    if let Some(mut settings) = single::<crate::tenant::model::TenantSettings>(reader, "tenant.json")? {
+    if let Some(mut settings) =
+        single::<crate::tenant::model::TenantSettings>(reader, "tenant.json")?
+    {
         settings.file = "tenant.json".into();
         snap.settings = settings;
         snap.present.insert(DataKind::TenantSettings);
@@ -121,14 +141,17 @@ pub(crate) fn load(reader: &mut ExportReader, snap: &mut TenantSnapshot) -> Resu
     if root.join("custom-domains").is_dir() {
         snap.present.insert(DataKind::CustomDomains);
         let file = "custom-domains/custom-domains.json";
-        if let Some(mut domains) = single::<Vec<crate::tenant::model::CustomDomain>>(reader, file)? {
+        if let Some(mut domains) = single::<Vec<crate::tenant::model::CustomDomain>>(reader, file)?
+        {
             domains.iter_mut().for_each(|d| d.file = file.into());
             snap.custom_domains = domains;
         }
     }
     if root.join("prompts").is_dir() {
         snap.present.insert(DataKind::Prompts);
-        if let Some(mut p) = single::<crate::tenant::model::Prompts>(reader, "prompts/prompts.json")? {
+        if let Some(mut p) =
+            single::<crate::tenant::model::Prompts>(reader, "prompts/prompts.json")?
+        {
             p.file = "prompts/prompts.json".into();
             snap.prompts = Some(p);
         }
@@ -145,7 +168,9 @@ pub(crate) fn load(reader: &mut ExportReader, snap: &mut TenantSnapshot) -> Resu
 }
 
 #[derive(serde::Deserialize)]
-struct TriggerFile(#[serde(deserialize_with = "crate::tenant::model::code::trigger_map")] TriggerMap);
+struct TriggerFile(
+    #[serde(deserialize_with = "crate::tenant::model::code::trigger_map")] TriggerMap,
+);
 
 fn raw_list(reader: &mut ExportReader, folder: &str) -> Result<Option<Vec<Value>>> {
     let dir = reader.root().join(folder);
@@ -175,7 +200,10 @@ fn load_connections(reader: &mut ExportReader, snap: &mut TenantSnapshot) -> Res
             let meta = folder.join("database.json");
             if !meta.is_file() {
                 let rel = reader.rel(&folder);
-                reader.warn(&rel, "database folder without database.json: skipped".into());
+                reader.warn(
+                    &rel,
+                    "database folder without database.json: skipped".into(),
+                );
                 continue;
             }
             let mut c: crate::tenant::model::Connection = reader.read_json(&meta)?;
@@ -198,11 +226,17 @@ fn load_protection(reader: &mut ExportReader, snap: &mut TenantSnapshot) -> Resu
     snap.present.insert(DataKind::AttackProtection);
     let ap = &mut snap.attack_protection;
     ap.bot_detection = single::<BotDetection>(reader, "attack-protection/bot-detection.json")?;
-    ap.breached_password =
-        single::<BreachedPasswordDetection>(reader, "attack-protection/breached-password-detection.json")?;
-    ap.brute_force = single::<BruteForceProtection>(reader, "attack-protection/brute-force-protection.json")?;
+    ap.breached_password = single::<BreachedPasswordDetection>(
+        reader,
+        "attack-protection/breached-password-detection.json",
+    )?;
+    ap.brute_force =
+        single::<BruteForceProtection>(reader, "attack-protection/brute-force-protection.json")?;
     ap.captcha = single::<Value>(reader, "attack-protection/captcha.json")?;
-    ap.suspicious_ip = single::<SuspiciousIpThrottling>(reader, "attack-protection/suspicious-ip-throttling.json")?;
+    ap.suspicious_ip = single::<SuspiciousIpThrottling>(
+        reader,
+        "attack-protection/suspicious-ip-throttling.json",
+    )?;
     Ok(())
 }
 
@@ -233,15 +267,21 @@ fn load_guardian(reader: &mut ExportReader, snap: &mut TenantSnapshot) -> Result
     }
     snap.present.insert(DataKind::Guardian);
     for file in reader.json_files(&root.join("guardian/factors"))? {
-        snap.guardian.factors.push(reader.read_json::<GuardianFactor>(&file)?);
+        snap.guardian
+            .factors
+            .push(reader.read_json::<GuardianFactor>(&file)?);
     }
     for file in reader.json_files(&root.join("guardian/providers"))? {
-        snap.guardian.providers.push(reader.read_json::<GuardianProvider>(&file)?);
+        snap.guardian
+            .providers
+            .push(reader.read_json::<GuardianProvider>(&file)?);
     }
     if let Some(p) = single::<PoliciesFile>(reader, "guardian/policies.json")? {
         snap.guardian.policies = p.policies;
     }
-    if let Some(p) = single::<SelectedProviderFile>(reader, "guardian/phoneFactorSelectedProvider.json")? {
+    if let Some(p) =
+        single::<SelectedProviderFile>(reader, "guardian/phoneFactorSelectedProvider.json")?
+    {
         snap.guardian.phone_selected_provider = p.provider;
     }
     if let Some(m) = single::<MessageTypesFile>(reader, "guardian/phoneFactorMessageTypes.json")? {

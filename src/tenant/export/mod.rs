@@ -32,7 +32,10 @@ pub struct ExportLocation {
 /// Finds the export at `path`: a directory-format export, a `tenant.yaml`/`tenant.yml` file,
 /// or a directory holding one.
 pub fn detect_export(path: &Path) -> Result<ExportLocation> {
-    let not_export = |reason: &str| TenantError::NotAnExport { path: path.to_path_buf(), reason: reason.to_string() };
+    let not_export = |reason: &str| TenantError::NotAnExport {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    };
     if !path.exists() {
         return Err(not_export("no such file or directory"));
     }
@@ -44,9 +47,19 @@ pub fn detect_export(path: &Path) -> Result<ExportLocation> {
         if !is_yaml {
             return Err(not_export("a file that is not a .yaml/.yml export"));
         }
-        let root = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
-        return Ok(ExportLocation { root, format: ExportFormat::Yaml, yaml_file: Some(path.to_path_buf()) });
+        let root = path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let root = if root.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            root
+        };
+        return Ok(ExportLocation {
+            root,
+            format: ExportFormat::Yaml,
+            yaml_file: Some(path.to_path_buf()),
+        });
     }
     for name in ["tenant.yaml", "tenant.yml"] {
         let candidate = path.join(name);
@@ -59,9 +72,15 @@ pub fn detect_export(path: &Path) -> Result<ExportLocation> {
         }
     }
     if directory::is_directory_export(path) {
-        return Ok(ExportLocation { root: path.to_path_buf(), format: ExportFormat::Directory, yaml_file: None });
+        return Ok(ExportLocation {
+            root: path.to_path_buf(),
+            format: ExportFormat::Directory,
+            yaml_file: None,
+        });
     }
-    Err(not_export("found no tenant.json, tenant.yaml or resource folder such as clients/ or actions/"))
+    Err(not_export(
+        "found no tenant.json, tenant.yaml or resource folder such as clients/ or actions/",
+    ))
 }
 
 /// Loads the Deploy CLI export at `path` (directory or YAML format), applying `keywords`.
@@ -69,7 +88,10 @@ pub fn load_export(path: &Path, keywords: &KeywordMap) -> Result<TenantSnapshot>
     let location = detect_export(path)?;
     let mut reader = ExportReader::new(&location.root, keywords);
     let mut snap = TenantSnapshot {
-        source: SnapshotSource::Export { root: location.root.clone(), format: location.format },
+        source: SnapshotSource::Export {
+            root: location.root.clone(),
+            format: location.format,
+        },
         ..TenantSnapshot::default()
     };
     match (&location.format, &location.yaml_file) {
@@ -80,7 +102,12 @@ pub fn load_export(path: &Path, keywords: &KeywordMap) -> Result<TenantSnapshot>
     snap.domain = keywords
         .get(DOMAIN_KEYWORD)
         .and_then(|v| v.as_str())
-        .map(|d| d.trim().trim_start_matches("https://").trim_end_matches('/').to_string())
+        .map(|d| {
+            d.trim()
+                .trim_start_matches("https://")
+                .trim_end_matches('/')
+                .to_string()
+        })
         .filter(|d| !d.is_empty());
     snap.tenant = tenant_name(&snap, &location);
     resolve_references(&mut snap);
@@ -89,31 +116,48 @@ pub fn load_export(path: &Path, keywords: &KeywordMap) -> Result<TenantSnapshot>
 }
 
 fn tenant_name(snap: &TenantSnapshot, location: &ExportLocation) -> String {
-    if let Some(name) = snap.settings.friendly_name.as_deref().filter(|n| !n.trim().is_empty()) {
+    if let Some(name) = snap
+        .settings
+        .friendly_name
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+    {
         return name.to_string();
     }
     if let Some(domain) = &snap.domain {
         return domain.clone();
     }
-    let dir = location.root.canonicalize().unwrap_or_else(|_| location.root.clone());
-    dir.file_name().map_or_else(|| "tenant".to_string(), |n| n.to_string_lossy().into_owned())
+    let dir = location
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| location.root.clone());
+    dir.file_name().map_or_else(
+        || "tenant".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// Orders every collection by name so both formats (and any file order) give equal snapshots.
 /// Trigger bindings keep their execution order.
 fn sort_collections(s: &mut TenantSnapshot) {
     s.clients.sort_by(|a, b| a.name.cmp(&b.name));
-    s.client_grants.sort_by(|a, b| (&a.client, &a.audience).cmp(&(&b.client, &b.audience)));
-    s.resource_servers.sort_by(|a, b| (&a.name, &a.identifier).cmp(&(&b.name, &b.identifier)));
+    s.client_grants
+        .sort_by(|a, b| (&a.client, &a.audience).cmp(&(&b.client, &b.audience)));
+    s.resource_servers
+        .sort_by(|a, b| (&a.name, &a.identifier).cmp(&(&b.name, &b.identifier)));
     s.connections.sort_by(|a, b| a.name.cmp(&b.name));
     s.actions.sort_by(|a, b| a.name.cmp(&b.name));
-    s.rules.sort_by(|a, b| (a.order, &a.name).cmp(&(b.order, &b.name)));
+    s.rules
+        .sort_by(|a, b| (a.order, &a.name).cmp(&(b.order, &b.name)));
     s.hooks.sort_by(|a, b| a.name.cmp(&b.name));
     s.roles.sort_by(|a, b| a.name.cmp(&b.name));
     s.organizations.sort_by(|a, b| a.name.cmp(&b.name));
     s.log_streams.sort_by(|a, b| a.name.cmp(&b.name));
     s.custom_domains.sort_by(|a, b| a.domain.cmp(&b.domain));
-    s.email_templates.sort_by(|a, b| a.template.cmp(&b.template));
+    s.email_templates
+        .sort_by(|a, b| a.template.cmp(&b.template));
     s.guardian.factors.sort_by(|a, b| a.name.cmp(&b.name));
-    s.guardian.providers.sort_by(|a, b| (&a.name, &a.provider).cmp(&(&b.name, &b.provider)));
+    s.guardian
+        .providers
+        .sort_by(|a, b| (&a.name, &a.provider).cmp(&(&b.name, &b.provider)));
 }

@@ -7,7 +7,10 @@ use std::fmt;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
+    Visitor,
+};
 use serde_json::Value;
 
 use crate::tenant::error::{Result, TenantError};
@@ -204,7 +207,10 @@ fn locate(text: &str, syntax: Syntax, path: &[Seg]) -> (Option<u32>, Option<u32>
             match (Probe { path }).deserialize(de) {
                 Err(e) if e.to_string().contains(FOUND) => {
                     let loc = e.location();
-                    (loc.as_ref().and_then(|l| to_u32(l.line())), loc.and_then(|l| to_u32(l.column())))
+                    (
+                        loc.as_ref().and_then(|l| to_u32(l.line())),
+                        loc.and_then(|l| to_u32(l.column())),
+                    )
                 }
                 _ => (None, None),
             }
@@ -227,7 +233,11 @@ impl<'de> DeserializeSeed<'de> for Probe<'_> {
 
 impl Probe<'_> {
     fn here<E: de::Error>(&self) -> std::result::Result<(), E> {
-        if self.path.is_empty() { Err(E::custom(FOUND)) } else { Ok(()) }
+        if self.path.is_empty() {
+            Err(E::custom(FOUND))
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -283,7 +293,9 @@ impl<'de> Visitor<'de> for Probe<'_> {
         while let Some(key) = map.next_key::<Value>()? {
             let matches = match &key {
                 Value::String(s) => s == target,
-                other => other.to_string() == *target,
+                Value::Number(n) => n.to_string() == target.as_str(),
+                Value::Bool(b) => b.to_string() == target.as_str(),
+                _ => false,
             };
             if matches {
                 map.next_value_seed(Probe { path: rest })?;
@@ -314,7 +326,9 @@ mod tests {
     fn nested_type_error_is_refined() {
         let text = "{\"name\": \"A\",\n \"refresh_token\": {\n  \"leeway\": \"soon\"}}";
         let v = parse_value(text, Syntax::Json, "c.json").unwrap();
-        let err = typed::<Client>(&v, text, Syntax::Json, "c.json", &[]).unwrap_err().to_string();
+        let err = typed::<Client>(&v, text, Syntax::Json, "c.json", &[])
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("c.json:3:"), "{err}");
         assert!(err.contains("refresh_token.leeway"), "{err}");
     }
@@ -324,18 +338,28 @@ mod tests {
         let text = "clients:\n  - name: A\n  - name: B\n    callbacks: 42\n";
         let v = parse_value(text, Syntax::Yaml, "tenant.yaml").unwrap();
         let clients = v.get("clients").cloned().unwrap_or(Value::Null);
-        let err = typed::<Vec<Client>>(&clients, text, Syntax::Yaml, "tenant.yaml", &[Seg::Key("clients".into())])
-            .unwrap_err()
-            .to_string();
+        let err = typed::<Vec<Client>>(
+            &clients,
+            text,
+            Syntax::Yaml,
+            "tenant.yaml",
+            &[Seg::Key("clients".into())],
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.starts_with("tenant.yaml:4:"), "{err}");
         assert!(err.contains("clients[1].callbacks"), "{err}");
     }
 
     #[test]
     fn syntax_errors_have_positions() {
-        let err = parse_value("{\n \"a\": 1,\n", Syntax::Json, "t.json").unwrap_err().to_string();
+        let err = parse_value("{\n \"a\": 1,\n", Syntax::Json, "t.json")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("t.json:3:"), "{err}");
-        let err = parse_value("a:\n\t- b\n", Syntax::Yaml, "t.yaml").unwrap_err().to_string();
+        let err = parse_value("a:\n\t- b\n", Syntax::Yaml, "t.yaml")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("t.yaml:2:"), "{err}");
     }
 }

@@ -30,7 +30,14 @@ impl YamlDoc {
         match self.doc.get(key) {
             None => Ok(None),
             Some(Value::Null) => Ok(Some(T::default())),
-            Some(v) => typed(v, &self.text, Syntax::Yaml, &self.file, &[Seg::Key(key.to_string())]).map(Some),
+            Some(v) => typed(
+                v,
+                &self.text,
+                Syntax::Yaml,
+                &self.file,
+                &[Seg::Key(key.to_string())],
+            )
+            .map(Some),
         }
     }
 
@@ -82,7 +89,11 @@ struct MessageTypes {
 }
 
 /// Loads the YAML export at `yaml_file` into `snap`. Code paths resolve against `base`.
-pub(crate) fn load(reader: &mut ExportReader<'_>, yaml_file: &Path, snap: &mut TenantSnapshot) -> Result<()> {
+pub(crate) fn load(
+    reader: &mut ExportReader<'_>,
+    yaml_file: &Path,
+    snap: &mut TenantSnapshot,
+) -> Result<()> {
     let (text, doc) = reader.read_value(yaml_file, Syntax::Yaml)?;
     let file = reader.rel(yaml_file);
     if !(doc.is_object() || doc.is_null()) {
@@ -98,7 +109,12 @@ pub(crate) fn load(reader: &mut ExportReader<'_>, yaml_file: &Path, snap: &mut T
     read_all(&y, reader, &base, snap)
 }
 
-fn read_all(y: &YamlDoc, reader: &mut ExportReader<'_>, base: &Path, snap: &mut TenantSnapshot) -> Result<()> {
+fn read_all(
+    y: &YamlDoc,
+    reader: &mut ExportReader<'_>,
+    base: &Path,
+    snap: &mut TenantSnapshot,
+) -> Result<()> {
     let bases = [base.to_path_buf()];
     if let Some(mut settings) = y.key::<crate::tenant::model::TenantSettings>("tenant")? {
         settings.file = y.file.clone();
@@ -106,7 +122,9 @@ fn read_all(y: &YamlDoc, reader: &mut ExportReader<'_>, base: &Path, snap: &mut 
         snap.present.insert(DataKind::TenantSettings);
     }
     if let Some(mut clients) = y.list::<Client>("clients")? {
-        clients.iter_mut().for_each(|c| attach::client_login_page(reader, c, &bases));
+        clients
+            .iter_mut()
+            .for_each(|c| attach::client_login_page(reader, c, &bases));
         snap.clients = clients;
         snap.present.insert(DataKind::Clients);
     }
@@ -131,7 +149,9 @@ fn read_all(y: &YamlDoc, reader: &mut ExportReader<'_>, base: &Path, snap: &mut 
         }
     }
     if let Some(mut actions) = y.list::<Action>("actions")? {
-        actions.iter_mut().for_each(|a| attach::action_code(reader, a, &bases));
+        actions
+            .iter_mut()
+            .for_each(|a| attach::action_code(reader, a, &bases));
         snap.actions = actions;
         snap.present.insert(DataKind::Actions);
     }
@@ -140,12 +160,16 @@ fn read_all(y: &YamlDoc, reader: &mut ExportReader<'_>, base: &Path, snap: &mut 
         snap.present.insert(DataKind::Triggers);
     }
     if let Some(mut rules) = y.list::<Rule>("rules")? {
-        rules.iter_mut().for_each(|r| attach::rule_script(reader, r, &bases));
+        rules
+            .iter_mut()
+            .for_each(|r| attach::rule_script(reader, r, &bases));
         snap.rules = rules;
         snap.present.insert(DataKind::Rules);
     }
     if let Some(mut hooks) = y.list::<Hook>("hooks")? {
-        hooks.iter_mut().for_each(|h| attach::hook_script(reader, h, &bases));
+        hooks
+            .iter_mut()
+            .for_each(|h| attach::hook_script(reader, h, &bases));
         snap.hooks = hooks;
         snap.present.insert(DataKind::Hooks);
     }
@@ -172,7 +196,9 @@ fn read_all(y: &YamlDoc, reader: &mut ExportReader<'_>, base: &Path, snap: &mut 
         snap.present.insert(DataKind::EmailProvider);
     }
     if let Some(mut templates) = y.list::<EmailTemplate>("emailTemplates")? {
-        templates.iter_mut().for_each(|t| attach::email_body(reader, t, &bases));
+        templates
+            .iter_mut()
+            .for_each(|t| attach::email_body(reader, t, &bases));
         snap.email_templates = templates;
         snap.present.insert(DataKind::EmailTemplates);
     }
@@ -197,10 +223,13 @@ fn read_protection(y: &YamlDoc, snap: &mut TenantSnapshot) -> Result<()> {
         snap.present.insert(DataKind::AttackProtection);
         let ap = &mut snap.attack_protection;
         ap.bot_detection = y.sub::<BotDetection>("attackProtection", "botDetection")?;
-        ap.breached_password = y.sub::<BreachedPasswordDetection>("attackProtection", "breachedPasswordDetection")?;
-        ap.brute_force = y.sub::<BruteForceProtection>("attackProtection", "bruteForceProtection")?;
+        ap.breached_password =
+            y.sub::<BreachedPasswordDetection>("attackProtection", "breachedPasswordDetection")?;
+        ap.brute_force =
+            y.sub::<BruteForceProtection>("attackProtection", "bruteForceProtection")?;
         ap.captcha = y.sub::<Value>("attackProtection", "captcha")?;
-        ap.suspicious_ip = y.sub::<SuspiciousIpThrottling>("attackProtection", "suspiciousIpThrottling")?;
+        ap.suspicious_ip =
+            y.sub::<SuspiciousIpThrottling>("attackProtection", "suspiciousIpThrottling")?;
     }
     let g = &mut snap.guardian;
     let mut any = false;

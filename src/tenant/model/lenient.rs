@@ -45,7 +45,9 @@ where
 }
 
 /// A scalar, with a string that is exactly one unresolved keyword marker read as absent.
-fn scalar_or_marker<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Scalar>, D::Error> {
+fn scalar_or_marker<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Scalar>, D::Error> {
     Ok(Option::<Scalar>::deserialize(deserializer)?
         .filter(|s| !matches!(s, Scalar::Text(t) if crate::tenant::keywords::is_marker(t))))
 }

@@ -11,8 +11,11 @@ use indexmap::IndexMap;
 use regex::{Captures, Regex};
 use serde_json::Value;
 
+mod unresolved;
+
 use super::error::{Result, TenantError};
 use super::model::LoadWarning;
+use unresolved::neutralise_unresolved;
 
 /// The syntax of a text the markers are applied to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,13 +48,15 @@ static STRINGIFY_MARKER: LazyLock<Regex> = LazyLock::new(|| {
 });
 static LITERAL_MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"##([A-Za-z0-9_]+)##").unwrap_or_else(|_| unreachable!()));
-static UNRESOLVED_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static UNRESOLVED_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"##[A-Z0-9_]+##|@@[A-Z0-9_]+@@").unwrap_or_else(|_| unreachable!())
 });
 
 /// Whether `s` is exactly one uppercase keyword marker (an unresolved placeholder value).
 pub fn is_marker(s: &str) -> bool {
-    UNRESOLVED_MARKER.find(s).is_some_and(|m| m.start() == 0 && m.end() == s.len())
+    UNRESOLVED_MARKER
+        .find(s)
+        .is_some_and(|m| m.start() == 0 && m.end() == s.len())
 }
 
 impl KeywordMap {
@@ -62,14 +67,21 @@ impl KeywordMap {
 
     /// Reads a JSON or YAML object of KEY -> value.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let bad = |message: String| TenantError::Keywords { path: path.to_path_buf(), message };
+        let bad = |message: String| TenantError::Keywords {
+            path: path.to_path_buf(),
+            message,
+        };
         let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
         let text = String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text".into()))?;
         let value: Value = match serde_json::from_str(&text) {
             Ok(v) => v,
             Err(json_err) => serde_norway::from_str(&text).map_err(|yaml_err| {
                 let is_json = path.extension().is_some_and(|e| e == "json");
-                bad(if is_json { json_err.to_string() } else { yaml_err.to_string() })
+                bad(if is_json {
+                    json_err.to_string()
+                } else {
+                    yaml_err.to_string()
+                })
             })?,
         };
         Self::from_value(value).map_err(bad)
@@ -78,9 +90,14 @@ impl KeywordMap {
     /// Builds a map from a JSON object.
     pub fn from_value(value: Value) -> std::result::Result<Self, String> {
         match value {
-            Value::Object(map) => Ok(Self { entries: map.into_iter().collect() }),
+            Value::Object(map) => Ok(Self {
+                entries: map.into_iter().collect(),
+            }),
             Value::Null => Ok(Self::new()),
-            other => Err(format!("expected an object of KEY: value, found {}", kind_of(&other))),
+            other => Err(format!(
+                "expected an object of KEY: value, found {}",
+                kind_of(&other)
+            )),
         }
     }
 
@@ -141,134 +158,6 @@ fn literal_text(v: &Value) -> String {
     }
 }
 
-/// Where an unresolved marker stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Slot {
-    /// A list item: becomes the marker as a string.
-    Item,
-    /// A whole value: becomes `null`.
-    Value,
-    /// Inside a string or scalar: left as it is.
-    Inside,
-}
-
-fn neutralise_unresolved(text: &str, kind: TextKind, file: &str) -> Replaced {
-    let mut out = String::with_capacity(text.len());
-    let mut warnings: Vec<LoadWarning> = Vec::new();
-    let mut last = 0;
-    for m in UNRESOLVED_MARKER.find_iter(text) {
-        let line = u32::try_from(text[..m.start()].matches('\n').count() + 1).ok();
-        let marker = m.as_str();
-        if !warnings.iter().any(|w| w.line == line && w.message.contains(marker)) {
-            warnings.push(LoadWarning {
-                file: file.to_string(),
-                line,
-                message: format!("unresolved keyword marker {marker} (no value given in --keywords)"),
-            });
-        }
-        if kind == TextKind::Code || m.start() < last {
-            continue;
-        }
-        let (start, end) = quoted_span(text, m.start(), m.end(), marker, kind);
-        match slot(text, start, end, kind) {
-            Slot::Inside => {}
-            Slot::Item => {
-                out.push_str(&text[last..start]);
-                out.push_str(&Value::String(marker.to_string()).to_string());
-                last = end;
-            }
-            Slot::Value => {
-                out.push_str(&text[last..start]);
-                out.push_str("null");
-                last = end;
-            }
-        }
-    }
-    out.push_str(&text[last..]);
-    Replaced { text: out, warnings }
-}
-
-/// Widens an `@@KEY@@` marker over the quotes that wrap it exactly (they are consumed).
-fn quoted_span(text: &str, start: usize, end: usize, marker: &str, kind: TextKind) -> (usize, usize) {
-    if !marker.starts_with("@@") || start == 0 {
-        return (start, end);
-    }
-    let before = text.as_bytes().get(start - 1).copied();
-    let after = text.as_bytes().get(end).copied();
-    let quote_ok = |q: u8| q == b'"' || (kind == TextKind::Yaml && q == b'\'');
-    match (before, after) {
-        (Some(b), Some(a)) if b == a && quote_ok(b) && !inside_string(text, start - 1, kind) => {
-            (start - 1, end + 1)
-        }
-        _ => (start, end),
-    }
-}
-
-/// Whether byte offset `pos` lies inside a quoted string of its line.
-fn inside_string(text: &str, pos: usize, kind: TextKind) -> bool {
-    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    let mut prev_sig: Option<char> = None;
-    let mut prev_char: Option<char> = None;
-    for ch in text[line_start..pos].chars() {
-        match quote {
-            Some(q) => {
-                if escaped {
-                    escaped = false;
-                } else if ch == '\\' && q == '"' {
-                    escaped = true;
-                } else if ch == q {
-                    quote = None;
-                }
-            }
-            None => {
-                let opens = match kind {
-                    TextKind::Json => ch == '"',
-                    TextKind::Yaml => {
-                        (ch == '"' || ch == '\'')
-                            && prev_char.is_none_or(char::is_whitespace)
-                            && prev_sig.is_none_or(|p| ":-[{,?".contains(p))
-                            || (ch == '"' || ch == '\'') && matches!(prev_char, Some('[' | '{' | ','))
-                    }
-                    TextKind::Code => false,
-                };
-                if opens {
-                    quote = Some(ch);
-                }
-            }
-        }
-        if !ch.is_whitespace() {
-            prev_sig = Some(ch);
-        }
-        prev_char = Some(ch);
-    }
-    quote.is_some()
-}
-
-fn slot(text: &str, start: usize, end: usize, kind: TextKind) -> Slot {
-    if inside_string(text, start, kind) {
-        return Slot::Inside;
-    }
-    let before = &text[..start];
-    let trimmed = before.trim_end();
-    let spaced = trimmed.len() < before.len();
-    let prev = trimmed.chars().next_back();
-    let rest = text[end..].trim_start_matches([' ', '\t']);
-    let next_ok = rest.is_empty() || rest.starts_with([',', ']', '}', '\n', '\r', '#']);
-    if !next_ok {
-        return Slot::Inside;
-    }
-    match (prev, kind) {
-        (None, _) => Slot::Value,
-        (Some('[' | ','), _) => Slot::Item,
-        (Some('-'), TextKind::Yaml) if spaced => Slot::Item,
-        (Some(':'), TextKind::Json) => Slot::Value,
-        (Some(':'), TextKind::Yaml) if spaced => Slot::Value,
-        _ => Slot::Inside,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,16 +175,30 @@ mod tests {
 
     #[test]
     fn stringify_marker_consumes_quotes() {
-        let r = map().apply(r#"{"web_origins": "@@ORIGINS@@", "n": @@PORT@@}"#, TextKind::Json, "f.json");
-        assert_eq!(r.text, r#"{"web_origins": ["https://a.example","https://b.example"], "n": 8088}"#);
+        let r = map().apply(
+            r#"{"web_origins": "@@ORIGINS@@", "n": @@PORT@@}"#,
+            TextKind::Json,
+            "f.json",
+        );
+        assert_eq!(
+            r.text,
+            r#"{"web_origins": ["https://a.example","https://b.example"], "n": 8088}"#
+        );
         assert!(r.warnings.is_empty());
         let r = map().apply("web_origins: '@@ORIGINS@@'\n", TextKind::Yaml, "t.yaml");
-        assert_eq!(r.text, "web_origins: [\"https://a.example\",\"https://b.example\"]\n");
+        assert_eq!(
+            r.text,
+            "web_origins: [\"https://a.example\",\"https://b.example\"]\n"
+        );
     }
 
     #[test]
     fn literal_marker_replaces_text_everywhere() {
-        let r = map().apply(r#"{"cb": "https://##DOMAIN##/cb"}"#, TextKind::Json, "f.json");
+        let r = map().apply(
+            r#"{"cb": "https://##DOMAIN##/cb"}"#,
+            TextKind::Json,
+            "f.json",
+        );
         assert_eq!(r.text, r#"{"cb": "https://acme.example.com/cb"}"#);
         let r = map().apply("const d = '##DOMAIN##';", TextKind::Code, "a.js");
         assert_eq!(r.text, "const d = 'acme.example.com';");
@@ -313,7 +216,10 @@ mod tests {
         let text = "{\n  \"web_origins\": [ \"https://a\", ##GLOBAL_WEB_ORIGINS## ]\n}";
         let r = KeywordMap::new().apply(text, TextKind::Json, "clients/Web.json");
         let v: Value = serde_json::from_str(&r.text).unwrap();
-        assert_eq!(v["web_origins"], json!(["https://a", "##GLOBAL_WEB_ORIGINS##"]));
+        assert_eq!(
+            v["web_origins"],
+            json!(["https://a", "##GLOBAL_WEB_ORIGINS##"])
+        );
         assert_eq!(r.warnings.len(), 1);
         assert_eq!(r.warnings[0].line, Some(2));
         assert_eq!(r.warnings[0].file, "clients/Web.json");
@@ -321,13 +227,20 @@ mod tests {
 
     #[test]
     fn unresolved_value_markers_become_null_in_json_and_yaml() {
-        let r = KeywordMap::new().apply(r#"{"callbacks": "@@CALLBACKS@@", "x": ##X##}"#, TextKind::Json, "f");
+        let r = KeywordMap::new().apply(
+            r#"{"callbacks": "@@CALLBACKS@@", "x": ##X##}"#,
+            TextKind::Json,
+            "f",
+        );
         let v: Value = serde_json::from_str(&r.text).unwrap();
         assert_eq!(v, json!({"callbacks": null, "x": null}));
         let yaml = "clients:\n  - name: Web\n    web_origins: [ 'https://a', ##ORIGINS## ]\n    callbacks: @@CB@@\n    list:\n      - ##ITEM##\n";
         let r = KeywordMap::new().apply(yaml, TextKind::Yaml, "tenant.yaml");
         let v: Value = serde_norway::from_str(&r.text).unwrap();
-        assert_eq!(v["clients"][0]["web_origins"], json!(["https://a", "##ORIGINS##"]));
+        assert_eq!(
+            v["clients"][0]["web_origins"],
+            json!(["https://a", "##ORIGINS##"])
+        );
         assert_eq!(v["clients"][0]["callbacks"], Value::Null);
         assert_eq!(v["clients"][0]["list"], json!(["##ITEM##"]));
         assert_eq!(r.warnings.len(), 3);
@@ -357,13 +270,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let j = dir.path().join("k.json");
         std::fs::write(&j, r#"{"A": "1"}"#).unwrap();
-        assert_eq!(KeywordMap::from_file(&j).unwrap().get("A"), Some(&json!("1")));
+        assert_eq!(
+            KeywordMap::from_file(&j).unwrap().get("A"),
+            Some(&json!("1"))
+        );
         let y = dir.path().join("k.yaml");
         std::fs::write(&y, "A: 1\nB: [x]\n").unwrap();
-        assert_eq!(KeywordMap::from_file(&y).unwrap().get("B"), Some(&json!(["x"])));
+        assert_eq!(
+            KeywordMap::from_file(&y).unwrap().get("B"),
+            Some(&json!(["x"]))
+        );
         let bad = dir.path().join("bad.yaml");
         std::fs::write(&bad, "- 1\n- 2\n").unwrap();
         let err = KeywordMap::from_file(&bad).unwrap_err().to_string();
-        assert!(err.contains("bad.yaml") && err.contains("expected an object"), "{err}");
+        assert!(
+            err.contains("bad.yaml") && err.contains("expected an object"),
+            "{err}"
+        );
     }
 }
