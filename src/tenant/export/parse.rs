@@ -111,6 +111,9 @@ pub(crate) fn typed<T: DeserializeOwned>(
     file: &str,
     base: &[Seg],
 ) -> Result<T> {
+    let mut cleaned = value.clone();
+    drop_null_members(&mut cleaned);
+    let value = &cleaned;
     let err = match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(v) => return Ok(v),
         Err(e) => e,
@@ -134,6 +137,19 @@ pub(crate) fn typed<T: DeserializeOwned>(
         column,
         message: with_path(&message, &full),
     })
+}
+
+/// Removes object members whose value is `null`: for Auth0 data, null and absent both mean
+/// "unset", and this way every typed field (strings and structs included) accepts null.
+fn drop_null_members(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_null_members);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null_members),
+        _ => {}
+    }
 }
 
 fn get<'v>(root: &'v Value, path: &[Seg]) -> Option<&'v Value> {
@@ -293,10 +309,9 @@ impl<'de> Visitor<'de> for Probe<'_> {
         while let Some(key) = map.next_key::<Value>()? {
             let matches = match &key {
                 Value::String(s) => s == target,
-                other => {
-                    let text = other.to_string();
-                    text.as_str() == target.as_str()
-                }
+                Value::Number(n) => n.to_string() == target.as_str(),
+                Value::Bool(b) => b.to_string() == target.as_str(),
+                _ => false,
             };
             if matches {
                 map.next_value_seed(Probe { path: rest })?;
@@ -350,6 +365,21 @@ mod tests {
         .to_string();
         assert!(err.starts_with("tenant.yaml:4:"), "{err}");
         assert!(err.contains("clients[1].callbacks"), "{err}");
+    }
+
+    #[test]
+    fn null_members_read_as_absent() {
+        let text = r#"{"name": null, "jwt_configuration": null, "callbacks": null, "refresh_token": {"leeway": null}}"#;
+        let v = parse_value(text, Syntax::Json, "c.json").unwrap();
+        let c = typed::<Client>(&v, text, Syntax::Json, "c.json", &[]).unwrap();
+        assert_eq!(c.name, "");
+        assert!(c.jwt_configuration.is_none());
+        assert_eq!(c.refresh_token.and_then(|r| r.leeway), None);
+        let text = r#"{"sink": null, "name": "s"}"#;
+        let v = parse_value(text, Syntax::Json, "l.json").unwrap();
+        assert!(
+            typed::<crate::tenant::model::LogStream>(&v, text, Syntax::Json, "l.json", &[]).is_ok()
+        );
     }
 
     #[test]

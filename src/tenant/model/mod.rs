@@ -12,6 +12,7 @@ pub mod organization;
 pub mod protection;
 pub mod settings;
 pub mod snapshot;
+pub mod sources;
 
 pub use api::{ApiScope, ResourceServer, Role, RolePermission};
 pub use client::{Client, ClientGrant, DEFAULT_GRANT_TYPES, JwtConfiguration, RefreshTokenConfig};
@@ -31,3 +32,4 @@ pub use settings::{ErrorPage, TenantFlags, TenantSettings};
 pub use snapshot::{
     DataKind, ExportFormat, LoadWarning, SnapshotSource, SourceText, TenantSnapshot,
 };
+pub use sources::{CodeKind, CodeSource};
