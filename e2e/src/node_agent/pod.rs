@@ -336,6 +336,11 @@ fn rewrite(value: &str, mounts: &[(String, PathBuf)]) -> String {
 }
 
 fn rewrite_path(value: &str, mounts: &[(String, PathBuf)]) -> Option<String> {
+    // A path below a mount that already exists on this machine (e.g. a checkout under /tmp
+    // while the pod mounts an emptyDir at /tmp) is the host's own path: keep it.
+    if value.len() > 1 && Path::new(value).exists() && !mounts.iter().any(|(m, _)| m == value) {
+        return None;
+    }
     mounts.iter().find_map(|(mount_path, local)| {
         let rest = value.strip_prefix(mount_path.as_str())?;
         (rest.is_empty() || rest.starts_with('/')).then(|| format!("{}{rest}", local.display()))
@@ -374,6 +379,31 @@ mod tests {
             "--flag=/tmp/pod/etc/creds/x"
         );
         assert_eq!(rewrite("--flag=/etc/other", &mounts), "--flag=/etc/other");
+    }
+
+    #[test]
+    fn existing_host_paths_below_a_mount_are_kept() {
+        let host = tempfile_dir();
+        let mount = host
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let mounts = vec![(mount.clone(), PathBuf::from("/pod/tmp"))];
+        let existing = host.display().to_string();
+        assert_eq!(rewrite(&existing, &mounts), existing);
+        let missing = format!("{mount}/authpath-not-there-{}", std::process::id());
+        assert_eq!(
+            rewrite(&missing, &mounts),
+            missing.replacen(&mount, "/pod/tmp", 1)
+        );
+        assert_eq!(rewrite(&mount, &mounts), "/pod/tmp");
+        let _ = std::fs::remove_dir(&host);
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("authpath-agent-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir
     }
 
     #[test]
