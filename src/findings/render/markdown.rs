@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use super::mermaid::flowchart;
-use super::sorted_findings;
+use super::severity_groups;
 use crate::findings::model::{Finding, ScanReport, Severity};
 
 /// Renders the report as GitHub-flavoured Markdown.
@@ -26,19 +26,10 @@ pub fn render(report: &ScanReport) -> String {
             report.summary.count(severity)
         );
     }
-    let sorted = sorted_findings(&report.findings);
-    if sorted.is_empty() {
+    if report.findings.is_empty() {
         out.push_str("\nNo findings.\n");
     }
-    for severity in Severity::ALL {
-        let group: Vec<&Finding> = sorted
-            .iter()
-            .copied()
-            .filter(|f| f.severity == severity)
-            .collect();
-        if group.is_empty() {
-            continue;
-        }
+    for (severity, group) in severity_groups(&report.findings) {
         let _ = writeln!(out, "\n## {} ({})", title_case(severity), group.len());
         for finding in group {
             out.push_str(&finding_section(finding));

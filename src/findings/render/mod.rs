@@ -104,6 +104,23 @@ pub(crate) fn sorted_findings(findings: &[Finding]) -> Vec<&Finding> {
     sorted
 }
 
+/// The findings in report order, grouped by severity (critical first); empty groups left out.
+pub(crate) fn severity_groups(findings: &[Finding]) -> Vec<(Severity, Vec<&Finding>)> {
+    let sorted = sorted_findings(findings);
+    Severity::ALL
+        .into_iter()
+        .map(|severity| {
+            let group: Vec<&Finding> = sorted
+                .iter()
+                .copied()
+                .filter(|f| f.severity == severity)
+                .collect();
+            (severity, group)
+        })
+        .filter(|(_, group)| !group.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

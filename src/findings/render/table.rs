@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::RenderOptions;
-use super::sorted_findings;
+use super::severity_groups;
 use super::text::{Painter, clean, wrapped};
 use crate::findings::model::{Finding, PathStep, ScanReport, Severity};
 
@@ -16,19 +16,10 @@ const RULE_WIDTH: usize = 80;
 pub fn render(report: &ScanReport, opts: &RenderOptions) -> String {
     let paint = Painter { color: opts.color };
     let mut out = header(report, paint);
-    let sorted = sorted_findings(&report.findings);
-    if sorted.is_empty() {
+    if report.findings.is_empty() {
         out.push_str("\nNo findings.\n");
     }
-    for severity in Severity::ALL {
-        let group: Vec<&Finding> = sorted
-            .iter()
-            .copied()
-            .filter(|f| f.severity == severity)
-            .collect();
-        if group.is_empty() {
-            continue;
-        }
+    for (severity, group) in severity_groups(&report.findings) {
         let title = format!("{} ({})", severity.as_str().to_uppercase(), group.len());
         let rule = format!(
             "== {title} {}",

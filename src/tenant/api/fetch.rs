@@ -128,12 +128,17 @@ pub(super) fn refused(e: &LiveError) -> Option<String> {
 macro_rules! step {
     ($plan:expr, $progress:expr, $kind:expr, $label:expr, $read:expr) => {
         if $plan.reads($kind) {
-            $progress(ProgressEvent::Started($label));
+            $progress($crate::tenant::api::fetch::ProgressEvent::Started($label));
             match $read.await {
-                Ok(n) => $progress(ProgressEvent::Finished($label, n)),
-                Err(e) => match refused(&e) {
+                Ok(n) => $progress($crate::tenant::api::fetch::ProgressEvent::Finished(
+                    $label, n,
+                )),
+                Err(e) => match $crate::tenant::api::fetch::refused(&e) {
                     Some(reason) => {
-                        $progress(ProgressEvent::Skipped($label, reason.clone()));
+                        $progress($crate::tenant::api::fetch::ProgressEvent::Skipped(
+                            $label,
+                            reason.clone(),
+                        ));
                         $plan.refuse($kind, reason);
                     }
                     None => return Err(e),
@@ -142,6 +147,7 @@ macro_rules! step {
         }
     };
 }
+pub(super) use step;
 
 /// Reads every kind `plan` allows.
 pub async fn fetch_all(

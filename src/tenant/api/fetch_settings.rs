@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::error::{LiveError, Result};
+use super::fetch::step;
 use super::fetch::{
     ATTACK_PROTECTION, EMAIL_TEMPLATES, ProgressEvent, RawTenant, USER_SAMPLE, UserShapes,
     optional as get_optional, refused as refusal,
@@ -11,24 +12,6 @@ use super::fetch::{
 use super::http::ApiClient;
 use super::plan::Plan;
 use crate::tenant::DataKind;
-
-macro_rules! step {
-    ($plan:expr, $progress:expr, $kind:expr, $label:expr, $read:expr) => {
-        if $plan.reads($kind) {
-            $progress(ProgressEvent::Started($label));
-            match $read.await {
-                Ok(n) => $progress(ProgressEvent::Finished($label, n)),
-                Err(e) => match refusal(&e) {
-                    Some(reason) => {
-                        $progress(ProgressEvent::Skipped($label, reason.clone()));
-                        $plan.refuse($kind, reason);
-                    }
-                    None => return Err(e),
-                },
-            }
-        }
-    };
-}
 
 /// Guardian factor providers the Deploy CLI reads, as `(factor, provider)`.
 pub const GUARDIAN_PROVIDERS: &[(&str, &str)] = &[
