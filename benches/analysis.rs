@@ -1,7 +1,11 @@
 //! Analysis cost against the parser alone: a seeded corpus of 2,000 realistic Actions (40-200
 //! lines, mixes of the patterns the analyzer looks for) is parsed (`parse_only`, the same swc
 //! setup) and fully analysed (`analyze`) in the same run; best of N, ratio printed.
-//! Run with `cargo bench --bench analysis`.
+//! Run with `cargo bench --bench analysis`. For profiling, `AUTHPATH_BENCH_ACTIONS` and
+//! `AUTHPATH_BENCH_ROUNDS` shrink the corpus and the number of rounds (the reported figures use
+//! the defaults). `AUTHPATH_BENCH_ONLY=parse|analyze|none` runs one side once and prints
+//! nothing else, so an instruction counter (`valgrind --tool=callgrind`) can compare the two
+//! sides exactly: Ir(parse) - Ir(none) against Ir(analyze) - Ir(none).
 //!
 //! The two measurements alternate round by round after a warm-up round, so both see the same
 //! machine load; each is timed both by the wall clock and by this thread's CPU time (Linux
@@ -9,7 +13,7 @@
 
 use std::time::{Duration, Instant};
 
-use authpath::code::{CodeHint, analyze, parse_only};
+use authpath::code::{CodeHint, analyze, clear_thread_tables, parse_only};
 
 const ACTIONS: usize = 2000;
 const ROUNDS: usize = 10;
@@ -69,6 +73,14 @@ fn generate(rng: &mut Rng, idx: usize) -> String {
     s
 }
 
+/// A count from the environment, or the default.
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// CPU time this thread has run so far, when the platform reports it.
 fn thread_cpu() -> Option<Duration> {
     let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
@@ -88,12 +100,12 @@ fn measure<F: FnMut()>(f: &mut F) -> (Duration, Option<Duration>) {
 
 /// Best (wall, CPU) times of `a` and of `b` over [`ROUNDS`] alternating rounds.
 type Best = (Duration, Option<Duration>);
-fn best_alternating<A: FnMut(), B: FnMut()>(mut a: A, mut b: B) -> (Best, Best) {
+fn best_alternating<A: FnMut(), B: FnMut()>(rounds: usize, mut a: A, mut b: B) -> (Best, Best) {
     measure(&mut a);
     measure(&mut b);
     let mut best_a: Best = (Duration::MAX, None);
     let mut best_b: Best = (Duration::MAX, None);
-    for _ in 0..ROUNDS {
+    for _ in 0..rounds {
         for (f, best) in [
             (&mut a as &mut dyn FnMut(), &mut best_a),
             (&mut b as &mut dyn FnMut(), &mut best_b),
@@ -111,7 +123,9 @@ fn best_alternating<A: FnMut(), B: FnMut()>(mut a: A, mut b: B) -> (Best, Best) 
 
 fn main() {
     let mut rng = Rng(0x00c0_ffee_d00d_0042);
-    let corpus: Vec<String> = (0..ACTIONS).map(|i| generate(&mut rng, i)).collect();
+    let actions = env_or("AUTHPATH_BENCH_ACTIONS", ACTIONS);
+    let rounds = env_or("AUTHPATH_BENCH_ROUNDS", ROUNDS);
+    let corpus: Vec<String> = (0..actions).map(|i| generate(&mut rng, i)).collect();
     let lines: usize = corpus.iter().map(|c| c.lines().count()).sum();
     let bytes: usize = corpus.iter().map(String::len).sum();
     assert!(
@@ -119,22 +133,36 @@ fn main() {
         "generated corpus must parse"
     );
     let hint = CodeHint::default();
+    if let Ok(only) = std::env::var("AUTHPATH_BENCH_ONLY") {
+        for c in &corpus {
+            match only.as_str() {
+                "parse" => drop(std::hint::black_box(parse_only(c))),
+                "analyze" => drop(std::hint::black_box(analyze(c, "bench.js", &hint))),
+                _ => {}
+            }
+        }
+        return;
+    }
     let ((parse, parse_cpu), (full, full_cpu)) = best_alternating(
+        rounds,
         || {
             for c in &corpus {
                 std::hint::black_box(parse_only(c));
             }
         },
         || {
+            // Each round is one cold scan: interned paths are shared between the files of a
+            // round, never carried over from the previous round.
+            clear_thread_tables();
             for c in &corpus {
                 std::hint::black_box(analyze(c, "bench.js", &hint));
             }
         },
     );
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
-    println!("corpus: {ACTIONS} actions, {lines} lines, {bytes} bytes");
-    println!("parse only (best of {ROUNDS}): wall {parse:?}, cpu {parse_cpu:?}");
-    println!("full analyze (best of {ROUNDS}): wall {full:?}, cpu {full_cpu:?}");
+    println!("corpus: {actions} actions, {lines} lines, {bytes} bytes");
+    println!("parse only (best of {rounds}): wall {parse:?}, cpu {parse_cpu:?}");
+    println!("full analyze (best of {rounds}): wall {full:?}, cpu {full_cpu:?}");
     println!(
         "ratio analyze/parse (wall): {:.2} (target <= 1.5)",
         ratio(full, parse)

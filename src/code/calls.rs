@@ -124,7 +124,7 @@ impl<'a> Analyzer<'a> {
     ) -> Option<Val> {
         match &path.root {
             Root::Api => {
-                self.api_sink(&path.dotted(), vals, span);
+                self.api_sink(path, vals, span);
                 Some(Val::default())
             }
             Root::Callback if path.segs.is_empty() => {

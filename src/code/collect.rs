@@ -32,17 +32,16 @@ pub struct Collected {
 
 impl Collected {
     pub fn record_reads(&mut self, sources: &SourceSet) {
+        let add = |set: &mut BTreeSet<String>, k: &String| {
+            if !set.contains(k) {
+                set.insert(k.clone());
+            }
+        };
         for s in sources {
             match s {
-                Source::UserMetadata { key: Some(k) } => {
-                    self.reads_user_metadata.insert(k.clone());
-                }
-                Source::AppMetadata { key: Some(k) } => {
-                    self.reads_app_metadata.insert(k.clone());
-                }
-                Source::Secret { name } if name != "*" => {
-                    self.secret_names.insert(name.clone());
-                }
+                Source::UserMetadata { key: Some(k) } => add(&mut self.reads_user_metadata, k),
+                Source::AppMetadata { key: Some(k) } => add(&mut self.reads_app_metadata, k),
+                Source::Secret { name } if name != "*" => add(&mut self.secret_names, name),
                 _ => {}
             }
         }

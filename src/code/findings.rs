@@ -22,6 +22,7 @@ use std::collections::BTreeSet;
 
 use super::effects::{CodeFinding, Effect, EffectKind, SecretKind, Source};
 use super::egress::is_auth0_host;
+use super::secrets::contains_ignore_ascii_case;
 use crate::findings::{Category, Severity};
 
 /// Claim names Auth0 drops or refuses on tokens.
@@ -126,41 +127,48 @@ pub fn code_findings(
     out.0
 }
 
-fn describe(kind: &EffectKind) -> String {
-    match kind {
-        EffectKind::AccessTokenClaim { name } => {
-            format!("access-token claim `{}`", name.as_deref().unwrap_or("?"))
+/// What an effect does, for finding messages (formatted only when a message is built).
+struct Describe<'a>(&'a EffectKind);
+
+impl std::fmt::Display for Describe<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            EffectKind::AccessTokenClaim { name } => {
+                write!(f, "access-token claim `{}`", name.as_deref().unwrap_or("?"))
+            }
+            EffectKind::IdTokenClaim { name } => {
+                write!(f, "ID-token claim `{}`", name.as_deref().unwrap_or("?"))
+            }
+            EffectKind::AddScope { scope } => {
+                write!(f, "added scope `{}`", scope.as_deref().unwrap_or("?"))
+            }
+            EffectKind::RemoveScope { scope } => {
+                write!(f, "removed scope `{}`", scope.as_deref().unwrap_or("?"))
+            }
+            EffectKind::DenyAccess => f.write_str("access decision"),
+            EffectKind::SetAppMetadata { key } => {
+                write!(f, "app_metadata `{}` write", key.as_deref().unwrap_or("?"))
+            }
+            EffectKind::ManagementApiCall { method } => {
+                write!(f, "Management API `{method}` call")
+            }
+            EffectKind::LinkAccounts => f.write_str("account linking"),
+            _ => f.write_str("effect"),
         }
-        EffectKind::IdTokenClaim { name } => {
-            format!("ID-token claim `{}`", name.as_deref().unwrap_or("?"))
-        }
-        EffectKind::AddScope { scope } => {
-            format!("added scope `{}`", scope.as_deref().unwrap_or("?"))
-        }
-        EffectKind::RemoveScope { scope } => {
-            format!("removed scope `{}`", scope.as_deref().unwrap_or("?"))
-        }
-        EffectKind::DenyAccess => "access decision".into(),
-        EffectKind::SetAppMetadata { key } => {
-            format!("app_metadata `{}` write", key.as_deref().unwrap_or("?"))
-        }
-        EffectKind::ManagementApiCall { method } => format!("Management API `{method}` call"),
-        EffectKind::LinkAccounts => "account linking".into(),
-        _ => "effect".into(),
     }
 }
 
 fn is_role_call(kind: &EffectKind) -> bool {
     matches!(kind, EffectKind::ManagementApiCall { method } if {
-        let m = method.to_ascii_lowercase();
-        m.contains("role") || m.contains("permission")
+        contains_ignore_ascii_case(method, "role")
+            || contains_ignore_ascii_case(method, "permission")
     })
 }
 
 fn privilege(e: &Effect, out: &mut Out) {
     let value_tainted = any(&e.value_sources, user_writable);
     let guard_tainted = any(&e.guard_sources, user_writable);
-    let what = describe(&e.kind);
+    let what = Describe(&e.kind);
     match &e.kind {
         EffectKind::AccessTokenClaim { .. } | EffectKind::AddScope { .. } if value_tainted => out
             .push(
@@ -210,7 +218,7 @@ fn email_trust(e: &Effect, out: &mut Out) {
     }
     let in_guard = e.guard_sources.contains(&Source::Email);
     let in_value = e.value_sources.contains(&Source::Email);
-    let what = describe(&e.kind);
+    let what = Describe(&e.kind);
     match &e.kind {
         EffectKind::LinkAccounts => out.push(
             Category::UnverifiedEmailTrust,

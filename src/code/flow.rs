@@ -3,7 +3,7 @@
 //! their sinks keep the caller's guards), entry points (`exports.onExecute*`, the Rule / Hook /
 //! script function) and the guard frames of `if`, `switch`, loops and early exits.
 
-use std::collections::HashMap;
+use super::FastMap;
 use std::rc::Rc;
 
 use swc_common::Span;
@@ -43,11 +43,11 @@ pub struct Analyzer<'a> {
     pub lines: &'a LineTable,
     pub kind: CodeKind,
     pub trigger: &'a str,
-    pub scopes: Vec<HashMap<&'a str, Val>>,
+    pub scopes: Vec<FastMap<&'a str, Val>>,
     pub guards: Vec<GuardFrame>,
     pub(super) fn_guard_base: usize,
     pub fns: Vec<FnDef<'a>>,
-    pub(super) fn_index: HashMap<u32, usize>,
+    pub(super) fn_index: FastMap<u32, usize>,
     pub(super) called: Vec<bool>,
     pub(super) call_stack: Vec<usize>,
     pub(super) returns: Vec<Val>,
@@ -64,17 +64,17 @@ impl<'a> Analyzer<'a> {
             lines,
             kind,
             trigger,
-            scopes: vec![HashMap::new()],
+            scopes: vec![FastMap::default()],
             guards: Vec::new(),
             fn_guard_base: 0,
             fns: Vec::new(),
-            fn_index: HashMap::new(),
+            fn_index: FastMap::default(),
             called: Vec::new(),
             call_stack: Vec::new(),
             returns: Vec::new(),
             depth: 0,
             last_if_test: None,
-            paths: PathTable::default(),
+            paths: PathTable::take(kind),
             out: Collected::default(),
         }
     }
@@ -138,13 +138,20 @@ impl<'a> Analyzer<'a> {
         self.interned_val(found)
     }
 
-    /// A value for an interned path; a path seen for the first time records the metadata
-    /// keys and secret names it reads.
-    fn interned_val(&mut self, ((path, sources), fresh): (Interned, bool)) -> Val {
-        if fresh {
+    /// A value for an interned path; records the metadata keys and secret names it reads
+    /// (the table may come from an earlier file, so every use is recorded, not only the first).
+    fn interned_val(&mut self, ((path, sources), _fresh): (Interned, bool)) -> Val {
+        if !sources.is_empty() {
             self.out.record_reads(&sources);
         }
         Val::at(path, sources)
+    }
+
+    /// Ends the walk: hands the path table back for the next file of this kind and returns
+    /// what was collected.
+    pub fn finish(self) -> Collected {
+        self.paths.give_back(self.kind);
+        self.out
     }
 
     pub fn declare(&mut self, name: &'a str, v: Val) {
@@ -259,7 +266,7 @@ impl<'a> Analyzer<'a> {
         }
         let keep = def.scope_depth.min(self.scopes.len()).max(1);
         let saved_scopes = self.scopes.split_off(keep);
-        self.scopes.push(HashMap::new());
+        self.scopes.push(FastMap::default());
         let saved_base = std::mem::replace(&mut self.fn_guard_base, self.guards.len());
         self.call_stack.push(idx);
         self.returns.push(Val::default());

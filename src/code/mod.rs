@@ -35,9 +35,15 @@ pub use effects::{
 };
 pub use infer::infer_kind;
 pub use parse::parse_only;
+pub use paths::clear_thread_tables;
 pub use units::{CodeUnit, Reachability, analyze_tenant_code};
 
 use crate::findings::{Category, Severity, mask::mask_in};
+
+/// Hash map of the analyzer's per-file tables (scopes, interned paths, functions). Keys are
+/// names and property keys from the analysed code, so the hasher is seeded per process
+/// (`foldhash`), and every table lives only while one file (at most 2 MiB) is analysed.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Analyses one piece of code. Never fails: code that cannot be analysed gives a report with
 /// `parse_error` and one `code.unanalysable-code` finding.
@@ -84,7 +90,7 @@ fn analyze_on_stack(source: &str, file: &str, hint: &CodeHint) -> CodeReport {
     };
     let mut analyzer = flow::Analyzer::new(&parsed.text, &parsed.lines, kind, &report.trigger);
     analyzer.run(&parsed.program);
-    let mut out = analyzer.out;
+    let mut out = analyzer.finish();
     out.effects.sort_by_key(|e| e.line);
     // Never let a secret value reach the report.
     for secret in &out.secret_values {

@@ -179,24 +179,51 @@ pub fn snippet(text: &str, span: Span) -> String {
         .and_then(|r| text.get(r))
         .unwrap_or("");
     // One pass: runs of whitespace become one space (none at either end), at most 200 chars.
+    // Runs of plain ASCII are found byte-wise and copied as slices; anything else (control
+    // bytes, non-ASCII) goes through the `char` path.
+    const MAX: usize = 200;
+    let bytes = raw.as_bytes();
     let mut out = String::with_capacity(raw.len().min(256));
     let mut chars = 0;
     let mut space_pending = false;
-    for c in raw.chars() {
+    let mut i = 0;
+    while chars < MAX {
+        let plain = bytes
+            .get(i..)
+            .unwrap_or(&[])
+            .iter()
+            .position(|b| *b <= b' ' || *b >= 0x80);
+        let end = plain.map_or(bytes.len(), |p| i + p);
+        if end > i {
+            if space_pending {
+                out.push(' ');
+                chars += 1;
+                space_pending = false;
+                if chars == MAX {
+                    break;
+                }
+            }
+            let take = (end - i).min(MAX - chars);
+            out.push_str(raw.get(i..i + take).unwrap_or(""));
+            chars += take;
+            i += take;
+            continue;
+        }
+        let Some(c) = raw.get(i..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
         if c.is_whitespace() {
             space_pending = !out.is_empty();
             continue;
         }
         if space_pending {
-            if chars == 200 {
-                break;
-            }
             out.push(' ');
             chars += 1;
             space_pending = false;
-        }
-        if chars == 200 {
-            break;
+            if chars == MAX {
+                break;
+            }
         }
         out.push(c);
         chars += 1;
@@ -310,6 +337,25 @@ mod tests {
             let got = snippet(text, span);
             assert_eq!(got, collapsed(text), "{text:?}");
             assert!(got.chars().count() <= 200);
+        }
+        // Seeded random texts over an alphabet of ASCII, control, non-ASCII and Unicode spaces.
+        let alphabet = [
+            'a', 'Z', ' ', '\t', '\n', '\u{b}', '\u{1}', 'é', '\u{2003}', '\u{a0}', '字',
+        ];
+        let mut seed: u64 = 0x5eed;
+        for _ in 0..2000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 420) as usize;
+            let text: String = (0..len)
+                .map(|k| {
+                    let r = seed.rotate_left(k as u32 % 64) ^ (k as u64).wrapping_mul(0x9e37_79b9);
+                    alphabet[(r % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            let span = Span::new(BytePos(START), BytePos(START + text.len() as u32));
+            assert_eq!(snippet(&text, span), collapsed(&text), "{text:?}");
         }
         let wide = "x".repeat(300);
         let span = Span::new(BytePos(START), BytePos(START + 300));

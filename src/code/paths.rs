@@ -1,12 +1,19 @@
-//! Per-file interning of access paths: every `root.a.b` the walk builds is created and
-//! classified once, then shared (`Rc<Path>`) with its [`SourceSet`]. Children are found by
-//! their parent's identity and the property name, so `event.user.app_metadata` read in a loop
-//! or in a helper inlined many times costs one hash lookup instead of new strings, vectors and
-//! a fresh classification.
+//! Interning of access paths: every `root.a.b` the walk builds is created and classified once,
+//! then shared (`Rc<Path>`) with its [`SourceSet`]. Children are found by their parent's
+//! identity and the property name, so `event.user.app_metadata` read in a loop or in a helper
+//! inlined many times costs one hash lookup instead of new strings, vectors and a fresh
+//! classification.
+//!
+//! A table holds the paths of one code kind (classification depends on it) and is reused by
+//! the next file of that kind analysed on the same thread ([`PathTable::take`] /
+//! [`PathTable::give_back`]), so the idioms every Action shares are interned once per scan.
+//! Tables are dropped when they grow past [`MAX_PATHS`], and [`clear_thread_tables`] drops
+//! them on request.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
 use std::rc::Rc;
 
+use super::FastMap;
 use super::classify::classify;
 use super::effects::CodeKind;
 use super::sources::SourceSet;
@@ -19,18 +26,49 @@ pub type Interned = (Rc<Path>, SourceSet);
 /// unique while it is a key).
 struct Children {
     _parent: Rc<Path>,
-    by_key: HashMap<Rc<str>, Interned>,
+    by_key: FastMap<Rc<str>, Interned>,
 }
 
-/// The paths of one file.
+/// Largest number of interned paths a table keeps between files.
+pub const MAX_PATHS: usize = 200_000;
+
+/// The paths of one code kind.
 #[derive(Default)]
 pub struct PathTable {
-    roots: HashMap<Root, Interned>,
-    globals: HashMap<Rc<str>, Interned>,
-    children: HashMap<usize, Children>,
+    roots: FastMap<Root, Interned>,
+    globals: FastMap<Rc<str>, Interned>,
+    children: FastMap<usize, Children>,
+    len: usize,
+}
+
+thread_local! {
+    /// Tables kept between files on this thread, one per code kind.
+    static TABLES: RefCell<Vec<(CodeKind, PathTable)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Drops the tables kept on this thread (the next file of each kind starts empty).
+pub fn clear_thread_tables() {
+    TABLES.with(|t| t.borrow_mut().clear());
 }
 
 impl PathTable {
+    /// This thread's table for `kind` (empty when there is none).
+    pub fn take(kind: CodeKind) -> PathTable {
+        TABLES.with(|t| {
+            let mut tables = t.borrow_mut();
+            let at = tables.iter().position(|(k, _)| *k == kind);
+            at.map(|i| tables.swap_remove(i).1).unwrap_or_default()
+        })
+    }
+
+    /// Keeps the table for the next file of `kind` on this thread, unless it grew too large.
+    pub fn give_back(self, kind: CodeKind) {
+        if self.len > MAX_PATHS {
+            return;
+        }
+        TABLES.with(|t| t.borrow_mut().push((kind, self)));
+    }
+
     /// The path of a root; `true` when it was created by this call.
     pub fn root(&mut self, root: Root, kind: CodeKind) -> (Interned, bool) {
         if let Some(found) = self.roots.get(&root) {
@@ -40,6 +78,7 @@ impl PathTable {
         let sources = SourceSet::from(classify(&path, kind));
         let entry = (Rc::new(path), sources);
         self.roots.insert(root, entry.clone());
+        self.len += 1;
         (entry, true)
     }
 
@@ -58,7 +97,7 @@ impl PathTable {
         let id = Rc::as_ptr(parent) as usize;
         let children = self.children.entry(id).or_insert_with(|| Children {
             _parent: Rc::clone(parent),
-            by_key: HashMap::new(),
+            by_key: FastMap::default(),
         });
         if let Some(found) = children.by_key.get(key) {
             return (found.clone(), false);
@@ -68,6 +107,7 @@ impl PathTable {
         let sources = SourceSet::from(classify(&path, kind));
         let entry = (Rc::new(path), sources);
         children.by_key.insert(seg, entry.clone());
+        self.len += 1;
         (entry, true)
     }
 }

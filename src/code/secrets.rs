@@ -45,7 +45,11 @@ fn norm(name: &str) -> String {
 
 /// True for names that hold credentials (`apiKey`, `CLIENT_SECRET`, `authToken`, ...).
 pub fn is_credential_name(name: &str) -> bool {
-    let n = norm(name);
+    is_credential_norm(&norm(name))
+}
+
+/// [`is_credential_name`] of an already [`norm`]alised name.
+fn is_credential_norm(n: &str) -> bool {
     [
         "secret",
         "token",
@@ -64,15 +68,15 @@ pub fn is_credential_name(name: &str) -> bool {
 
 /// Recognises a string literal, optionally bound to `name` (variable, property or parameter).
 pub fn classify_literal(name: Option<&str>, value: &str) -> Option<SecretKind> {
-    let credential_named = name.is_some_and(is_credential_name);
+    let n = name.map(norm);
+    let credential_named = n.as_deref().is_some_and(is_credential_norm);
     if value.len() >= MIN_KNOWN_FORMAT_LEN
         && KNOWN_FORMATS.as_ref().is_some_and(|re| re.is_match(value))
         || (credential_named && TWILIO.as_ref().is_some_and(|re| re.is_match(value)))
     {
         return Some(SecretKind::KnownFormat);
     }
-    let name = name?;
-    let n = norm(name);
+    let n = n?;
     if n == "authorization" || n == "proxyauthorization" {
         return is_auth_header_value(value).then_some(SecretKind::AuthorizationHeader);
     }
@@ -119,8 +123,16 @@ fn plausible_credential(value: &str) -> bool {
         && !is_placeholder(value)
 }
 
+/// `haystack` contains `needle`, ASCII letters compared without case (no allocation).
+pub fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 fn is_placeholder(value: &str) -> bool {
-    let v = value.to_ascii_lowercase();
     let markers = [
         "your",
         "xxx",
@@ -137,26 +149,33 @@ fn is_placeholder(value: &str) -> bool {
         "***",
         "...",
     ];
-    markers.iter().any(|m| v.contains(m))
-        || v.chars()
+    markers.iter().any(|m| contains_ignore_ascii_case(value, m))
+        || value
+            .chars()
             .next()
-            .is_some_and(|first| v.chars().all(|c| c == first))
+            .is_some_and(|first| value.chars().all(|c| c.eq_ignore_ascii_case(&first)))
 }
 
 /// Shannon entropy in bits per character.
 pub fn entropy(value: &str) -> f64 {
-    let mut counts = std::collections::HashMap::new();
+    let mut ascii = [0usize; 128];
+    let mut other = std::collections::BTreeMap::new();
     let mut total = 0usize;
     for c in value.chars() {
-        *counts.entry(c).or_insert(0usize) += 1;
+        match ascii.get_mut(c as usize) {
+            Some(n) => *n += 1,
+            None => *other.entry(c).or_insert(0usize) += 1,
+        }
         total += 1;
     }
     if total == 0 {
         return 0.0;
     }
     let total = total as f64;
-    counts
-        .values()
+    ascii
+        .iter()
+        .chain(other.values())
+        .filter(|n| **n > 0)
         .map(|n| {
             let p = *n as f64 / total;
             -p * p.log2()

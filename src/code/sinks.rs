@@ -14,41 +14,34 @@ use super::sources::SourceSet;
 use super::value::{Path, Root, Val};
 
 impl<'a> Analyzer<'a> {
-    pub(super) fn api_sink(&mut self, method: &str, vals: &[Val], span: Span) {
-        let arg = |i: usize| vals.get(i).cloned().unwrap_or_default();
+    pub(super) fn api_sink(&mut self, path: &Path, vals: &[Val], span: Span) {
+        let [object, method] = path.segs.as_slice() else {
+            return;
+        };
+        let empty = SourceSet::new();
+        let sources = |i: usize| vals.get(i).map_or(&empty, |v| &v.sources);
         let name = |i: usize| vals.get(i).and_then(|v| v.const_str()).map(str::to_string);
-        let all = union_of(vals);
-        let kind = match method {
-            "user.setAppMetadata" => EffectKind::SetAppMetadata { key: name(0) },
-            "user.setUserMetadata" => EffectKind::SetUserMetadata { key: name(0) },
-            "accessToken.setCustomClaim" => EffectKind::AccessTokenClaim { name: name(0) },
-            "idToken.setCustomClaim" => EffectKind::IdTokenClaim { name: name(0) },
-            "accessToken.addScope" => {
-                return self.emit(
-                    EffectKind::AddScope { scope: name(0) },
-                    span,
-                    &arg(0).sources,
-                );
+        let (kind, value) = match (&**object, &**method) {
+            ("user", "setAppMetadata") => (EffectKind::SetAppMetadata { key: name(0) }, 1),
+            ("user", "setUserMetadata") => (EffectKind::SetUserMetadata { key: name(0) }, 1),
+            ("accessToken", "setCustomClaim") => {
+                (EffectKind::AccessTokenClaim { name: name(0) }, 1)
             }
-            "accessToken.removeScope" => {
-                return self.emit(
-                    EffectKind::RemoveScope { scope: name(0) },
-                    span,
-                    &arg(0).sources,
-                );
+            ("idToken", "setCustomClaim") => (EffectKind::IdTokenClaim { name: name(0) }, 1),
+            ("accessToken", "addScope") => (EffectKind::AddScope { scope: name(0) }, 0),
+            ("accessToken", "removeScope") => (EffectKind::RemoveScope { scope: name(0) }, 0),
+            ("multifactor", "enable")
+            | (
+                "authentication",
+                "challengeWith" | "challengeWithAny" | "enrollWith" | "enrollWithAny",
+            ) => return self.emit(EffectKind::RequireMfa, span, &union_of(vals)),
+            ("access", "deny") => return self.emit(EffectKind::DenyAccess, span, &union_of(vals)),
+            ("redirect", "sendUserTo") => {
+                return self.emit(EffectKind::Redirect, span, &union_of(vals));
             }
-            "multifactor.enable"
-            | "authentication.challengeWith"
-            | "authentication.challengeWithAny"
-            | "authentication.enrollWith"
-            | "authentication.enrollWithAny" => {
-                return self.emit(EffectKind::RequireMfa, span, &all);
-            }
-            "access.deny" => return self.emit(EffectKind::DenyAccess, span, &all),
-            "redirect.sendUserTo" => return self.emit(EffectKind::Redirect, span, &all),
             _ => return,
         };
-        self.emit(kind, span, &arg(1).sources);
+        self.emit(kind, span, sources(value));
     }
 
     /// `callback(err)` denies; scripts return a profile (`email_verified`); credentials-exchange
