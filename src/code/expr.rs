@@ -269,8 +269,8 @@ impl<'a> Analyzer<'a> {
     }
 
     fn eval_object(&mut self, o: &'a ObjectLit) -> Val {
-        let mut props: Vec<(String, Val)> = Vec::new();
-        let mut spans = Vec::new();
+        let mut props: Vec<(String, Val)> = Vec::with_capacity(o.props.len());
+        let mut spans = Vec::with_capacity(o.props.len());
         let mut out = Val::default();
         for p in &o.props {
             match p {

@@ -173,6 +173,28 @@ fn skip_trivia(mut text: &str) -> &str {
     }
 }
 
+/// End of the run of printable ASCII (`!`..=`~` and DEL) starting at `i`, eight bytes at a time.
+fn plain_ascii_end(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // High bit of a byte set when it is < 0x21 (borrow) or >= 0x80; bytes above the first
+        // such byte may be marked falsely, so only the lowest mark is used.
+        let marks = (w.wrapping_sub(ONES * 0x21) | w) & HIGH;
+        if marks != 0 {
+            return i + (marks.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while bytes.get(i).is_some_and(|b| *b > b' ' && *b < 0x80) {
+        i += 1;
+    }
+    i
+}
+
 /// The source text of a span, whitespace collapsed, at most 200 characters.
 pub fn snippet(text: &str, span: Span) -> String {
     let raw = span_range(span, text.len())
@@ -188,12 +210,7 @@ pub fn snippet(text: &str, span: Span) -> String {
     let mut space_pending = false;
     let mut i = 0;
     while chars < MAX {
-        let plain = bytes
-            .get(i..)
-            .unwrap_or(&[])
-            .iter()
-            .position(|b| *b <= b' ' || *b >= 0x80);
-        let end = plain.map_or(bytes.len(), |p| i + p);
+        let end = plain_ascii_end(bytes, i);
         if end > i {
             if space_pending {
                 out.push(' ');
@@ -207,6 +224,20 @@ pub fn snippet(text: &str, span: Span) -> String {
             out.push_str(raw.get(i..i + take).unwrap_or(""));
             chars += take;
             i += take;
+            continue;
+        }
+        if bytes
+            .get(i)
+            .is_some_and(|b| matches!(b, b'\t'..=b'\r' | b' '))
+        {
+            i += 1;
+            while bytes
+                .get(i)
+                .is_some_and(|b| matches!(b, b'\t'..=b'\r' | b' '))
+            {
+                i += 1;
+            }
+            space_pending = !out.is_empty();
             continue;
         }
         let Some(c) = raw.get(i..).and_then(|r| r.chars().next()) else {
@@ -299,6 +330,42 @@ mod tests {
         assert!(parse("\u{feff}const a = 1;").is_ok());
         let big = "a".repeat(MAX_SOURCE_BYTES + 1);
         assert!(matches!(parse(&big), Err(ParseError::TooLarge(_))));
+    }
+
+    #[test]
+    fn plain_ascii_end_matches_the_byte_by_byte_definition() {
+        let naive = |b: &[u8], mut i: usize| {
+            while b.get(i).is_some_and(|c| *c > b' ' && *c < 0x80) {
+                i += 1;
+            }
+            i
+        };
+        let mut seed: u64 = 0xabcdef;
+        for _ in 0..5000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|k| {
+                    let r = seed.rotate_left((k * 7) as u32 % 64) as u8;
+                    // Mostly printable ASCII, sometimes a space, control or high byte.
+                    match r % 16 {
+                        0 => b' ',
+                        1 => r % 0x21,
+                        2 => 0x80 | r,
+                        _ => 0x21 + r % 0x5f,
+                    }
+                })
+                .collect();
+            for start in 0..=len {
+                assert_eq!(
+                    plain_ascii_end(&bytes, start),
+                    naive(&bytes, start),
+                    "{bytes:?} @ {start}"
+                );
+            }
+        }
     }
 
     #[test]

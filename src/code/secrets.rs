@@ -80,7 +80,8 @@ pub fn classify_literal(name: Option<&str>, value: &str) -> Option<SecretKind> {
     if n == "authorization" || n == "proxyauthorization" {
         return is_auth_header_value(value).then_some(SecretKind::AuthorizationHeader);
     }
-    if !plausible_credential(value) {
+    // Every name below is a credential name; others need no look at the value.
+    if !credential_named || !plausible_credential(value) {
         return None;
     }
     if n == "clientsecret" || (n == "secret" && value.len() >= 16) {
