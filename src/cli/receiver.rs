@@ -45,13 +45,21 @@ pub struct ReceiverArgs {
     #[arg(long, default_value_t = 100_000)]
     dedup_window: usize,
     /// Seconds between writes of runtime signals and rescan checks.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, env = "AUTHPATH_RECEIVER_FLUSH_SECS", default_value_t = 5)]
     flush_secs: u64,
     /// A rescan is requested once no scanned object changed for this many seconds...
-    #[arg(long, default_value_t = 30)]
+    #[arg(
+        long,
+        env = "AUTHPATH_RECEIVER_RESCAN_QUIET_SECS",
+        default_value_t = 30
+    )]
     rescan_quiet_secs: u64,
     /// ...or this many seconds after the first change of a burst that never goes quiet.
-    #[arg(long, default_value_t = 300)]
+    #[arg(
+        long,
+        env = "AUTHPATH_RECEIVER_RESCAN_MAX_DELAY_SECS",
+        default_value_t = 300
+    )]
     rescan_max_delay_secs: u64,
     /// Sliding window of the burst detections, in seconds.
     #[arg(long, default_value_t = 300)]
