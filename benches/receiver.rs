@@ -6,7 +6,8 @@
 //! 3. RSS under roughly 10x overload (small queue, processing slowed by a paused consumer for
 //!    half the run): peak RSS, how many requests got 503, and RSS growth in the second half.
 //!
-//! Bounded in count and time. Run with `cargo bench --bench receiver`.
+//! Bounded in count and time. Run with `cargo bench --bench receiver`. The process uses the
+//! `authpath` binary's allocator (mimalloc), for the baseline and the receiver alike.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,6 +21,9 @@ use authpath::receiver::{
 };
 use axum::body::Bytes;
 use serde_json::{Value, json};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const TOKEN: &str = "bench-token-0123456789abcdef";
 const BATCHES: usize = 300;
@@ -99,8 +103,39 @@ fn pipeline_only(bodies: &[Bytes]) -> f64 {
     n as f64 / t.elapsed().as_secs_f64()
 }
 
+/// CPU seconds used so far by this process's threads, split into the receiver's (threads named
+/// `rx-*`) and everything else (the load generator on the main thread).
+fn cpu_seconds() -> (f64, f64) {
+    let mut receiver = 0.0;
+    let mut other = 0.0;
+    for task in std::fs::read_dir("/proc/self/task")
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        let Some((head, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: f64 = fields
+            .get(11..13)
+            .map(|f| f.iter().filter_map(|v| v.parse::<f64>().ok()).sum())
+            .unwrap_or(0.0);
+        if head.contains("(rx-") {
+            receiver += ticks / 100.0;
+        } else {
+            other += ticks / 100.0;
+        }
+    }
+    (receiver, other)
+}
+
 fn server_runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
+        .thread_name("rx-worker")
         .worker_threads(2)
         .enable_all()
         .build()
@@ -252,11 +287,17 @@ fn main() {
     let mut best_parse: f64 = 0.0;
     let mut best_e2e: f64 = 0.0;
     let mut best_pipeline: f64 = 0.0;
+    let mut cpu_per_event = (f64::MAX, f64::MAX);
     for round in 0..3 {
         let b = bodies(round);
         best_parse = best_parse.max(parse_baseline(&b));
         best_pipeline = best_pipeline.max(pipeline_only(&b));
+        let n = (b.len() * EVENTS_PER_BATCH) as f64;
+        let (rx0, other0) = cpu_seconds();
         best_e2e = best_e2e.max(throughput(&rx, &client, b));
+        let (rx1, other1) = cpu_seconds();
+        cpu_per_event.0 = cpu_per_event.0.min((rx1 - rx0) / n * 1e6);
+        cpu_per_event.1 = cpu_per_event.1.min((other1 - other0) / n * 1e6);
     }
     println!("raw serde_json parse:     {best_parse:>10.0} events/s");
     println!("parser + pipeline, 1 thread: {best_pipeline:>7.0} events/s (no HTTP)");
@@ -266,6 +307,12 @@ fn main() {
     println!(
         "ratio end-to-end / parse: {:>10.2} (target >= 0.5)",
         best_e2e / best_parse
+    );
+    println!(
+        "CPU per event end-to-end: receiver threads {:.1} us, load generator {:.1} us; raw parse {:.1} us",
+        cpu_per_event.0,
+        cpu_per_event.1,
+        1e6 / best_parse
     );
 
     // 2. Ack latency at a fixed offered load (about a fifth of the measured capacity).

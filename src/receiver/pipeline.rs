@@ -91,22 +91,25 @@ impl Pipeline {
             .inspect(event, &classified, &self.directory, event_ms);
         let objects = touched_objects(event, &classified, &self.directory);
         let touched = correlate(self.index.as_ref(), &objects);
-        let reason = detections
-            .first()
-            .map(|d| d.summary.clone())
-            .unwrap_or_else(|| describe(event, &classified, objects.first()));
-        let date = event.date().unwrap_or("");
-        for (finding, _) in &touched {
-            self.signals
-                .add(&finding.name, &event.log_id, date, &reason);
-            self.metrics.signals.inc();
-        }
         let rescan_noted = classified
             .change
             .as_ref()
             .is_some_and(|c| c.resource.is_scanned());
-        if rescan_noted {
-            self.rescans.note(clock_ms, &reason);
+        // The reason is only built for events that signal a finding or request a rescan.
+        if !touched.is_empty() || rescan_noted {
+            let reason = detections
+                .first()
+                .map(|d| d.summary.clone())
+                .unwrap_or_else(|| describe(event, &classified, objects.first()));
+            let date = event.date().unwrap_or("");
+            for (finding, _) in &touched {
+                self.signals
+                    .add(&finding.name, &event.log_id, date, &reason);
+                self.metrics.signals.inc();
+            }
+            if rescan_noted {
+                self.rescans.note(clock_ms, &reason);
+            }
         }
         self.metrics.event(classified.category);
         for d in &detections {
