@@ -22,6 +22,9 @@ pub struct OperatorArgs {
     /// Extra `NAME=VALUE` environment for scan Jobs (repeatable; never put secrets here).
     #[arg(long = "scan-job-env", value_name = "NAME=VALUE")]
     pub scan_job_env: Vec<String>,
+    /// Extra `NAME=VALUE` environment for receiver containers (repeatable; never secrets).
+    #[arg(long = "receiver-env", value_name = "NAME=VALUE")]
+    pub receiver_env: Vec<String>,
     /// Watch only this namespace (default: every namespace).
     #[arg(long, env = "AUTHPATH_WATCH_NAMESPACE")]
     pub namespace: Option<String>,
@@ -36,6 +39,21 @@ pub struct OperatorArgs {
     pub job_history: usize,
 }
 
+/// `NAME=VALUE` pairs of `flag` as container environment.
+fn env_vars(flag: &str, pairs: &[String]) -> anyhow::Result<Vec<EnvVar>> {
+    pairs
+        .iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((name, value)) if !name.is_empty() => Ok(EnvVar {
+                name: name.to_string(),
+                value: Some(value.to_string()),
+                ..Default::default()
+            }),
+            _ => anyhow::bail!("{flag} {pair:?} is not NAME=VALUE"),
+        })
+        .collect()
+}
+
 /// Runs the subcommand; returns the process exit code.
 pub fn run(args: OperatorArgs) -> anyhow::Result<u8> {
     tracing_subscriber::fmt()
@@ -45,20 +63,10 @@ pub fn run(args: OperatorArgs) -> anyhow::Result<u8> {
         )
         .json()
         .init();
-    let mut env = Vec::new();
-    for pair in &args.scan_job_env {
-        let Some((name, value)) = pair.split_once('=') else {
-            anyhow::bail!("--scan-job-env {pair:?} is not NAME=VALUE");
-        };
-        env.push(EnvVar {
-            name: name.to_string(),
-            value: Some(value.to_string()),
-            ..Default::default()
-        });
-    }
     let settings = OperatorSettings {
         image: args.image,
-        scan_job_env: env,
+        scan_job_env: env_vars("--scan-job-env", &args.scan_job_env)?,
+        receiver_env: env_vars("--receiver-env", &args.receiver_env)?,
         job_history: args.job_history,
         ..Default::default()
     };

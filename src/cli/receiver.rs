@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::receiver::detect::Thresholds;
+use crate::receiver::detect::{Expectations, Thresholds};
 use crate::receiver::kube_cluster::{IntegrationName, connect};
 use crate::receiver::pipeline::PipelineConfig;
 use crate::receiver::processor::{DiscardSignals, LogRescans};
@@ -45,13 +45,21 @@ pub struct ReceiverArgs {
     #[arg(long, default_value_t = 100_000)]
     dedup_window: usize,
     /// Seconds between writes of runtime signals and rescan checks.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, env = "AUTHPATH_RECEIVER_FLUSH_SECS", default_value_t = 5)]
     flush_secs: u64,
     /// A rescan is requested once no scanned object changed for this many seconds...
-    #[arg(long, default_value_t = 30)]
+    #[arg(
+        long,
+        env = "AUTHPATH_RECEIVER_RESCAN_QUIET_SECS",
+        default_value_t = 30
+    )]
     rescan_quiet_secs: u64,
     /// ...or this many seconds after the first change of a burst that never goes quiet.
-    #[arg(long, default_value_t = 300)]
+    #[arg(
+        long,
+        env = "AUTHPATH_RECEIVER_RESCAN_MAX_DELAY_SECS",
+        default_value_t = 300
+    )]
     rescan_max_delay_secs: u64,
     /// Sliding window of the burst detections, in seconds.
     #[arg(long, default_value_t = 300)]
@@ -68,12 +76,28 @@ pub struct ReceiverArgs {
     /// Dynamic client registrations within the window that raise a detection.
     #[arg(long, default_value_t = 5)]
     registrations_per_window: u32,
+    /// MFA push notifications to one user within the window that raise a detection.
+    #[arg(long, default_value_t = 5)]
+    mfa_pushes_per_user: u32,
+    /// MFA SMS to one user within the window that raise a detection.
+    #[arg(long, default_value_t = 10)]
+    mfa_sms_per_user: u32,
+    /// Addresses or CIDR ranges expected in attack-protection allowlists (comma-separated or
+    /// repeated); any other allowlisted address raises a detection.
+    #[arg(long, env = "AUTHPATH_EXPECTED_ALLOWLIST", value_delimiter = ',')]
+    expected_allowlist: Vec<String>,
+    /// Client id of the dashboard's API Explorer application (also matched by its default name);
+    /// a Management API token issued to it raises a detection.
+    #[arg(long, env = "AUTHPATH_API_EXPLORER_CLIENT_ID", value_delimiter = ',')]
+    api_explorer_client_id: Vec<String>,
 }
 
 impl ReceiverArgs {
-    fn config(&self) -> ReceiverConfig {
+    fn config(&self) -> anyhow::Result<ReceiverConfig> {
+        let allowlist = Expectations::parse_allowlist(&self.expected_allowlist)
+            .map_err(|e| anyhow::anyhow!("--expected-allowlist: {e}"))?;
         let secs = |s: u64| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX);
-        ReceiverConfig {
+        Ok(ReceiverConfig {
             body_limit: self.body_limit,
             queue_capacity: self.queue_capacity,
             dedup_window: self.dedup_window,
@@ -86,13 +110,19 @@ impl ReceiverArgs {
                     failed_logins_per_user: self.failed_logins_per_user,
                     stuffing_users_per_ip: self.stuffing_users_per_ip,
                     registrations: self.registrations_per_window,
+                    mfa_pushes_per_user: self.mfa_pushes_per_user,
+                    mfa_sms_per_user: self.mfa_sms_per_user,
                     ..Thresholds::default()
                 },
                 custom_domain: self.custom_domain.clone(),
+                expected: Expectations {
+                    allowlist,
+                    api_explorer_clients: self.api_explorer_client_id.clone(),
+                },
                 rescan_quiet_ms: secs(self.rescan_quiet_secs),
                 rescan_max_delay_ms: secs(self.rescan_max_delay_secs),
             },
-        }
+        })
     }
 }
 
@@ -130,7 +160,7 @@ pub fn run(args: ReceiverArgs) -> anyhow::Result<u8> {
         )
         .try_init();
     let token = read_token(args.token_file.as_deref())?;
-    let config = args.config();
+    let config = args.config()?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

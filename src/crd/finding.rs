@@ -107,4 +107,7 @@ pub struct RuntimeSignals {
     /// RFC 3339 time of the latest one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_signal: Option<String>,
+    /// `log_id` of the latest one (look it up in the tenant's logs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_log_id: Option<String>,
 }

@@ -260,6 +260,11 @@ pub struct LogStreamSpec {
     #[serde(default = "default_replicas")]
     #[schemars(range(min = 0, max = 10))]
     pub replicas: i32,
+    /// ServiceAccount the receiver runs as: bind the chart's `authpath-receiver` ClusterRole to
+    /// it with a RoleBinding in this namespace (read findings, write their runtime status and
+    /// Events, set the rescan annotation).
+    #[serde(default = "default_receiver_service_account")]
+    pub service_account_name: String,
 }
 
 impl Default for LogStreamSpec {
@@ -267,6 +272,7 @@ impl Default for LogStreamSpec {
         LogStreamSpec {
             enabled: false,
             replicas: default_replicas(),
+            service_account_name: default_receiver_service_account(),
         }
     }
 }
@@ -405,6 +411,9 @@ fn default_rps() -> u32 {
 }
 fn default_scan_service_account() -> String {
     "authpath-scan".to_string()
+}
+fn default_receiver_service_account() -> String {
+    "authpath-receiver".to_string()
 }
 fn default_replicas() -> i32 {
     1

@@ -16,6 +16,9 @@ pub struct OperatorSettings {
     pub job_history: usize,
     /// Port the receiver container listens on.
     pub receiver_port: i32,
+    /// Extra environment for receiver containers (log level, flush and debounce timings). Never
+    /// secrets.
+    pub receiver_env: Vec<EnvVar>,
 }
 
 impl Default for OperatorSettings {
@@ -26,6 +29,7 @@ impl Default for OperatorSettings {
             scan_job_env: Vec::new(),
             job_history: 3,
             receiver_port: 8080,
+            receiver_env: Vec::new(),
         }
     }
 }

@@ -150,6 +150,7 @@ mod tests {
             runtime: signals.map(|s| RuntimeSignals {
                 signals: s,
                 last_signal: None,
+                sample_log_id: None,
             }),
             ..Auth0FindingStatus::default()
         });

@@ -1,7 +1,7 @@
 //! The cluster [`SignalSink`] and [`RescanRequester`]: runtime signals become a server-side apply
-//! (field manager `authpath-receiver`) of `status.runtime {signals, lastSignal}` on the finding,
-//! adding to the stored total, plus one Kubernetes Event per finding; a rescan is a merge patch
-//! of a new `authpath.dev/rescan` value (the current time) on the `Auth0Integration`.
+//! (field manager `authpath-receiver`) of `status.runtime {signals, lastSignal, sampleLogId}` on
+//! the finding, adding to the stored total, plus one Kubernetes Event per finding; a rescan is a
+//! merge patch of a new `authpath.dev/rescan` value (the current time) on the `Auth0Integration`.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -25,13 +25,18 @@ pub const RECEIVER_MANAGER: &str = "authpath-receiver";
 /// Longest Event note the API server accepts.
 const NOTE_LIMIT: usize = 1024;
 
-/// The apply body setting `status.runtime` of finding `name`.
-pub fn runtime_apply_body(name: &str, total: u64, last_signal: &str) -> Value {
+/// The apply body setting `status.runtime` of the signal's finding to `total` signals, the
+/// latest one's date and `log_id`.
+pub fn runtime_apply_body(signal: &RuntimeSignal, total: u64) -> Value {
     json!({
         "apiVersion": Auth0Finding::api_version(&()),
         "kind": Auth0Finding::kind(&()),
-        "metadata": { "name": name },
-        "status": { "runtime": { "signals": total, "lastSignal": last_signal } },
+        "metadata": { "name": signal.finding },
+        "status": { "runtime": {
+            "signals": total,
+            "lastSignal": signal.last_seen,
+            "sampleLogId": signal.sample_log_id,
+        } },
     })
 }
 
@@ -117,7 +122,7 @@ impl KubeSignalSink {
             .ok()
             .and_then(|m| m.get(&signal.finding).copied());
         let total = next_total(cached, written, signal.count);
-        let body = runtime_apply_body(&signal.finding, total, &signal.last_seen);
+        let body = runtime_apply_body(signal, total);
         self.api
             .patch_status(
                 &signal.finding,
@@ -211,15 +216,16 @@ mod tests {
 
     #[test]
     fn apply_body_sets_only_runtime_status() {
-        let body = runtime_apply_body("acme-f1", 5, "2024-05-01T10:00:00Z");
+        let body = runtime_apply_body(&signal("login"), 5);
         assert_eq!(body["apiVersion"], "authpath.dev/v1alpha1");
         assert_eq!(body["kind"], "Auth0Finding");
         assert_eq!(body["metadata"]["name"], "acme-f1");
         assert_eq!(body["status"]["runtime"]["signals"], 5);
         assert_eq!(
             body["status"]["runtime"]["lastSignal"],
-            "2024-05-01T10:00:00Z"
+            "2024-05-01T10:00:00.000Z"
         );
+        assert_eq!(body["status"]["runtime"]["sampleLogId"], "9001");
         assert!(body["status"].get("state").is_none());
     }
 

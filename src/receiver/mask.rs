@@ -13,6 +13,18 @@ const MAX_DEPTH: usize = 64;
 
 /// Whether a value under this key is secret material.
 pub fn is_secret_key(key: &str) -> bool {
+    // Every suffix below (and `otp`, `recovery_code`) ends in one of these letter pairs: most
+    // keys (`client_id`, `type`, `user_name`, ...) are ruled out by their last two bytes alone.
+    let tail = match key.as_bytes() {
+        [.., a, b] => [a.to_ascii_lowercase(), b.to_ascii_lowercase()],
+        _ => return false,
+    };
+    if !matches!(
+        &tail,
+        b"rd" | b"et" | b"en" | b"on" | b"ey" | b"ie" | b"se" | b"tp" | b"de"
+    ) {
+        return false;
+    }
     const SUFFIXES: [&str; 9] = [
         "password",
         "secret",

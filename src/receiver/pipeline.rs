@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::classify::classify;
 use super::correlate::{FindingIndex, FindingRef, correlate, touched_objects};
-use super::detect::{Detection, Detector, Thresholds};
+use super::detect::{Detection, Detector, Expectations, Thresholds};
 use super::directory::ObjectDirectory;
 use super::event::LogEvent;
 use super::metrics::Metrics;
@@ -19,6 +19,8 @@ pub struct PipelineConfig {
     pub thresholds: Thresholds,
     /// The tenant's custom domain, when it has one.
     pub custom_domain: Option<String>,
+    /// Expected allowlist ranges and API Explorer client ids.
+    pub expected: Expectations,
     /// A rescan is due once no scanned object changed for this long (ms).
     pub rescan_quiet_ms: i64,
     /// ... or this long after the first change of a burst that never goes quiet (ms).
@@ -30,6 +32,7 @@ impl Default for PipelineConfig {
         PipelineConfig {
             thresholds: Thresholds::default(),
             custom_domain: None,
+            expected: Expectations::default(),
             rescan_quiet_ms: 30_000,
             rescan_max_delay_ms: 300_000,
         }
@@ -63,7 +66,11 @@ impl Pipeline {
         out: Box<dyn Write + Send>,
     ) -> Self {
         Pipeline {
-            detector: Detector::new(&config.thresholds, config.custom_domain.clone()),
+            detector: Detector::new(
+                &config.thresholds,
+                config.custom_domain.clone(),
+                config.expected.clone(),
+            ),
             directory: ObjectDirectory::default(),
             index,
             signals: SignalAggregator::default(),
@@ -84,22 +91,25 @@ impl Pipeline {
             .inspect(event, &classified, &self.directory, event_ms);
         let objects = touched_objects(event, &classified, &self.directory);
         let touched = correlate(self.index.as_ref(), &objects);
-        let reason = detections
-            .first()
-            .map(|d| d.summary.clone())
-            .unwrap_or_else(|| describe(event, &classified, objects.first()));
-        let date = event.date().unwrap_or("");
-        for (finding, _) in &touched {
-            self.signals
-                .add(&finding.name, &event.log_id, date, &reason);
-            self.metrics.signals.inc();
-        }
         let rescan_noted = classified
             .change
             .as_ref()
             .is_some_and(|c| c.resource.is_scanned());
-        if rescan_noted {
-            self.rescans.note(clock_ms, &reason);
+        // The reason is only built for events that signal a finding or request a rescan.
+        if !touched.is_empty() || rescan_noted {
+            let reason = detections
+                .first()
+                .map(|d| d.summary.clone())
+                .unwrap_or_else(|| describe(event, &classified, objects.first()));
+            let date = event.date().unwrap_or("");
+            for (finding, _) in &touched {
+                self.signals
+                    .add(&finding.name, &event.log_id, date, &reason);
+                self.metrics.signals.inc();
+            }
+            if rescan_noted {
+                self.rescans.note(clock_ms, &reason);
+            }
         }
         self.metrics.event(classified.category);
         for d in &detections {

@@ -74,7 +74,8 @@ impl IngestQueue {
             return Admission::Closed;
         };
         let total = events.len();
-        let mut in_batch: HashSet<&str> = HashSet::with_capacity(total);
+        let mut in_batch: HashSet<&str, foldhash::fast::RandomState> =
+            HashSet::with_capacity_and_hasher(total, foldhash::fast::RandomState::default());
         let keep: Vec<bool> = events
             .iter()
             .map(|e| !state.dedup.contains(&e.log_id) && in_batch.insert(e.log_id.as_str()))

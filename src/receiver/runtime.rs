@@ -58,9 +58,15 @@ pub struct RunningReceiver {
 }
 
 impl RunningReceiver {
-    /// Resumes processing after `start_paused`.
+    /// Resumes processing after `start_paused` or [`RunningReceiver::pause`].
     pub fn resume(&self) {
         let _ = self.running.send(true);
+    }
+
+    /// Pauses processing (admission goes on until the queue is full): benchmarks throttle the
+    /// consumer with it to create an overload.
+    pub fn pause(&self) {
+        let _ = self.running.send(false);
     }
 
     /// Graceful shutdown; returns once the queue is drained and flushed.

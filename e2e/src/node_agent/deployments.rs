@@ -15,6 +15,7 @@ use tokio::task::{AbortHandle, JoinSet};
 use super::NodeAgentConfig;
 use super::jobs::short_uid;
 use super::pod::{LocalPod, project_container};
+use super::ports::{LocalPort, PortMap, allocate};
 use super::process::GroupChild;
 use crate::error::E2eError;
 
@@ -25,8 +26,9 @@ struct Running {
     handle: AbortHandle,
 }
 
-/// Watches Deployments in all namespaces until aborted.
-pub async fn run(client: kube::Client, config: NodeAgentConfig) {
+/// Watches Deployments (in the configured namespace or all of them) until aborted; replicas'
+/// local ports go into `ports`.
+pub async fn run(client: kube::Client, config: NodeAgentConfig, ports: PortMap) {
     let api = match &config.namespace {
         Some(namespace) => Api::<Deployment>::namespaced(client.clone(), namespace),
         None => Api::<Deployment>::all(client.clone()),
@@ -57,7 +59,12 @@ pub async fn run(client: kube::Client, config: NodeAgentConfig) {
                 if let Some(previous) = running.remove(&uid) {
                     previous.handle.abort();
                 }
-                let handle = tasks.spawn(keep_running(client.clone(), config.clone(), deployment));
+                let handle = tasks.spawn(keep_running(
+                    client.clone(),
+                    config.clone(),
+                    ports.clone(),
+                    deployment,
+                ));
                 running.insert(
                     uid,
                     Running {
@@ -80,7 +87,12 @@ pub async fn run(client: kube::Client, config: NodeAgentConfig) {
 }
 
 /// Runs the replicas, restarting any that exit, until the task is aborted.
-async fn keep_running(client: kube::Client, config: NodeAgentConfig, deployment: Deployment) {
+async fn keep_running(
+    client: kube::Client,
+    config: NodeAgentConfig,
+    ports: PortMap,
+    deployment: Deployment,
+) {
     let namespace = deployment.metadata.namespace.clone().unwrap_or_default();
     let name = deployment.metadata.name.clone().unwrap_or_default();
     let api = Api::<Deployment>::namespaced(client.clone(), &namespace);
@@ -95,6 +107,7 @@ async fn keep_running(client: kube::Client, config: NodeAgentConfig, deployment:
         replica_tasks.spawn(run_replica(
             client.clone(),
             config.clone(),
+            ports.clone(),
             deployment.clone(),
             index,
         ));
@@ -114,30 +127,69 @@ async fn keep_running(client: kube::Client, config: NodeAgentConfig, deployment:
     while replica_tasks.join_next().await.is_some() {}
 }
 
+/// Runs one replica on fixed local ports (registered while the replica task lives), restarting
+/// the process after it exits.
 async fn run_replica(
     client: kube::Client,
     config: NodeAgentConfig,
+    ports: PortMap,
     deployment: Deployment,
     index: i32,
 ) {
     let namespace = deployment.metadata.namespace.clone().unwrap_or_default();
     let name = deployment.metadata.name.clone().unwrap_or_default();
+    let template = deployment.spec.as_ref().map(|s| &s.template);
+    let local_ports = match template.and_then(|t| project_container(t, &config.image_match)) {
+        Some(container) => match allocate(container) {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::warn!("node agent: deployment {namespace}/{name} ports: {e}");
+                return;
+            }
+        },
+        None => Vec::new(),
+    };
+    let labels = template
+        .and_then(|t| t.metadata.as_ref())
+        .and_then(|m| m.labels.clone())
+        .unwrap_or_default();
+    let _registration = ports.register(&namespace, labels, local_ports.clone());
     loop {
-        if let Err(e) = run_once(&client, &config, &deployment, &namespace, &name, index).await {
+        let replica = Replica {
+            deployment: &deployment,
+            namespace: &namespace,
+            name: &name,
+            index,
+            ports: &local_ports,
+        };
+        if let Err(e) = run_once(&client, &config, replica).await {
             tracing::warn!("node agent: deployment {namespace}/{name} replica {index}: {e}");
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }
 
+/// One replica of a Deployment.
+struct Replica<'a> {
+    deployment: &'a Deployment,
+    namespace: &'a str,
+    name: &'a str,
+    index: i32,
+    ports: &'a [LocalPort],
+}
+
 async fn run_once(
     client: &kube::Client,
     config: &NodeAgentConfig,
-    deployment: &Deployment,
-    namespace: &str,
-    name: &str,
-    index: i32,
+    replica: Replica<'_>,
 ) -> Result<(), E2eError> {
+    let Replica {
+        deployment,
+        namespace,
+        name,
+        index,
+        ports,
+    } = replica;
     let Some(template) = deployment.spec.as_ref().map(|s| &s.template) else {
         return Ok(());
     };
@@ -154,6 +206,7 @@ async fn run_once(
         pod_name: format!("{name}-{}-{index}", short_uid(deployment)),
         spec,
         container,
+        ports,
     };
     let mut child = GroupChild::spawn(pod.prepare().await?, &config.binary)?;
     let status = child.wait(&config.binary).await?;

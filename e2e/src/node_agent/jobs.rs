@@ -87,6 +87,7 @@ async fn execute(
         pod_name: format!("{name}-{}", short_uid(job)),
         spec,
         container,
+        ports: &[],
     };
     let command = pod.prepare().await?;
     write_status(

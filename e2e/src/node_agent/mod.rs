@@ -14,7 +14,12 @@
 //!   are rewritten to point there; the default service-account mount
 //!   (`/var/run/secrets/kubernetes.io/serviceaccount`) is written the same way;
 //! - `KUBECONFIG` pointing at a kubeconfig with a TokenRequest token of the pod's ServiceAccount,
-//!   so the process talks to the real apiserver with its own identity and RBAC.
+//!   so the process talks to the real apiserver with its own identity and RBAC;
+//! - for Deployments, each declared `containerPort` gets a free port on 127.0.0.1 per replica:
+//!   arguments and environment values `HOST:PORT` on that port with a wildcard or loopback host
+//!   (`0.0.0.0:8080`, `:8080`) are rewritten to it, and [`NodeAgent::service_address`] resolves a
+//!   Service port to it (selector against the pod template's labels, `targetPort` by name or
+//!   number) the way kube-proxy would route it.
 //!
 //! It then writes Job status (`active`, `startTime`, then `succeeded`/`failed`, `completionTime`,
 //! `SuccessCriteriaMet`+`Complete` or `FailureTarget`+`Failed` conditions) and Deployment status
@@ -22,8 +27,8 @@
 //! `Available`/`Progressing` conditions) the way the kubelet and the controllers would.
 //!
 //! What it does NOT emulate: no Pod or ReplicaSet objects are created; no garbage collector (owner
-//! references do not cascade: deleting a parent leaves its children); no Services, DNS or cluster
-//! networking (processes listen on 127.0.0.1); no probes (a running process counts as ready); a
+//! references do not cascade: deleting a parent leaves its children); no Endpoints, DNS or
+//! cluster networking (processes listen on 127.0.0.1, reached through the port map); no probes (a running process counts as ready); a
 //! Job runs once (no `backoffLimit` retries, no parallelism, no `activeDeadlineSeconds`); no
 //! resource limits, security contexts, init containers or sidecars; Deployment processes are
 //! restarted after they exit, with a fixed one-second delay.
@@ -31,13 +36,17 @@
 mod deployments;
 mod jobs;
 mod pod;
+mod ports;
 mod process;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use tokio::task::JoinHandle;
 
+use crate::error::E2eError;
 use crate::plane::ControlPlane;
+use ports::PortMap;
 
 /// What the agent runs and where.
 #[derive(Debug, Clone)]
@@ -78,16 +87,33 @@ impl NodeAgentConfig {
 /// A running agent; dropping it stops the watchers and kills every process it started.
 pub struct NodeAgent {
     tasks: Vec<JoinHandle<()>>,
+    ports: PortMap,
 }
 
 impl NodeAgent {
     /// Starts watching Jobs and Deployments with an admin `client`.
     pub fn start(client: kube::Client, config: NodeAgentConfig) -> NodeAgent {
+        let ports = PortMap::default();
         let jobs = tokio::spawn(jobs::run(client.clone(), config.clone()));
-        let deployments = tokio::spawn(deployments::run(client, config));
+        let deployments = tokio::spawn(deployments::run(client, config, ports.clone()));
         NodeAgent {
             tasks: vec![jobs, deployments],
+            ports,
         }
+    }
+
+    /// The local address serving port `port` of Service `namespace/service`, once a replica the
+    /// Service selects runs (`None` before).
+    pub async fn service_address(
+        &self,
+        client: &kube::Client,
+        namespace: &str,
+        service: &str,
+        port: i32,
+    ) -> Result<Option<SocketAddr>, E2eError> {
+        self.ports
+            .service_address(client, namespace, service, port)
+            .await
     }
 }
 

@@ -12,6 +12,7 @@ use kube::api::{Api, PostParams};
 use tokio::process::Command;
 
 use super::NodeAgentConfig;
+use super::ports::{LocalPort, rewrite_listen};
 use crate::error::E2eError;
 
 const SERVICE_ACCOUNT_MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -36,6 +37,8 @@ pub struct LocalPod<'a> {
     pub pod_name: String,
     pub spec: &'a PodSpec,
     pub container: &'a Container,
+    /// Local ports standing in for the container's ports (none for Jobs).
+    pub ports: &'a [LocalPort],
 }
 
 impl LocalPod<'_> {
@@ -81,7 +84,11 @@ impl LocalPod<'_> {
         write_file(&kubeconfig, self.kubeconfig(&token).as_bytes())?;
 
         let mut command = Command::new(&self.config.binary);
-        command.args(self.args().iter().map(|a| rewrite(a, &mounts)));
+        command.args(
+            self.args()
+                .iter()
+                .map(|a| rewrite_listen(&rewrite(a, &mounts), self.ports)),
+        );
         command.env_clear();
         for name in ["PATH", "RUST_LOG", "RUST_BACKTRACE"] {
             if let Some(value) = std::env::var_os(name) {
@@ -89,7 +96,7 @@ impl LocalPod<'_> {
             }
         }
         for (name, value) in self.env().await? {
-            command.env(name, rewrite(&value, &mounts));
+            command.env(name, rewrite_listen(&rewrite(&value, &mounts), self.ports));
         }
         command
             .env("KUBECONFIG", &kubeconfig)

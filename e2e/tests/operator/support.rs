@@ -99,11 +99,47 @@ pub async fn scan_rbac(client: &kube::Client, namespace: &str) {
     })).await;
 }
 
+/// The rules of the chart's `<fullname>-<suffix>` ClusterRole, read from
+/// `charts/authpath/templates/rbac.yaml` (template lines dropped), so tests grant exactly what
+/// the chart ships.
+pub fn chart_cluster_role_rules(suffix: &str) -> Value {
+    let path = repo_root().join("charts/authpath/templates/rbac.yaml");
+    let text = std::fs::read_to_string(&path).expect("chart RBAC template");
+    let wanted = format!("authpath.fullname\" . }}}}-{suffix}\n");
+    let document = text
+        .split("\n---\n")
+        .find(|doc| doc.contains("kind: ClusterRole\n") && doc.contains(&wanted))
+        .unwrap_or_else(|| panic!("no {suffix} ClusterRole in {}", path.display()));
+    let plain: String = document
+        .lines()
+        .filter(|line| !line.contains("{{"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let parsed: Value = serde_norway::from_str(&plain).expect("ClusterRole YAML");
+    parsed["rules"].clone()
+}
+
+/// The receiver ServiceAccount `authpath-receiver`, bound in `namespace` to the rules of the
+/// chart's receiver ClusterRole (as a Role, so the grant stays in the test's namespace).
+pub async fn receiver_rbac(client: &kube::Client, namespace: &str) {
+    let rules = chart_cluster_role_rules("receiver");
+    create(client, namespace, json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "authpath-receiver"}})).await;
+    create(client, namespace, json!({
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "authpath-receiver"},
+        "rules": rules
+    })).await;
+    create(client, namespace, json!({
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "authpath-receiver"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "authpath-receiver"},
+        "subjects": [{"kind": "ServiceAccount", "name": "authpath-receiver", "namespace": namespace}]
+    })).await;
+}
+
 /// A running operator process and node agent for one namespace; killed on drop.
 pub struct Operator {
     child: Child,
     pub work_dir: PathBuf,
-    _agent: NodeAgent,
+    agent: NodeAgent,
 }
 
 impl Drop for Operator {
@@ -142,6 +178,20 @@ impl Operator {
         namespace: &str,
         scan_env: &[String],
     ) -> Operator {
+        let args: Vec<String> = scan_env
+            .iter()
+            .map(|e| format!("--scan-job-env={e}"))
+            .collect();
+        Self::start_with_args(plane, client, namespace, &args)
+    }
+
+    /// Starts the operator with `extra` command-line arguments (e.g. `--receiver-env=...`).
+    pub fn start_with_args(
+        plane: &ControlPlane,
+        client: &kube::Client,
+        namespace: &str,
+        extra: &[String],
+    ) -> Operator {
         let binary = authpath_binary();
         let work_dir = plane.state_dir.join("operator-e2e").join(namespace);
         std::fs::create_dir_all(&work_dir).expect("work dir");
@@ -155,7 +205,7 @@ impl Operator {
                 "127.0.0.1:0",
             ])
             .args(["--image", "ghcr.io/authpath/authpath:e2e"])
-            .args(scan_env.iter().map(|e| format!("--scan-job-env={e}")))
+            .args(extra)
             .env("KUBECONFIG", &plane.kubeconfig)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
@@ -170,8 +220,23 @@ impl Operator {
         Operator {
             child,
             work_dir,
-            _agent: agent,
+            agent,
         }
+    }
+
+    /// The local address the node agent serves Service `service` port `port` on, once a
+    /// replica behind it runs.
+    pub async fn service_address(
+        &self,
+        client: &kube::Client,
+        namespace: &str,
+        service: &str,
+        port: i32,
+    ) -> Result<Option<std::net::SocketAddr>, String> {
+        self.agent
+            .service_address(client, namespace, service, port)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// Every log the run produced: the operator's and every scan process's.

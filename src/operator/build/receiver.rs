@@ -1,13 +1,14 @@
 //! The Log Stream receiver children: Deployment, Service and the bearer-token Secret (32 random
-//! bytes, created once and never rotated by a reconcile).
+//! bytes, created once and never rotated by a reconcile). The receiver runs as
+//! `logStream.serviceAccountName` and reads the token from the Secret mounted as a file.
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::ByteString;
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
-    Container, ContainerPort, EnvVar, EnvVarSource, PodSpec, PodTemplateSpec, Secret,
-    SecretKeySelector, Service, ServicePort, ServiceSpec,
+    Container, ContainerPort, KeyToPath, PodSpec, PodTemplateSpec, Secret, SecretVolumeSource,
+    Service, ServicePort, ServiceSpec, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -24,6 +25,10 @@ use crate::operator::settings::OperatorSettings;
 pub const COMPONENT_RECEIVER: &str = "receiver";
 /// Key of the token in the token Secret.
 pub const TOKEN_KEY: &str = "token";
+/// Where the token Secret is mounted in the receiver container.
+pub const TOKEN_MOUNT: &str = "/var/run/secrets/authpath/receiver";
+/// Name of the token volume.
+const TOKEN_VOLUME: &str = "token";
 
 fn meta(integration: &Auth0Integration, name: String) -> Result<ObjectMeta, OperatorError> {
     let (owner, namespace) = name_and_namespace(integration)?;
@@ -60,17 +65,14 @@ pub fn build_receiver_deployment(
             format!("{namespace}/{name}"),
             "--listen".to_string(),
             format!("0.0.0.0:{}", settings.receiver_port),
+            "--token-file".to_string(),
+            format!("{TOKEN_MOUNT}/{TOKEN_KEY}"),
         ]),
-        env: Some(vec![EnvVar {
-            name: "AUTHPATH_RECEIVER_TOKEN".to_string(),
-            value_from: Some(EnvVarSource {
-                secret_key_ref: Some(SecretKeySelector {
-                    name: names::receiver_token_secret(&name),
-                    key: TOKEN_KEY.to_string(),
-                    optional: Some(false),
-                }),
-                ..Default::default()
-            }),
+        env: (!settings.receiver_env.is_empty()).then(|| settings.receiver_env.clone()),
+        volume_mounts: Some(vec![VolumeMount {
+            name: TOKEN_VOLUME.to_string(),
+            mount_path: TOKEN_MOUNT.to_string(),
+            read_only: Some(true),
             ..Default::default()
         }]),
         ports: Some(vec![ContainerPort {
@@ -95,9 +97,25 @@ pub fn build_receiver_deployment(
                     ..Default::default()
                 }),
                 spec: Some(PodSpec {
-                    service_account_name: Some(integration.spec.scan.service_account_name.clone()),
+                    service_account_name: Some(
+                        integration.spec.log_stream.service_account_name.clone(),
+                    ),
                     security_context: Some(pod_security_context()),
                     containers: vec![container],
+                    volumes: Some(vec![Volume {
+                        name: TOKEN_VOLUME.to_string(),
+                        secret: Some(SecretVolumeSource {
+                            secret_name: Some(names::receiver_token_secret(&name)),
+                            items: Some(vec![KeyToPath {
+                                key: TOKEN_KEY.to_string(),
+                                path: TOKEN_KEY.to_string(),
+                                ..Default::default()
+                            }]),
+                            default_mode: Some(0o440),
+                            optional: Some(false),
+                        }),
+                        ..Default::default()
+                    }]),
                     ..Default::default()
                 }),
             },
@@ -155,7 +173,7 @@ mod tests {
     use crate::operator::build::fixtures::integration;
 
     #[test]
-    fn deployment_selects_its_pods_and_takes_the_token_by_reference() {
+    fn deployment_selects_its_pods_and_mounts_the_token_secret() {
         let i = integration("  logStream: {enabled: true, replicas: 2}\n");
         let d = build_receiver_deployment(&i, &OperatorSettings::default()).unwrap();
         let spec = d.spec.unwrap();
@@ -164,21 +182,50 @@ mod tests {
         for (k, v) in spec.selector.match_labels.unwrap() {
             assert_eq!(pod_labels.get(&k), Some(&v));
         }
-        let env = &spec.template.spec.unwrap().containers[0]
-            .env
-            .clone()
-            .unwrap()[0];
-        assert!(env.value.is_none());
+        let pod = spec.template.spec.unwrap();
         assert_eq!(
-            env.value_from
-                .as_ref()
-                .unwrap()
-                .secret_key_ref
-                .as_ref()
-                .unwrap()
-                .name,
-            "prod-receiver-token"
+            pod.service_account_name.as_deref(),
+            Some("authpath-receiver")
         );
+        let container = &pod.containers[0];
+        assert!(container.env.is_none(), "no token in the environment");
+        let args = container.args.clone().unwrap();
+        assert!(
+            args.windows(2)
+                .any(|w| w[0] == "--token-file"
+                    && w[1] == "/var/run/secrets/authpath/receiver/token")
+        );
+        let mount = &container.volume_mounts.as_ref().unwrap()[0];
+        assert_eq!(mount.mount_path, TOKEN_MOUNT);
+        assert_eq!(mount.read_only, Some(true));
+        let volume = &pod.volumes.unwrap()[0];
+        assert_eq!(volume.name, mount.name);
+        assert_eq!(
+            volume.secret.as_ref().unwrap().secret_name.as_deref(),
+            Some("prod-receiver-token")
+        );
+    }
+
+    #[test]
+    fn receiver_env_and_service_account_come_from_settings_and_spec() {
+        let i = integration("  logStream: {enabled: true, serviceAccountName: rx}\n");
+        let settings = OperatorSettings {
+            receiver_env: vec![k8s_openapi::api::core::v1::EnvVar {
+                name: "AUTHPATH_RECEIVER_FLUSH_SECS".into(),
+                value: Some("1".into()),
+                ..Default::default()
+            }],
+            ..OperatorSettings::default()
+        };
+        let pod = build_receiver_deployment(&i, &settings)
+            .unwrap()
+            .spec
+            .unwrap()
+            .template
+            .spec
+            .unwrap();
+        assert_eq!(pod.service_account_name.as_deref(), Some("rx"));
+        assert_eq!(pod.containers[0].env, Some(settings.receiver_env));
     }
 
     #[test]

@@ -135,6 +135,7 @@ mod tests {
             stuffing_users_per_ip: 4,
             registrations: 3,
             max_keys: 1000,
+            ..Thresholds::default()
         }
     }
 

@@ -1,10 +1,13 @@
-//! Detections over classified events: configuration drift read from `sapi` changes (`drift`) and
-//! runtime bursts counted in bounded sliding windows (`bursts`). Each detection has a stable id
+//! Detections over classified events: configuration drift read from `sapi` changes (`drift`),
+//! changes and tokens compared with what the owners expect (`posture`), and runtime bursts
+//! counted in bounded sliding windows (`bursts`, `mfa_bursts`). Each detection has a stable id
 //! (the Prometheus label and the stdout `detections[].id`), a severity and a one-line summary
 //! built only from what the event already carries.
 
 mod bursts;
 mod drift;
+mod mfa_bursts;
+mod posture;
 
 use serde::Serialize;
 
@@ -16,6 +19,8 @@ use super::event::LogEvent;
 
 pub use bursts::BurstDetector;
 pub use drift::{DriftDetector, is_management_audience};
+pub use mfa_bursts::MfaBurstDetector;
+pub use posture::{API_EXPLORER_NAME, Expectations, unescaped_outputs};
 
 /// The detections the receiver knows, by stable id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -34,10 +39,15 @@ pub enum DetectionKind {
     FailedLoginBurstUser,
     CredentialStuffing,
     CanonicalDomainLogin,
+    UnexpectedAllowlistEntry,
+    LiquidXssRisk,
+    ApiExplorerToken,
+    MfaPushBurst,
+    MfaSmsBurst,
 }
 
 impl DetectionKind {
-    pub const ALL: [DetectionKind; 13] = [
+    pub const ALL: [DetectionKind; 18] = [
         DetectionKind::ManagementGrantCreated,
         DetectionKind::ManagementGrantWidened,
         DetectionKind::AttackProtectionWeakened,
@@ -51,6 +61,11 @@ impl DetectionKind {
         DetectionKind::FailedLoginBurstUser,
         DetectionKind::CredentialStuffing,
         DetectionKind::CanonicalDomainLogin,
+        DetectionKind::UnexpectedAllowlistEntry,
+        DetectionKind::LiquidXssRisk,
+        DetectionKind::ApiExplorerToken,
+        DetectionKind::MfaPushBurst,
+        DetectionKind::MfaSmsBurst,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +83,11 @@ impl DetectionKind {
             DetectionKind::FailedLoginBurstUser => "failed-login-burst-user",
             DetectionKind::CredentialStuffing => "credential-stuffing",
             DetectionKind::CanonicalDomainLogin => "canonical-domain-login",
+            DetectionKind::UnexpectedAllowlistEntry => "unexpected-allowlist-entry",
+            DetectionKind::LiquidXssRisk => "liquid-xss-risk",
+            DetectionKind::ApiExplorerToken => "api-explorer-token",
+            DetectionKind::MfaPushBurst => "mfa-push-burst",
+            DetectionKind::MfaSmsBurst => "mfa-sms-burst",
         }
     }
 }
@@ -103,6 +123,10 @@ pub struct Thresholds {
     pub stuffing_users_per_ip: u32,
     /// Dynamic client registrations within the window.
     pub registrations: u32,
+    /// MFA push notifications to one user within the window (push fatigue).
+    pub mfa_pushes_per_user: u32,
+    /// MFA SMS to one user within the window (SMS bombing).
+    pub mfa_sms_per_user: u32,
     /// Most keys (IPs, users) each counter tracks.
     pub max_keys: usize,
 }
@@ -115,6 +139,8 @@ impl Default for Thresholds {
             failed_logins_per_user: 10,
             stuffing_users_per_ip: 10,
             registrations: 5,
+            mfa_pushes_per_user: 5,
+            mfa_sms_per_user: 10,
             max_keys: 100_000,
         }
     }
@@ -125,15 +151,23 @@ impl Default for Thresholds {
 pub struct Detector {
     drift: DriftDetector,
     bursts: BurstDetector,
+    mfa_bursts: MfaBurstDetector,
+    expected: Expectations,
 }
 
 impl Detector {
     /// `custom_domain`: the tenant's custom domain, when it has one (enables the canonical
-    /// domain detection).
-    pub fn new(thresholds: &Thresholds, custom_domain: Option<String>) -> Self {
+    /// domain detection); `expected`: allowlist ranges and API Explorer client ids.
+    pub fn new(
+        thresholds: &Thresholds,
+        custom_domain: Option<String>,
+        expected: Expectations,
+    ) -> Self {
         Detector {
             drift: DriftDetector::default(),
             bursts: BurstDetector::new(thresholds, custom_domain),
+            mfa_bursts: MfaBurstDetector::new(thresholds),
+            expected,
         }
     }
 
@@ -148,7 +182,9 @@ impl Detector {
     ) -> Vec<Detection> {
         let mut out = Vec::new();
         self.drift.inspect(event, classified, directory, &mut out);
+        posture::inspect(event, classified, &self.expected, &mut out);
         self.bursts.inspect(event, classified, now_ms, &mut out);
+        self.mfa_bursts.inspect(event, now_ms, &mut out);
         out
     }
 }
