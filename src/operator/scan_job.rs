@@ -18,7 +18,7 @@ use crate::crd::{
     Auth0Finding, Auth0FindingSpec, Auth0Integration, LABEL_INTEGRATION, LABEL_RULE, LABEL_SEVERITY,
 };
 use crate::tenant::api::{Credentials, LiveTarget, ProgressEvent, read_snapshot};
-use crate::tenant::{KeywordMap, TenantSnapshot, load_export};
+use crate::tenant::{DataKind, KeywordMap, TenantSnapshot, load_export};
 
 /// Environment variable naming a Deploy CLI export to scan instead of the live tenant (tests,
 /// air-gapped use).
@@ -52,20 +52,13 @@ fn kube_err(call: &'static str) -> impl FnOnce(kube::Error) -> ScanJobError {
 /// What the Job did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanJobOutcome {
+    /// From the readers' structured [`crate::tenant::ReadOutcome`], never from warning text.
     pub complete: bool,
+    /// Kinds that could not be read (a partial scan).
+    pub missing: Vec<DataKind>,
     pub applied: usize,
     pub resolved: usize,
     pub deleted: usize,
-}
-
-/// True when nothing the rules read was missing. Unresolved Deploy CLI keyword markers only hide a
-/// secret value (which is masked anyway) and do not make a scan partial; every other load warning
-/// (unparsable file, endpoint not readable) does. Stopgap until the readers report completeness as
-/// a structured flag.
-pub fn is_complete(missing_data: &[String]) -> bool {
-    missing_data
-        .iter()
-        .all(|m| m.contains(": unresolved keyword marker "))
 }
 
 /// Splits `NAMESPACE/NAME`.
@@ -207,11 +200,22 @@ pub async fn run(reference: &str, write_findings: bool) -> Result<ScanJobOutcome
     let now = jiff::Timestamp::now();
     let output = checks::scan(&snapshot, &now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
     let report = output.report;
-    let complete = is_complete(&report.missing_data);
-    tracing::info!(findings = report.findings.len(), complete, "scan finished");
+    let read = snapshot.read_outcome();
+    let complete = read.complete;
+    tracing::info!(
+        findings = report.findings.len(),
+        complete,
+        missing = ?read.missing,
+        problems = read.problems.len(),
+        "scan finished"
+    );
+    for problem in &read.problems {
+        tracing::warn!(problem = %problem, "data missing from the read");
+    }
     if !write_findings {
         return Ok(ScanJobOutcome {
             complete,
+            missing: read.missing,
             applied: 0,
             resolved: 0,
             deleted: 0,
@@ -250,7 +254,8 @@ pub async fn run(reference: &str, write_findings: bool) -> Result<ScanJobOutcome
         spec.resolved_retention.into(),
         now,
     );
-    let outcome = apply_plan(&findings, &integrations, &integration, &sync, complete).await?;
+    let mut outcome = apply_plan(&findings, &integrations, &integration, &sync, complete).await?;
+    outcome.missing = read.missing;
     Ok(outcome)
 }
 
@@ -271,9 +276,14 @@ pub fn run_cli(reference: &str, write_findings: bool) -> anyhow::Result<u8> {
         outcome.resolved,
         outcome.deleted,
         if outcome.complete {
-            ""
+            String::new()
+        } else if outcome.missing.is_empty() {
+            " (partial scan: nothing resolved)".to_string()
         } else {
-            " (partial scan: nothing resolved)"
+            format!(
+                " (partial scan, not read: {:?}; nothing resolved)",
+                outcome.missing
+            )
         }
     );
     Ok(if outcome.complete { 0 } else { EXIT_PARTIAL })
@@ -331,6 +341,7 @@ async fn apply_plan(
     }
     Ok(ScanJobOutcome {
         complete,
+        missing: Vec::new(),
         applied: sync.apply_spec.len(),
         resolved,
         deleted: sync.delete.len(),
@@ -350,18 +361,6 @@ mod tests {
         for bad in ["prod", "/prod", "team-a/", "a/b/c"] {
             assert!(parse_reference(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn only_keyword_markers_leave_a_scan_complete() {
-        assert!(is_complete(&[]));
-        let marker =
-            "connections/x.json:11: unresolved keyword marker ##X## (no value given)".to_string();
-        assert!(is_complete(std::slice::from_ref(&marker)));
-        assert!(!is_complete(&[
-            marker,
-            "clients/app.json: invalid JSON".to_string()
-        ]));
     }
 
     #[test]
