@@ -14,6 +14,8 @@ pub mod context;
 pub mod controller;
 pub mod credentials;
 pub mod error;
+#[cfg(test)]
+pub(crate) mod fake_apiserver;
 pub mod findings_sync;
 pub mod jobs_view;
 pub mod leader;

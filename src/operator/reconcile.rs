@@ -411,3 +411,7 @@ async fn publish(
         tracing::warn!(error = %e, "publishing an Event failed");
     }
 }
+
+#[cfg(test)]
+#[path = "reconcile_tests.rs"]
+mod tests;
