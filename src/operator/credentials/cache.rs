@@ -1,6 +1,7 @@
 //! One cached, renewing Vault session per identity. A reconcile asks the cache for credentials; the
 //! cache logs in only when there is no session or it has expired, renews after two thirds of the
-//! lease, and logs in again when renewal fails or a read is refused with the current token.
+//! lease, and logs in again when renewal fails or a read is refused with the current token. On
+//! shutdown it revokes the tokens it logged in for (never a token the user handed over).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,6 +23,13 @@ pub struct VaultCounters {
     pub login_failures: Counter,
     pub renewals: Counter,
     pub renewal_failures: Counter,
+}
+
+/// What [`VaultClientCache::revoke_logins`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RevokeSummary {
+    pub revoked: usize,
+    pub failed: usize,
 }
 
 /// The cache, shared by every reconcile.
@@ -51,6 +59,35 @@ impl VaultClientCache {
     /// Number of identities with a slot (tests and diagnostics).
     pub fn identities(&self) -> usize {
         self.sessions.lock().map(|s| s.len()).unwrap_or(0)
+    }
+
+    /// Revokes every token this cache logged in for and forgets every session; tokens handed over
+    /// in a Secret are only forgotten. Called once on shutdown.
+    pub async fn revoke_logins(&self) -> RevokeSummary {
+        let slots: Vec<(VaultIdentity, Slot)> = {
+            let mut sessions = match self.sessions.lock() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            sessions.drain().collect()
+        };
+        let mut summary = RevokeSummary::default();
+        for (identity, slot) in slots {
+            let Some(session) = slot.lock().await.take() else {
+                continue;
+            };
+            if !session.owned {
+                continue;
+            }
+            match vault::revoke(&session, &identity.address).await {
+                Ok(()) => summary.revoked += 1,
+                Err(e) => {
+                    tracing::warn!(address = %identity.address, reason = e.reason(), "revoking a Vault token failed");
+                    summary.failed += 1;
+                }
+            }
+        }
+        summary
     }
 
     /// Reads the client credentials for `spec` with the cached session of its identity.
