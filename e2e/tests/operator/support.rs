@@ -102,8 +102,9 @@ pub async fn scan_rbac(client: &kube::Client, namespace: &str) {
 /// A running operator process and node agent for one namespace; killed on drop.
 pub struct Operator {
     child: Child,
+    launch: Command,
     pub work_dir: PathBuf,
-    _agent: NodeAgent,
+    agent: NodeAgent,
 }
 
 impl Drop for Operator {
@@ -111,6 +112,15 @@ impl Drop for Operator {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Appends to `path` (created when missing), so a restarted operator keeps the earlier log.
+fn log_file(path: &Path) -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .expect("log file")
 }
 
 impl Operator {
@@ -145,8 +155,8 @@ impl Operator {
         let binary = authpath_binary();
         let work_dir = plane.state_dir.join("operator-e2e").join(namespace);
         std::fs::create_dir_all(&work_dir).expect("work dir");
-        let log = work_dir.join("operator.log");
-        let child = Command::new(&binary)
+        let mut launch = Command::new(&binary);
+        launch
             .args([
                 "operator",
                 "--namespace",
@@ -158,20 +168,56 @@ impl Operator {
             .args(scan_env.iter().map(|e| format!("--scan-job-env={e}")))
             .env("KUBECONFIG", &plane.kubeconfig)
             .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(&log).expect("log"))
-            .stderr(std::fs::File::create(work_dir.join("operator.err")).expect("log"))
-            .spawn()
-            .expect("operator starts");
+            .stdin(Stdio::null());
+        let child = Self::spawn(&mut launch, &work_dir);
         let agent = NodeAgent::start(
             client.clone(),
             NodeAgentConfig::new(plane, binary, work_dir.join("pods")).in_namespace(namespace),
         );
         Operator {
             child,
+            launch,
             work_dir,
-            _agent: agent,
+            agent,
         }
+    }
+
+    fn spawn(launch: &mut Command, work_dir: &Path) -> Child {
+        launch
+            .stdout(log_file(&work_dir.join("operator.log")))
+            .stderr(log_file(&work_dir.join("operator.err")))
+            .spawn()
+            .expect("operator starts")
+    }
+
+    /// The node agent running this operator's Jobs.
+    pub fn agent(&self) -> &NodeAgent {
+        &self.agent
+    }
+
+    /// Kills the operator process (SIGKILL, no chance to clean up) and starts a new one with the
+    /// same arguments; the node agent and the Jobs it runs carry on.
+    pub fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.child = Self::spawn(&mut self.launch, &self.work_dir);
+    }
+
+    /// Stops the operator the way Kubernetes does (SIGTERM) and waits up to 30 s for it to exit;
+    /// true when it exited on its own with success.
+    pub async fn stop_gracefully(&mut self) -> bool {
+        let pid = i32::try_from(self.child.id()).expect("pid");
+        // SAFETY: kill(2) on our own child's pid; it touches no memory.
+        unsafe {
+            libc::kill(pid, libc::SIGTERM);
+        }
+        for _ in 0..120 {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        false
     }
 
     /// Every log the run produced: the operator's and every scan process's.
