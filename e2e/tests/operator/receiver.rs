@@ -9,23 +9,13 @@ use std::process::{Child, Command, Stdio};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::{Api, DynamicObject, ListParams};
-use kube::discovery::ApiResource;
 use serde_json::{Value, json};
 
+use crate::objects::{findings_api, integrations_api};
 use crate::scan::integration;
 use crate::support::{Operator, authpath_binary, create, scan_rbac, setup, wait_for};
 
 const ACTION: &str = "CRM Profile Sync";
-
-fn resource(kind: &str, plural: &str) -> ApiResource {
-    ApiResource {
-        group: "authpath.dev".into(),
-        version: "v1alpha1".into(),
-        api_version: "authpath.dev/v1alpha1".into(),
-        kind: kind.into(),
-        plural: plural.into(),
-    }
-}
 
 /// The local receiver process; killed on drop.
 struct Receiver(Child);
@@ -74,17 +64,10 @@ async fn receiver_signals_findings_and_requests_a_rescan() {
     spec["spec"]["logStream"] = json!({"enabled": true});
     create(&client, &namespace, spec).await;
 
-    let findings_api = Api::<DynamicObject>::namespaced_with(
-        client.clone(),
-        &namespace,
-        &resource("Auth0Finding", "auth0findings"),
-    );
-    let integrations = Api::<DynamicObject>::namespaced_with(
-        client.clone(),
-        &namespace,
-        &resource("Auth0Integration", "auth0integrations"),
-    );
-    let target = wait_for(180, "a finding naming the Action", || {
+    let findings_api = findings_api(&client, &namespace);
+    let integrations = integrations_api(&client, &namespace);
+    // Open, not just present: the scan Job applies every spec before any status.
+    let target = wait_for(180, "an open finding naming the Action", || {
         let api = findings_api.clone();
         async move {
             let list = api
@@ -93,7 +76,7 @@ async fn receiver_signals_findings_and_requests_a_rescan() {
                 .map_err(|e| e.to_string())?;
             list.items
                 .into_iter()
-                .find(names_action)
+                .find(|f| names_action(f) && f.data["status"]["state"] == "open")
                 .ok_or_else(|| "no finding names the Action yet".to_string())
         }
     })

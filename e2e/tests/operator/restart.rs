@@ -36,14 +36,17 @@ async fn a_restarted_operator_adopts_the_running_scan_job() {
             .contains(&running),
         "the restart happened while {job} ran"
     );
-    // The new operator reports the Job it found running, then its outcome.
+    // The new operator reports the Job it found running, then its outcome. (While it runs,
+    // ScanSucceeded still tells of the first scan: wait for the outcome itself.)
     let object = wait_condition(&client, &ns, "acme", "ScanSucceeded", "True", |o| {
-        o.data["status"]["lastScan"]["job"] == job.as_str()
+        let last = &o.data["status"]["lastScan"];
+        last["job"] == job.as_str() && last["outcome"] == "Succeeded"
     })
     .await;
     assert_eq!(
-        object.data["status"]["lastRescanRequest"],
-        "across-a-restart"
+        object.data["status"]["lastRescanRequest"], "across-a-restart",
+        "{}",
+        object.data["status"]
     );
     let jobs = Api::<Job>::namespaced(client.clone(), &ns)
         .list(&ListParams::default().labels("authpath.dev/integration=acme"))

@@ -13,18 +13,27 @@ use crate::support::wait_for;
 
 type Fingerprint = BTreeMap<String, (String, String, String)>;
 
-/// The rig after its first complete scan, and the findings that scan left.
-async fn scanned_rig(test: &str) -> (LiveRig, Fingerprint) {
-    let rig = live_rig(test).await;
+/// Waits for a successful scan by any Job but `not_job` (while a Job runs, `ScanSucceeded`
+/// still tells of the previous one: the outcome decides).
+async fn wait_scan_succeeded(rig: &LiveRig, not_job: &str) {
     wait_condition(
         &rig.client,
         &rig.ns.name,
         "acme",
         "ScanSucceeded",
         "True",
-        |_| true,
+        |o| {
+            let last = &o.data["status"]["lastScan"];
+            last["job"] != not_job && last["outcome"] == "Succeeded"
+        },
     )
     .await;
+}
+
+/// The rig after its first complete scan, and the findings that scan left.
+async fn scanned_rig(test: &str) -> (LiveRig, Fingerprint) {
+    let rig = live_rig(test).await;
+    wait_scan_succeeded(&rig, "").await;
     let findings = findings_fingerprint(&rig.client, &rig.ns.name, "acme").await;
     assert!(!findings.is_empty(), "the first scan made findings");
     (rig, findings)
@@ -67,15 +76,7 @@ async fn wait_scan_failed(rig: &LiveRig, not_job: &str) -> (String, String) {
 async fn assert_next_scan_works(rig: &LiveRig, failed_job: &str, before: &Fingerprint) {
     rig.sim.set_faults(json!({})).await;
     request_rescan(&rig.client, &rig.ns.name, "acme", "after-the-fault").await;
-    wait_condition(
-        &rig.client,
-        &rig.ns.name,
-        "acme",
-        "ScanSucceeded",
-        "True",
-        |o| o.data["status"]["lastScan"]["job"] != failed_job,
-    )
-    .await;
+    wait_scan_succeeded(rig, failed_job).await;
     let after = findings_fingerprint(&rig.client, &rig.ns.name, "acme").await;
     assert_eq!(
         after.keys().collect::<Vec<_>>(),

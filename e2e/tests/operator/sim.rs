@@ -10,7 +10,7 @@ use e2e::{ControlPlane, TestNamespace};
 use serde_json::{Value, json};
 
 use crate::scan::{PLANTED_ID, PLANTED_SECRET};
-use crate::support::{Operator, create, repo_root, scan_rbac, setup};
+use crate::support::{Operator, create, planted_credentials_secret, repo_root, scan_rbac, setup};
 
 /// The tenant domain the emulator serves.
 pub const DOMAIN: &str = "acme-prod.eu.auth0.com";
@@ -107,13 +107,7 @@ pub async fn live_rig(test: &str) -> LiveRig {
     let sim = Sim::start();
     let (plane, client, ns) = setup(test).await;
     scan_rbac(&client, &ns.name).await;
-    create(
-        &client,
-        &ns.name,
-        json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "a0"},
-        "stringData": {"clientId": PLANTED_ID, "clientSecret": PLANTED_SECRET}}),
-    )
-    .await;
+    planted_credentials_secret(&client, &ns.name, "a0").await;
     let operator = Operator::start_with_scan_env(
         plane,
         &client,

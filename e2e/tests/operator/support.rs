@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use e2e::{ControlPlane, NodeAgent, NodeAgentConfig, TestNamespace};
+use e2e::{ControlPlane, NodeAgent, NodeAgentConfig, OpenBao, TestNamespace};
 use kube::api::{Api, DynamicObject, PostParams};
 use kube::discovery::ApiResource;
 use serde_json::{Value, json};
+
+use crate::scan::{PLANTED_ID, PLANTED_SECRET};
 
 /// Root of the repository.
 pub fn repo_root() -> PathBuf {
@@ -78,6 +80,37 @@ pub async fn create(client: &kube::Client, namespace: &str, object: Value) {
     api.create(&PostParams::default(), &object)
         .await
         .expect("create");
+}
+
+/// A Secret `name` holding the planted client credentials (`clientId`, `clientSecret`).
+pub async fn planted_credentials_secret(client: &kube::Client, namespace: &str, name: &str) {
+    create(
+        client,
+        namespace,
+        json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name},
+        "stringData": {"clientId": PLANTED_ID, "clientSecret": PLANTED_SECRET}}),
+    )
+    .await;
+}
+
+/// Writes the planted client credentials to KV v2 path `<namespace>/auth0` of `bao` and a policy
+/// that may read them; returns (path, policy name).
+pub async fn vault_credentials_with_policy(bao: &OpenBao, namespace: &str) -> (String, String) {
+    let path = format!("{namespace}/auth0");
+    bao.write(
+        &format!("secret/data/{path}"),
+        &json!({"data": {"client_id": PLANTED_ID, "client_secret": PLANTED_SECRET}}),
+    )
+    .await
+    .expect("kv write");
+    let policy = format!("policy-{namespace}");
+    bao.write(
+        &format!("sys/policies/acl/{policy}"),
+        &json!({"policy": format!("path \"secret/data/{path}\" {{ capabilities = [\"read\"] }}")}),
+    )
+    .await
+    .expect("policy");
+    (path, policy)
 }
 
 /// The scan ServiceAccount with the least privilege the scan Job needs.

@@ -6,8 +6,8 @@ use e2e::OpenBao;
 use serde_json::{Value, json};
 
 use crate::objects::wait_condition;
-use crate::scan::{PLANTED_ID, PLANTED_SECRET, integration};
-use crate::support::{Operator, create, scan_rbac, setup};
+use crate::scan::integration;
+use crate::support::{Operator, create, scan_rbac, setup, vault_credentials_with_policy};
 
 /// Accessors of the live tokens whose metadata names AppRole role `role`.
 async fn accessors_of_role(bao: &OpenBao, role: &str) -> Vec<String> {
@@ -48,20 +48,7 @@ async fn shutdown_revokes_the_operators_own_vault_logins_only() {
     let (plane, client, ns) = setup("operator-vault-revoke").await;
     scan_rbac(&client, &ns.name).await;
     let bao = plane.openbao();
-    let path = format!("{}/auth0", ns.name);
-    bao.write(
-        &format!("secret/data/{path}"),
-        &json!({"data": {"client_id": PLANTED_ID, "client_secret": PLANTED_SECRET}}),
-    )
-    .await
-    .expect("kv write");
-    let policy = format!("policy-{}", ns.name);
-    bao.write(
-        &format!("sys/policies/acl/{policy}"),
-        &json!({"policy": format!("path \"secret/data/{path}\" {{ capabilities = [\"read\"] }}")}),
-    )
-    .await
-    .expect("policy");
+    let (path, policy) = vault_credentials_with_policy(&bao, &ns.name).await;
     let role = format!("role-{}", ns.name);
     bao.write(
         &format!("auth/approle/role/{role}"),
