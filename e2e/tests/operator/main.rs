@@ -10,6 +10,7 @@
 //! let scan Jobs read the example tenant export through `AUTHPATH_SCAN_EXPORT_DIR` (passed with
 //! `--scan-job-env`); `live` runs them against the Management API emulator serving that tenant.
 
+mod bench;
 mod crds;
 mod live;
 mod objects;

@@ -28,7 +28,8 @@ impl Drop for Sim {
     }
 }
 
-fn sim_binary() -> PathBuf {
+/// The `auth0-sim` binary, built into this test's target directory.
+pub fn sim_binary() -> PathBuf {
     let status = Command::new(env!("CARGO"))
         .args(["build", "-q", "-p", "auth0-sim", "--bin", "auth0-sim"])
         .current_dir(repo_root())

@@ -223,6 +223,31 @@ impl Operator {
             .expect("operator starts")
     }
 
+    /// The operator's process id (for `/proc/<pid>/status`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The operator's own `/metrics` text (its address is the one it logged on start).
+    pub async fn metrics(&self) -> String {
+        let log = std::fs::read_to_string(self.work_dir.join("operator.log")).unwrap_or_default();
+        let addr = log
+            .lines()
+            .rev()
+            .filter(|l| l.contains("serving /metrics"))
+            .find_map(|l| {
+                let v: Value = serde_json::from_str(l).ok()?;
+                v["fields"]["addr"].as_str().map(str::to_string)
+            })
+            .expect("the operator logged its metrics address");
+        reqwest::get(format!("http://{addr}/metrics"))
+            .await
+            .expect("GET /metrics")
+            .text()
+            .await
+            .expect("metrics text")
+    }
+
     /// The node agent running this operator's Jobs.
     pub fn agent(&self) -> &NodeAgent {
         &self.agent
