@@ -4,13 +4,12 @@
 
 use e2e::ControlPlane;
 use k8s_openapi::api::batch::v1::Job;
-use k8s_openapi::api::core::v1::Event;
 use kube::api::{Api, ListParams};
 use serde_json::{Value, json};
 
 use crate::objects::{condition, findings_api, wait_condition};
 use crate::support::{
-    Operator, create, kubectl, planted_credentials_secret, scan_rbac, setup,
+    Operator, assert_nothing_leaked, create, kubectl, planted_credentials_secret, scan_rbac, setup,
     vault_credentials_with_policy,
 };
 
@@ -95,19 +94,7 @@ pub async fn assert_scan_results(
     );
     assert!(both.contains("TENANT") && both.contains("READY"), "{both}");
 
-    // No planted secret anywhere: logs, Events, status, CRs, Jobs.
-    let mut everything = operator.all_logs();
-    everything.push_str(&serde_json::to_string(&integration).unwrap_or_default());
-    everything.push_str(&serde_json::to_string(&findings).unwrap_or_default());
-    everything.push_str(&serde_json::to_string(&jobs).unwrap_or_default());
-    let events = Api::<Event>::namespaced(client.clone(), namespace)
-        .list(&ListParams::default())
-        .await
-        .expect("events");
-    everything.push_str(&serde_json::to_string(&events).unwrap_or_default());
-    for planted in [PLANTED_ID, PLANTED_SECRET] {
-        assert!(!everything.contains(planted), "{planted} leaked");
-    }
+    assert_nothing_leaked(client, namespace, operator, &[PLANTED_ID, PLANTED_SECRET]).await;
 }
 
 #[tokio::test]

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use crate::objects::{condition, findings_fingerprint, request_rescan, wait_condition};
+use crate::scan::{PLANTED_ID, PLANTED_SECRET};
 use crate::sim::{LiveRig, live_rig};
-use crate::support::wait_for;
+use crate::support::{assert_nothing_leaked, wait_for};
 
 type Fingerprint = BTreeMap<String, (String, String, String)>;
 
@@ -83,6 +84,13 @@ async fn assert_next_scan_works(rig: &LiveRig, failed_job: &str, before: &Finger
         before.keys().collect::<Vec<_>>()
     );
     assert!(after.values().all(|(state, _, _)| state == "open"));
+    assert_nothing_leaked(
+        &rig.client,
+        &rig.ns.name,
+        &rig.operator,
+        &[PLANTED_ID, PLANTED_SECRET],
+    )
+    .await;
 }
 
 fn first_job(before_rescan: &serde_json::Value) -> String {

@@ -6,7 +6,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use e2e::{ControlPlane, NodeAgent, NodeAgentConfig, OpenBao, TestNamespace};
-use kube::api::{Api, DynamicObject, PostParams};
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::Event;
+use kube::api::{Api, DynamicObject, ListParams, PostParams};
 use kube::discovery::ApiResource;
 use serde_json::{Value, json};
 
@@ -331,4 +333,30 @@ pub fn kubectl(plane: &ControlPlane, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Greps every log of the run (operator and scan processes) and every integration, finding, Job
+/// and Event of `namespace` for the `planted` values; panics naming the first one found.
+pub async fn assert_nothing_leaked(
+    client: &kube::Client,
+    namespace: &str,
+    operator: &Operator,
+    planted: &[&str],
+) {
+    fn text<T: serde::Serialize>(value: &T) -> String {
+        serde_json::to_string(value).unwrap_or_default()
+    }
+    let all = ListParams::default();
+    let mut everything = operator.all_logs();
+    let integrations = crate::objects::integrations_api(client, namespace);
+    everything.push_str(&text(&integrations.list(&all).await.expect("integrations")));
+    let findings = crate::objects::findings_api(client, namespace);
+    everything.push_str(&text(&findings.list(&all).await.expect("findings")));
+    let jobs = Api::<Job>::namespaced(client.clone(), namespace);
+    everything.push_str(&text(&jobs.list(&all).await.expect("jobs")));
+    let events = Api::<Event>::namespaced(client.clone(), namespace);
+    everything.push_str(&text(&events.list(&all).await.expect("events")));
+    for value in planted {
+        assert!(!everything.contains(value), "{value} leaked");
+    }
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::objects::{condition, findings_fingerprint, request_rescan, wait_condition};
 use crate::scan::{PLANTED_ID, PLANTED_SECRET, integration};
-use crate::support::{Operator, create, scan_rbac, setup};
+use crate::support::{Operator, assert_nothing_leaked, create, scan_rbac, setup};
 
 /// An integration reading its client credentials from a private OpenBao (KV v2, a token the
 /// user handed over in a Secret), after its first complete scan.
@@ -18,7 +18,7 @@ struct VaultRig {
     client: kube::Client,
     ns: TestNamespace,
     bao: DevOpenBao,
-    _operator: Operator,
+    operator: Operator,
 }
 
 async fn vault_rig(test: &str) -> VaultRig {
@@ -51,7 +51,7 @@ async fn vault_rig(test: &str) -> VaultRig {
         client,
         ns,
         bao,
-        _operator: operator,
+        operator,
     }
 }
 
@@ -87,6 +87,14 @@ async fn assert_credentials_failure(rig: &VaultRig, rescan: &str, reason: &str) 
         before,
         "no finding was written, resolved or deleted"
     );
+    let root_token = rig.bao.root_token();
+    assert_nothing_leaked(
+        client,
+        ns,
+        &rig.operator,
+        &[PLANTED_ID, PLANTED_SECRET, root_token],
+    )
+    .await;
     credentials["message"]
         .as_str()
         .unwrap_or_default()

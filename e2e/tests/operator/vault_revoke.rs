@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 
 use crate::objects::wait_condition;
 use crate::scan::integration;
-use crate::support::{Operator, create, scan_rbac, setup, vault_credentials_with_policy};
+use crate::support::{
+    Operator, assert_nothing_leaked, create, scan_rbac, setup, vault_credentials_with_policy,
+};
 
 /// Accessors of the live tokens whose metadata names AppRole role `role`.
 async fn accessors_of_role(bao: &OpenBao, role: &str) -> Vec<String> {
@@ -148,4 +150,8 @@ async fn shutdown_revokes_the_operators_own_vault_logins_only() {
         operator.all_logs().contains("revoked"),
         "the shutdown is logged"
     );
+    let user_token = user_token["auth"]["client_token"]
+        .as_str()
+        .unwrap_or_default();
+    assert_nothing_leaked(&client, &ns.name, &operator, &[&secret_id, user_token]).await;
 }
