@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod names;
 pub mod reconcile;
 pub mod scan_job;
+pub mod scan_status;
 pub mod schedule;
 pub mod settings;
 pub mod status;
