@@ -105,13 +105,14 @@ async fn serve_http(
     Ok(())
 }
 
-/// Runs the controller until a shutdown signal (then revokes the Vault tokens it logged in for);
-/// serves HTTP on `http_addr`.
+/// Runs the controller until a shutdown signal or `stop` completes (lost leadership), then
+/// revokes the Vault tokens it logged in for; serves HTTP on `http_addr`.
 pub async fn run(
     client: kube::Client,
     settings: OperatorSettings,
     http_addr: SocketAddr,
     namespace: Option<&str>,
+    stop: impl std::future::Future<Output = ()> + Send + Sync + 'static,
 ) -> anyhow::Result<()> {
     let integrations = match namespace {
         Some(ns) => Api::<Auth0Integration>::namespaced(client.clone(), ns),
@@ -142,6 +143,7 @@ pub async fn run(
         .owns(jobs, owned.clone())
         .owns(deployments, owned)
         .shutdown_on_signal()
+        .graceful_shutdown_on(stop)
         .run(reconcile, error_policy, ctx.clone())
         .for_each(|result| async move {
             if let Err(e) = result {

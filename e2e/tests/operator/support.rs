@@ -187,6 +187,17 @@ impl Operator {
         namespace: &str,
         scan_env: &[String],
     ) -> Operator {
+        Self::start_with(plane, client, namespace, scan_env, &[])
+    }
+
+    /// Starts the operator with scan Job environment `scan_env` and extra operator arguments.
+    pub fn start_with(
+        plane: &ControlPlane,
+        client: &kube::Client,
+        namespace: &str,
+        scan_env: &[String],
+        extra_args: &[&str],
+    ) -> Operator {
         let binary = authpath_binary();
         let work_dir = plane.state_dir.join("operator-e2e").join(namespace);
         std::fs::create_dir_all(&work_dir).expect("work dir");
@@ -201,6 +212,7 @@ impl Operator {
             ])
             .args(["--image", "ghcr.io/authpath/authpath:e2e"])
             .args(scan_env.iter().map(|e| format!("--scan-job-env={e}")))
+            .args(extra_args)
             .env("KUBECONFIG", &plane.kubeconfig)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null());
@@ -271,13 +283,18 @@ impl Operator {
         unsafe {
             libc::kill(pid, libc::SIGTERM);
         }
-        for _ in 0..120 {
+        self.wait_exit(30).await.is_some_and(|s| s.success())
+    }
+
+    /// Waits up to `seconds` for the operator to exit by itself; its exit status.
+    pub async fn wait_exit(&mut self, seconds: u64) -> Option<std::process::ExitStatus> {
+        for _ in 0..seconds * 4 {
             if let Ok(Some(status)) = self.child.try_wait() {
-                return status.success();
+                return Some(status);
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
-        false
+        None
     }
 
     /// Every log the run produced: the operator's and every scan process's.

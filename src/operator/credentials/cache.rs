@@ -25,7 +25,10 @@ pub struct VaultCounters {
     pub renewal_failures: Counter,
 }
 
-/// What [`VaultClientCache::revoke_logins`] did.
+/// How long the shutdown waits for token revocations.
+pub const REVOKE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// What [`VaultClientCache::revoke_logins`] did (on a timeout every attempt counts as failed).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RevokeSummary {
     pub revoked: usize,
@@ -62,7 +65,9 @@ impl VaultClientCache {
     }
 
     /// Revokes every token this cache logged in for and forgets every session; tokens handed over
-    /// in a Secret are only forgotten. Called once on shutdown.
+    /// in a Secret are only forgotten. Called once on shutdown: the revocations run together and
+    /// give up after [`REVOKE_DEADLINE`] (an unreachable Vault must not hold the shutdown up;
+    /// its tokens then expire with their TTL).
     pub async fn revoke_logins(&self) -> RevokeSummary {
         let slots: Vec<(VaultIdentity, Slot)> = {
             let mut sessions = match self.sessions.lock() {
@@ -71,23 +76,38 @@ impl VaultClientCache {
             };
             sessions.drain().collect()
         };
-        let mut summary = RevokeSummary::default();
+        let mut owned = Vec::new();
         for (identity, slot) in slots {
-            let Some(session) = slot.lock().await.take() else {
-                continue;
-            };
-            if !session.owned {
-                continue;
+            if let Some(session) = slot.lock().await.take()
+                && session.owned
+            {
+                owned.push((identity, session));
             }
-            match vault::revoke(&session, &identity.address).await {
-                Ok(()) => summary.revoked += 1,
-                Err(e) => {
-                    tracing::warn!(address = %identity.address, reason = e.reason(), "revoking a Vault token failed");
-                    summary.failed += 1;
+        }
+        let attempts = owned.len();
+        let revocations = owned.iter().map(|(identity, session)| async move {
+            let result = vault::revoke(session, &identity.address).await;
+            if let Err(e) = &result {
+                tracing::warn!(address = %identity.address, reason = e.reason(), "revoking a Vault token failed");
+            }
+            result.is_ok()
+        });
+        match tokio::time::timeout(REVOKE_DEADLINE, futures::future::join_all(revocations)).await {
+            Ok(results) => {
+                let revoked = results.iter().filter(|ok| **ok).count();
+                RevokeSummary {
+                    revoked,
+                    failed: attempts - revoked,
+                }
+            }
+            Err(_) => {
+                tracing::warn!(attempts, "revoking Vault tokens timed out");
+                RevokeSummary {
+                    revoked: 0,
+                    failed: attempts,
                 }
             }
         }
-        summary
     }
 
     /// Reads the client credentials for `spec` with the cached session of its identity.
