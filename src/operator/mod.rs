@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod names;
 pub mod reconcile;
 pub mod scan_job;
+pub mod scan_report;
 pub mod scan_status;
 pub mod schedule;
 pub mod settings;
@@ -38,3 +39,6 @@ pub const FIELD_MANAGER: &str = "authpath";
 pub const OPERATOR_MANAGER: &str = "authpath-operator";
 /// Field manager of the scan Job's writes.
 pub const SCAN_MANAGER: &str = "authpath-scan";
+/// Field manager of the scan Job's `status.scanReport` (its own, so applying the report never
+/// drops the finding counts the Job applies as [`SCAN_MANAGER`]).
+pub const SCAN_REPORT_MANAGER: &str = "authpath-scan-report";

@@ -198,7 +198,11 @@ pub async fn reconcile(
     };
 
     status.last_scan = last_scan(&view, previous.last_scan.as_ref());
-    let parts = [creds_state, scan_condition(&view), receiver_state];
+    let parts = [
+        creds_state,
+        scan_condition(&view, previous.scan_report.as_ref()),
+        receiver_state,
+    ];
     let mut states = vec![ready_from(&parts)];
     states.extend(parts);
     write_status(&ctx, &integration, &previous, status, &states).await?;
@@ -278,6 +282,7 @@ async fn write_status(
         Time((ctx.clock)()),
     );
     status.findings = previous.findings;
+    status.scan_report = previous.scan_report.clone();
     if let (Some(new), Some(old)) = (&mut status.last_scan, &previous.last_scan)
         && new.job == old.job
     {
@@ -298,8 +303,10 @@ async fn write_status(
         );
         publish(ctx, integration, kind, &changed.reason, "Reconcile", note).await;
     }
-    // The scan Job owns `findings` and `lastScan.requests`: leave them out of our apply.
+    // The scan Job owns `findings`, `scanReport` and `lastScan.requests`: leave them out of our
+    // apply.
     status.findings = None;
+    status.scan_report = None;
     if let Some(last) = &mut status.last_scan {
         last.requests = None;
     }

@@ -10,9 +10,10 @@ use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams};
 use kube::{Resource, ResourceExt};
 
 use super::SCAN_MANAGER;
-use super::build::{CREDENTIALS_DIR, CREDENTIALS_DIR_ENV};
+use super::build::{CREDENTIALS_DIR, CREDENTIALS_DIR_ENV, JOB_NAME_ENV};
 use super::credentials::ClientCredentials;
 use super::findings_sync::{ExistingFinding, ScanResult, SyncPlan, plan};
+use super::scan_report;
 use crate::checks;
 use crate::crd::{
     Auth0Finding, Auth0FindingSpec, Auth0Integration, LABEL_INTEGRATION, LABEL_RULE, LABEL_SEVERITY,
@@ -196,7 +197,22 @@ pub async fn run(reference: &str, write_findings: bool) -> Result<ScanJobOutcome
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(CREDENTIALS_DIR));
     let credentials = read_credentials_dir(&dir)?;
-    let snapshot = load_snapshot(&integration, credentials).await?;
+    let job = std::env::var(JOB_NAME_ENV).ok().filter(|j| !j.is_empty());
+    let report_as = job.as_deref().filter(|_| write_findings);
+    let snapshot = match load_snapshot(&integration, credentials).await {
+        Ok(snapshot) => snapshot,
+        Err(e) => {
+            if let Some(job) = report_as {
+                scan_report::publish(
+                    &integrations,
+                    &name,
+                    &scan_report::of_failure(job, &e.to_string()),
+                )
+                .await;
+            }
+            return Err(e);
+        }
+    };
     let now = jiff::Timestamp::now();
     let output = checks::scan(&snapshot, &now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
     let report = output.report;
@@ -211,6 +227,9 @@ pub async fn run(reference: &str, write_findings: bool) -> Result<ScanJobOutcome
     );
     for problem in &read.problems {
         tracing::warn!(problem = %problem, "data missing from the read");
+    }
+    if let Some(job) = report_as {
+        scan_report::publish(&integrations, &name, &scan_report::of_read(job, &read)).await;
     }
     if !write_findings {
         return Ok(ScanJobOutcome {

@@ -1,15 +1,18 @@
 //! Pure scan status from the scan Jobs: the `ScanSucceeded` condition (the latest finished Job
-//! decides; a running one only while none has finished) and the `lastScan` summary.
+//! decides, with the reason its own scan report gives; a running one only while none has
+//! finished) and the `lastScan` summary.
 
 use super::jobs_view::JobsView;
 use super::status::ConditionState;
-use crate::crd::{ConditionType, LastScan, ScanOutcome};
+use crate::crd::{ConditionType, LastScan, ScanJobReport, ScanOutcome};
 
 pub fn rfc3339(t: jiff::Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-pub fn scan_condition(view: &JobsView) -> ConditionState {
+/// `ScanSucceeded` from the Jobs; for a failed Job, the scan Job's own `report` (when it is that
+/// Job's) says why: the tenant could not be read, or the read was partial.
+pub fn scan_condition(view: &JobsView, report: Option<&ScanJobReport>) -> ConditionState {
     match (&view.latest_finished, &view.active) {
         (Some(f), _) if f.succeeded => ConditionState::new(
             ConditionType::ScanSucceeded,
@@ -17,21 +20,43 @@ pub fn scan_condition(view: &JobsView) -> ConditionState {
             "ScanCompleted",
             format!("scan Job {} completed", f.job),
         ),
-        (Some(f), _) => ConditionState::new(
-            ConditionType::ScanSucceeded,
-            false,
-            if f.reason == "DeadlineExceeded" {
-                "ScanTimedOut"
-            } else {
-                "ScanFailed"
-            },
-            format!(
-                "scan Job {} failed: {} {}; no finding was resolved",
-                f.job, f.reason, f.message
+        (Some(f), _) => {
+            let report = report.filter(|r| r.job == f.job && f.reason != "DeadlineExceeded");
+            let (reason, why) = match report {
+                Some(ScanJobReport {
+                    error: Some(error), ..
+                }) => (
+                    "TenantReadFailed",
+                    format!("could not read the tenant: {error}"),
+                ),
+                Some(r) if !r.complete => (
+                    "ScanPartial",
+                    format!(
+                        "read the tenant partially (not read: {})",
+                        if r.not_read.is_empty() {
+                            "see the Job's log".to_string()
+                        } else {
+                            r.not_read.join(", ")
+                        }
+                    ),
+                ),
+                _ if f.reason == "DeadlineExceeded" => (
+                    "ScanTimedOut",
+                    format!("failed: {} {}", f.reason, f.message),
+                ),
+                _ => ("ScanFailed", format!("failed: {} {}", f.reason, f.message)),
+            };
+            ConditionState::new(
+                ConditionType::ScanSucceeded,
+                false,
+                reason,
+                format!(
+                    "scan Job {} {}; no finding was resolved",
+                    f.job,
+                    why.trim_end()
+                ),
             )
-            .trim_end()
-            .to_string(),
-        ),
+        }
         (None, Some(job)) => ConditionState::new(
             ConditionType::ScanSucceeded,
             false,
@@ -93,7 +118,7 @@ mod tests {
             latest_finished: Some(finished("prod-scan-1", false, "BackoffLimitExceeded")),
             ..Default::default()
         };
-        let state = scan_condition(&view);
+        let state = scan_condition(&view, None);
         assert!(!state.status);
         assert_eq!(state.reason, "ScanFailed");
         assert!(state.message.contains("prod-scan-1"), "{}", state.message);
@@ -102,7 +127,7 @@ mod tests {
             latest_finished: Some(finished("prod-scan-2", false, "DeadlineExceeded")),
             ..Default::default()
         };
-        assert_eq!(scan_condition(&timed_out).reason, "ScanTimedOut");
+        assert_eq!(scan_condition(&timed_out, None).reason, "ScanTimedOut");
     }
 
     #[test]
@@ -112,11 +137,42 @@ mod tests {
             latest_finished: Some(finished("prod-scan-1", true, "CompletionsReached")),
             ..Default::default()
         };
-        let state = scan_condition(&view);
+        let state = scan_condition(&view, None);
         assert!(state.status);
         assert_eq!(state.reason, "ScanCompleted");
         let last = last_scan(&view, None).expect("last scan");
         assert_eq!(last.job.as_deref(), Some("prod-scan-2"));
         assert_eq!(last.outcome, Some(ScanOutcome::Running));
+    }
+
+    #[test]
+    fn the_failed_jobs_own_report_says_why() {
+        let view = JobsView {
+            latest_finished: Some(finished("prod-scan-3", false, "BackoffLimitExceeded")),
+            ..Default::default()
+        };
+        let report = |job: &str, not_read: &[&str], error: Option<&str>| ScanJobReport {
+            job: job.into(),
+            complete: false,
+            not_read: not_read.iter().map(|s| s.to_string()).collect(),
+            error: error.map(str::to_string),
+        };
+        let failed = report("prod-scan-3", &[], Some("HTTP 503 on GET /api/v2/roles"));
+        let state = scan_condition(&view, Some(&failed));
+        assert_eq!(state.reason, "TenantReadFailed");
+        assert!(
+            state.message.contains("HTTP 503") && state.message.contains("no finding was resolved")
+        );
+        let partial = report("prod-scan-3", &["LogStreams"], None);
+        let state = scan_condition(&view, Some(&partial));
+        assert_eq!(state.reason, "ScanPartial");
+        assert!(
+            state.message.contains("not read: LogStreams"),
+            "{}",
+            state.message
+        );
+        // Another Job's report says nothing about this one.
+        let stale = report("prod-scan-2", &["LogStreams"], None);
+        assert_eq!(scan_condition(&view, Some(&stale)).reason, "ScanFailed");
     }
 }

@@ -1,7 +1,8 @@
 //! Scans that break half-way, against the Management API emulator: the tenant answering 5xx
-//! mid-scan, and the scan Job's process killed. Each time `ScanSucceeded=False` says which Job
-//! failed and that nothing was resolved, every finding stays exactly as it was, and the next
-//! scan, once the fault is gone, succeeds.
+//! mid-scan (`TenantReadFailed`, with the status code), the scan Job's process killed
+//! (`ScanFailed`), a read the scopes make partial (`ScanPartial`, naming the kinds). Each time
+//! `ScanSucceeded=False` says which Job failed and that nothing was resolved, every finding stays
+//! exactly as it was, and the next scan, once the fault is gone, succeeds.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +10,7 @@ use serde_json::json;
 
 use crate::objects::{condition, findings_fingerprint, request_rescan, wait_condition};
 use crate::scan::{PLANTED_ID, PLANTED_SECRET};
-use crate::sim::{LiveRig, live_rig};
+use crate::sim::{LiveRig, live_rig, live_rig_with};
 use crate::support::{assert_nothing_leaked, wait_for};
 
 type Fingerprint = BTreeMap<String, (String, String, String)>;
@@ -40,9 +41,9 @@ async fn scanned_rig(test: &str) -> (LiveRig, Fingerprint) {
     (rig, findings)
 }
 
-/// Waits for the scan of Job `job` (any Job but `not_job` when `job` is empty) to be reported
-/// failed; returns the condition message.
-async fn wait_scan_failed(rig: &LiveRig, not_job: &str) -> (String, String) {
+/// Waits for a scan by any Job but `not_job` to be reported failed with `reason`; returns the
+/// Job and the condition message.
+async fn wait_scan_failed(rig: &LiveRig, not_job: &str, reason: &str) -> (String, String) {
     let object = wait_condition(
         &rig.client,
         &rig.ns.name,
@@ -51,12 +52,13 @@ async fn wait_scan_failed(rig: &LiveRig, not_job: &str) -> (String, String) {
         "False",
         |o| {
             let last = &o.data["status"]["lastScan"];
-            last["outcome"] == "Failed" && last["job"] != not_job
+            last["outcome"] == "Failed"
+                && last["job"] != not_job
+                && condition(o, "ScanSucceeded").is_some_and(|c| c["reason"] == reason)
         },
     )
     .await;
     let scan = condition(&object, "ScanSucceeded").expect("condition");
-    assert_eq!(scan["reason"], "ScanFailed", "{scan}");
     assert_eq!(
         condition(&object, "Ready").expect("Ready")["status"],
         "False"
@@ -113,7 +115,11 @@ async fn a_tenant_answering_5xx_mid_scan_fails_the_scan_and_resolves_nothing() {
         .set_faults(json!({"failAfter": 5, "status": 503}))
         .await;
     request_rescan(&rig.client, &rig.ns.name, "acme", "during-an-outage").await;
-    let (failed, _) = wait_scan_failed(&rig, &first).await;
+    let (failed, message) = wait_scan_failed(&rig, &first, "TenantReadFailed").await;
+    assert!(
+        message.contains("503"),
+        "the status says what failed: {message}"
+    );
     assert!(
         rig.sim.stats().await["injected_errors"]
             .as_u64()
@@ -152,7 +158,7 @@ async fn a_killed_scan_job_is_reported_failed_and_resolves_nothing() {
     .await;
     let job = running.trim_start_matches(&prefix).to_string();
     assert!(agent.kill_job(&rig.ns.name, &job), "{job} was running");
-    let (failed, message) = wait_scan_failed(&rig, "").await;
+    let (failed, message) = wait_scan_failed(&rig, "", "ScanFailed").await;
     assert_eq!(failed, job, "the killed Job is the failed one");
     assert!(message.contains("signal"), "{message}");
     assert_eq!(
@@ -161,4 +167,40 @@ async fn a_killed_scan_job_is_reported_failed_and_resolves_nothing() {
         "a killed scan writes, resolves and deletes nothing"
     );
     assert_next_scan_works(&rig, &failed, &before).await;
+}
+
+#[tokio::test]
+async fn a_partial_read_is_reported_with_the_kinds_not_read_and_resolves_nothing() {
+    // Every read scope but `read:log_streams`: the scan reads everything else.
+    let scopes = auth0_sim::READ_SCOPES
+        .iter()
+        .filter(|s| **s != "read:log_streams")
+        .copied()
+        .collect::<Vec<_>>()
+        .join(",");
+    let rig = live_rig_with("operator-scan-partial", &["--scopes", &scopes]).await;
+    let (_, message) = wait_scan_failed(&rig, "", "ScanPartial").await;
+    assert!(message.contains("not read: LogStreams"), "{message}");
+    let object = crate::objects::integrations_api(&rig.client, &rig.ns.name)
+        .get("acme")
+        .await
+        .expect("integration");
+    assert_eq!(object.data["status"]["scanReport"]["complete"], false);
+    assert!(
+        object.data["status"]["findings"].is_null(),
+        "finding counts come from complete scans only"
+    );
+    let findings = findings_fingerprint(&rig.client, &rig.ns.name, "acme").await;
+    assert!(!findings.is_empty(), "what was read still gives findings");
+    assert!(
+        findings.values().all(|(state, _, _)| state == "open"),
+        "a partial scan resolves nothing"
+    );
+    assert_nothing_leaked(
+        &rig.client,
+        &rig.ns.name,
+        &rig.operator,
+        &[PLANTED_ID, PLANTED_SECRET],
+    )
+    .await;
 }

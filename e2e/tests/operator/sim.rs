@@ -45,13 +45,15 @@ pub fn sim_binary() -> PathBuf {
 }
 
 impl Sim {
-    /// Serves `examples/tenants/acme` as [`DOMAIN`] to the planted client credentials.
-    pub fn start() -> Sim {
+    /// Serves `examples/tenants/acme` as [`DOMAIN`] to the planted client credentials, with
+    /// extra `auth0-sim serve` flags (e.g. `--scopes`).
+    pub fn start_with(extra: &[&str]) -> Sim {
         let mut child = Command::new(sim_binary())
             .args(["serve", "--export"])
             .arg(repo_root().join("examples/tenants/acme"))
             .args(["--domain", DOMAIN, "--listen", "127.0.0.1:0"])
             .args(["--client-id", PLANTED_ID, "--client-secret", PLANTED_SECRET])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -105,7 +107,12 @@ pub struct LiveRig {
 
 /// Starts the emulator and the operator and creates integration `acme`; does not wait.
 pub async fn live_rig(test: &str) -> LiveRig {
-    let sim = Sim::start();
+    live_rig_with(test, &[]).await
+}
+
+/// Like [`live_rig`], with extra `auth0-sim serve` flags.
+pub async fn live_rig_with(test: &str, sim_flags: &[&str]) -> LiveRig {
+    let sim = Sim::start_with(sim_flags);
     let (plane, client, ns) = setup(test).await;
     scan_rbac(&client, &ns.name).await;
     planted_credentials_secret(&client, &ns.name, "a0").await;
