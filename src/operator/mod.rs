@@ -16,6 +16,7 @@ pub mod credentials;
 pub mod error;
 #[cfg(test)]
 pub(crate) mod fake_apiserver;
+pub mod finding_object;
 pub mod findings_sync;
 pub mod jobs_view;
 pub mod leader;

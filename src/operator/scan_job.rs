@@ -3,21 +3,20 @@
 //! every rule, and sync the `Auth0Finding` resources with server-side apply. Findings are resolved
 //! or deleted only after a complete scan; a partial scan exits non-zero.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use kube::ResourceExt;
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams};
-use kube::{Resource, ResourceExt};
 
 use super::SCAN_MANAGER;
 use super::build::{CREDENTIALS_DIR, CREDENTIALS_DIR_ENV, JOB_NAME_ENV};
 use super::credentials::ClientCredentials;
+use super::finding_object::{finding_object, label_value};
 use super::findings_sync::{ExistingFinding, ScanResult, SyncPlan, plan};
 use super::scan_report;
 use crate::checks;
-use crate::crd::{
-    Auth0Finding, Auth0FindingSpec, Auth0Integration, LABEL_INTEGRATION, LABEL_RULE, LABEL_SEVERITY,
-};
+use crate::crd::{Auth0Finding, Auth0Integration, LABEL_INTEGRATION};
 use crate::tenant::api::{Credentials, LiveTarget, ProgressEvent, read_snapshot};
 use crate::tenant::{DataKind, KeywordMap, TenantSnapshot, load_export};
 
@@ -86,47 +85,6 @@ pub fn read_credentials_dir(dir: &Path) -> Result<ClientCredentials, ScanJobErro
         client_id: read("clientId")?,
         client_secret: read("clientSecret")?,
     })
-}
-
-/// A label value: `[A-Za-z0-9._-]`, at most 63 characters, alphanumeric at both ends.
-pub fn label_value(text: &str) -> String {
-    let mapped: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(63)
-        .collect();
-    mapped
-        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
-        .to_string()
-}
-
-/// The `Auth0Finding` object for one planned spec.
-pub fn finding_object(
-    integration: &Auth0Integration,
-    name: &str,
-    spec: Auth0FindingSpec,
-) -> Auth0Finding {
-    let mut finding = Auth0Finding::new(name, spec);
-    finding.metadata.namespace = integration.namespace();
-    finding.metadata.labels = Some(BTreeMap::from([
-        (
-            LABEL_INTEGRATION.to_string(),
-            label_value(&integration.name_any()),
-        ),
-        (
-            LABEL_SEVERITY.to_string(),
-            finding.spec.severity.as_str().to_string(),
-        ),
-        (LABEL_RULE.to_string(), label_value(&finding.spec.rule)),
-    ]));
-    finding.metadata.owner_references = integration.controller_owner_ref(&()).map(|o| vec![o]);
-    finding
 }
 
 /// Environment variable with a base URL that every Management API request goes to instead of
@@ -383,16 +341,6 @@ mod tests {
     }
 
     #[test]
-    fn label_values_are_valid() {
-        assert_eq!(
-            label_value("code.vulnerable-dependency"),
-            "code.vulnerable-dependency"
-        );
-        assert_eq!(label_value("path/admin scope!"), "path-admin-scope");
-        assert!(label_value(&"x".repeat(100)).len() <= 63);
-    }
-
-    #[test]
     fn credentials_files_are_read_and_missing_ones_named() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("clientId"), "id\n").unwrap();
@@ -401,28 +349,5 @@ mod tests {
         std::fs::write(dir.path().join("clientSecret"), "planted").unwrap();
         let creds = read_credentials_dir(dir.path()).unwrap();
         assert_eq!(creds.client_id, "id");
-    }
-
-    #[test]
-    fn finding_objects_carry_labels_and_owner() {
-        let integration = crate::operator::build::fixtures::integration("");
-        let spec = Auth0FindingSpec {
-            integration: "prod".into(),
-            id: "abc".into(),
-            rule: "config.some-rule".into(),
-            severity: crate::findings::Severity::High,
-            category: crate::findings::Category::Application,
-            title: "t".into(),
-            description: String::new(),
-            remediation: String::new(),
-            objects: vec![],
-            path: vec![],
-            evidence: vec![],
-        };
-        let f = finding_object(&integration, "prod-abc", spec);
-        let labels = f.metadata.labels.unwrap();
-        assert_eq!(labels[LABEL_SEVERITY], "high");
-        assert_eq!(labels[LABEL_RULE], "config.some-rule");
-        assert_eq!(f.metadata.owner_references.unwrap()[0].uid, "1111-2222");
     }
 }
