@@ -7,9 +7,8 @@ use kube::api::{Api, ListParams};
 use serde_json::json;
 
 use crate::objects::{request_rescan, wait_condition};
-use crate::scan::{PLANTED_ID, PLANTED_SECRET};
 use crate::sim::live_rig;
-use crate::support::{assert_nothing_leaked, wait_for};
+use crate::support::wait_for;
 
 #[tokio::test]
 async fn a_restarted_operator_adopts_the_running_scan_job() {
@@ -64,5 +63,5 @@ async fn a_restarted_operator_adopts_the_running_scan_job() {
         "the first scan and the adopted rescan only: {names:?}"
     );
     assert!(names.contains(&job));
-    assert_nothing_leaked(&client, &ns, &rig.operator, &[PLANTED_ID, PLANTED_SECRET]).await;
+    rig.assert_nothing_leaked().await;
 }

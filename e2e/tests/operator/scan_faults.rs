@@ -9,9 +9,8 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use crate::objects::{condition, findings_fingerprint, request_rescan, wait_condition};
-use crate::scan::{PLANTED_ID, PLANTED_SECRET};
 use crate::sim::{LiveRig, live_rig, live_rig_with};
-use crate::support::{assert_nothing_leaked, wait_for};
+use crate::support::wait_for;
 
 type Fingerprint = BTreeMap<String, (String, String, String)>;
 
@@ -86,13 +85,7 @@ async fn assert_next_scan_works(rig: &LiveRig, failed_job: &str, before: &Finger
         before.keys().collect::<Vec<_>>()
     );
     assert!(after.values().all(|(state, _, _)| state == "open"));
-    assert_nothing_leaked(
-        &rig.client,
-        &rig.ns.name,
-        &rig.operator,
-        &[PLANTED_ID, PLANTED_SECRET],
-    )
-    .await;
+    rig.assert_nothing_leaked().await;
 }
 
 fn first_job(before_rescan: &serde_json::Value) -> String {
@@ -196,11 +189,5 @@ async fn a_partial_read_is_reported_with_the_kinds_not_read_and_resolves_nothing
         findings.values().all(|(state, _, _)| state == "open"),
         "a partial scan resolves nothing"
     );
-    assert_nothing_leaked(
-        &rig.client,
-        &rig.ns.name,
-        &rig.operator,
-        &[PLANTED_ID, PLANTED_SECRET],
-    )
-    .await;
+    rig.assert_nothing_leaked().await;
 }

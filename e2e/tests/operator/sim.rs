@@ -10,7 +10,10 @@ use e2e::{ControlPlane, TestNamespace};
 use serde_json::{Value, json};
 
 use crate::scan::{PLANTED_ID, PLANTED_SECRET};
-use crate::support::{Operator, create, planted_credentials_secret, repo_root, scan_rbac, setup};
+use crate::support::{
+    Operator, assert_nothing_leaked, create, planted_credentials_secret, repo_root, scan_rbac,
+    setup,
+};
 
 /// The tenant domain the emulator serves.
 pub const DOMAIN: &str = "acme-prod.eu.auth0.com";
@@ -103,6 +106,19 @@ pub struct LiveRig {
     pub ns: TestNamespace,
     pub operator: Operator,
     pub sim: Sim,
+}
+
+impl LiveRig {
+    /// No planted client credential in any log, Event, integration, finding or Job.
+    pub async fn assert_nothing_leaked(&self) {
+        assert_nothing_leaked(
+            &self.client,
+            &self.ns.name,
+            &self.operator,
+            &[PLANTED_ID, PLANTED_SECRET],
+        )
+        .await;
+    }
 }
 
 /// Starts the emulator and the operator and creates integration `acme`; does not wait.
