@@ -12,11 +12,13 @@ pub mod error;
 pub mod namespace;
 pub mod node_agent;
 pub mod openbao;
+pub mod openbao_dev;
 pub mod plane;
 
 pub use crds::apply_crd_dir;
 pub use error::E2eError;
 pub use namespace::TestNamespace;
-pub use node_agent::{NodeAgent, NodeAgentConfig};
+pub use node_agent::{NodeAgent, NodeAgentConfig, RunningJobs};
 pub use openbao::OpenBao;
+pub use openbao_dev::DevOpenBao;
 pub use plane::ControlPlane;

@@ -29,6 +29,8 @@ pub struct ControlPlane {
     pub vault_token: String,
     /// The `kubectl` binary installed next to OpenBao.
     pub kubectl: PathBuf,
+    /// The OpenBao server/CLI binary (`bao`), for tests that need a server of their own.
+    pub bao: PathBuf,
     /// State directory of the run (logs under `logs/`).
     pub state_dir: PathBuf,
 }
@@ -107,6 +109,7 @@ impl ControlPlane {
             vault_addr: get("VAULT_ADDR")?,
             vault_token: get("VAULT_TOKEN")?,
             kubectl: get("AUTHPATH_E2E_KUBECTL")?.into(),
+            bao: get("AUTHPATH_E2E_BAO")?.into(),
             state_dir: get("AUTHPATH_E2E_STATE")?.into(),
         })
     }

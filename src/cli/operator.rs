@@ -1,6 +1,8 @@
 //! `authpath operator`: runs the `Auth0Integration` controller.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use k8s_openapi::api::core::v1::EnvVar;
 
@@ -73,16 +75,31 @@ pub fn run(args: OperatorArgs) -> anyhow::Result<u8> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let client = kube::Client::try_default().await?;
+        let namespace = args.namespace.as_deref();
         if !args.leader_election {
-            return controller::run(client, settings, args.http_addr, args.namespace.as_deref()).await;
+            let never = futures::future::pending::<()>();
+            return controller::run(client, settings, args.http_addr, namespace, never).await;
         }
-        let me = std::env::var("POD_NAME").unwrap_or_else(|_| format!("authpath-{}", std::process::id()));
+        let me = std::env::var("POD_NAME")
+            .unwrap_or_else(|_| format!("authpath-{}", std::process::id()));
         let leases = kube::Api::namespaced(client.clone(), &args.lease_namespace);
         let lost = leader::acquire(leases, "authpath-operator".to_string(), me).await;
-        tokio::select! {
-            result = controller::run(client, settings, args.http_addr, args.namespace.as_deref()) => result,
-            () = lost => anyhow::bail!("lost the leader Lease; exiting so a standby takes over"),
+        // Losing the Lease stops the controller like a signal does (Vault logins revoked), then
+        // the process exits non-zero so a standby takes over.
+        let lost_flag = Arc::new(AtomicBool::new(false));
+        let (lost_tx, lost_rx) = futures::channel::oneshot::channel::<()>();
+        let flag = lost_flag.clone();
+        tokio::spawn(async move {
+            lost.await;
+            flag.store(true, Ordering::SeqCst);
+            let _ = lost_tx.send(());
+        });
+        let stop = futures::FutureExt::map(lost_rx, |_| ());
+        controller::run(client, settings, args.http_addr, namespace, stop).await?;
+        if lost_flag.load(Ordering::SeqCst) {
+            anyhow::bail!("lost the leader Lease; exiting so a standby takes over");
         }
+        Ok(())
     })?;
     Ok(0)
 }

@@ -325,6 +325,26 @@ pub struct Auth0IntegrationStatus {
     /// Spec generation the last scan was started for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_scanned_generation: Option<i64>,
+    /// The last scan Job's own account of its read (written by the scan Job).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_report: Option<ScanJobReport>,
+}
+
+/// What a scan Job says about its read of the tenant: complete, partial (the kinds it could not
+/// read) or failed (why). Never holds a secret value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanJobReport {
+    /// The Job that wrote it.
+    pub job: String,
+    /// True when everything the rules read was read.
+    pub complete: bool,
+    /// Kinds of tenant data that could not be read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_read: Vec<String>,
+    /// Why reading the tenant failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// The most recent scan Job.

@@ -13,8 +13,8 @@ pub use finding::{
 pub use integration::{
     AppRoleAuth, Auth0Integration, Auth0IntegrationSpec, Auth0IntegrationStatus, Credentials,
     FindingCounts, FindingsSpec, KubernetesAuth, LastScan, LogStreamSpec, ReceiverStatus,
-    ScanOutcome, ScanSpec, SecretCredentials, SecretKeyRef, TenantRef, VaultAuth, VaultCredentials,
-    VaultSecret,
+    ScanJobReport, ScanOutcome, ScanSpec, SecretCredentials, SecretKeyRef, TenantRef, VaultAuth,
+    VaultCredentials, VaultSecret,
 };
 
 /// API group of both resources.

@@ -105,12 +105,14 @@ async fn serve_http(
     Ok(())
 }
 
-/// Runs the controller until a shutdown signal; serves HTTP on `http_addr`.
+/// Runs the controller until a shutdown signal or `stop` completes (lost leadership), then
+/// revokes the Vault tokens it logged in for; serves HTTP on `http_addr`.
 pub async fn run(
     client: kube::Client,
     settings: OperatorSettings,
     http_addr: SocketAddr,
     namespace: Option<&str>,
+    stop: impl std::future::Future<Output = ()> + Send + Sync + 'static,
 ) -> anyhow::Result<()> {
     let integrations = match namespace {
         Some(ns) => Api::<Auth0Integration>::namespaced(client.clone(), ns),
@@ -141,13 +143,20 @@ pub async fn run(
         .owns(jobs, owned.clone())
         .owns(deployments, owned)
         .shutdown_on_signal()
-        .run(reconcile, error_policy, ctx)
+        .graceful_shutdown_on(stop)
+        .run(reconcile, error_policy, ctx.clone())
         .for_each(|result| async move {
             if let Err(e) = result {
                 tracing::debug!(error = %e, "controller event");
             }
         })
         .await;
+    let revoked = ctx.vault.revoke_logins().await;
+    tracing::info!(
+        revoked = revoked.revoked,
+        failed = revoked.failed,
+        "shut down; Vault tokens of our own logins revoked"
+    );
     http.abort();
     Ok(())
 }

@@ -14,6 +14,9 @@ pub mod context;
 pub mod controller;
 pub mod credentials;
 pub mod error;
+#[cfg(test)]
+pub(crate) mod fake_apiserver;
+pub mod finding_object;
 pub mod findings_sync;
 pub mod jobs_view;
 pub mod leader;
@@ -21,6 +24,8 @@ pub mod metrics;
 pub mod names;
 pub mod reconcile;
 pub mod scan_job;
+pub mod scan_report;
+pub mod scan_status;
 pub mod schedule;
 pub mod settings;
 pub mod status;
@@ -35,3 +40,6 @@ pub const FIELD_MANAGER: &str = "authpath";
 pub const OPERATOR_MANAGER: &str = "authpath-operator";
 /// Field manager of the scan Job's writes.
 pub const SCAN_MANAGER: &str = "authpath-scan";
+/// Field manager of the scan Job's `status.scanReport` (its own, so applying the report never
+/// drops the finding counts the Job applies as [`SCAN_MANAGER`]).
+pub const SCAN_REPORT_MANAGER: &str = "authpath-scan-report";

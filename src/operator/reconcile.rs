@@ -18,24 +18,21 @@ use super::credentials::{ClientCredentials, CredentialsError, secret};
 use super::error::{OperatorError, backoff, kube_call};
 use super::jobs_view::{self, JobsView};
 use super::metrics::{IntegrationLabel, OutcomeLabel, SeverityLabel};
+use super::scan_status::{last_scan, scan_condition};
 use super::schedule::{ScanDecision, ScanInputs, decide};
 use super::status::{
     ConditionState, merge_conditions, ready_from, same_ignoring_time, transitions,
 };
 use super::validate::validate;
 use crate::crd::{
-    Auth0Integration, Auth0IntegrationStatus, ConditionType, LastScan, RESCAN_ANNOTATION,
-    ReceiverStatus, ScanOutcome,
+    Auth0Integration, Auth0IntegrationStatus, ConditionType, RESCAN_ANNOTATION, ReceiverStatus,
+    ScanOutcome,
 };
 
 /// Requeue while a scan runs (Job changes also wake the controller through `owns`).
 const RUNNING_REQUEUE: Duration = Duration::from_secs(60);
 const BACKOFF_BASE: Duration = Duration::from_secs(5);
 const BACKOFF_CAP: Duration = Duration::from_secs(300);
-
-fn rfc3339(t: jiff::Timestamp) -> String {
-    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
 
 async fn resolve_credentials(
     ctx: &Context,
@@ -57,68 +54,6 @@ async fn resolve_credentials(
         }
         (None, None) => Err(CredentialsError::VaultSetup("no credentials source".into())),
     }
-}
-
-fn scan_condition(view: &JobsView) -> ConditionState {
-    match (&view.latest_finished, &view.active) {
-        (Some(f), _) if f.succeeded => ConditionState::new(
-            ConditionType::ScanSucceeded,
-            true,
-            "ScanCompleted",
-            format!("scan Job {} completed", f.job),
-        ),
-        (Some(f), _) => ConditionState::new(
-            ConditionType::ScanSucceeded,
-            false,
-            if f.reason == "DeadlineExceeded" {
-                "ScanTimedOut"
-            } else {
-                "ScanFailed"
-            },
-            format!(
-                "scan Job {} failed: {} {}; no finding was resolved",
-                f.job, f.reason, f.message
-            )
-            .trim_end()
-            .to_string(),
-        ),
-        (None, Some(job)) => ConditionState::new(
-            ConditionType::ScanSucceeded,
-            false,
-            "ScanRunning",
-            format!("first scan Job {job} is running"),
-        ),
-        (None, None) => ConditionState::new(
-            ConditionType::ScanSucceeded,
-            false,
-            "ScanPending",
-            "no scan has run yet",
-        ),
-    }
-}
-
-fn last_scan(view: &JobsView, previous: Option<&LastScan>) -> Option<LastScan> {
-    let requests = previous.and_then(|p| p.requests);
-    if let Some(job) = &view.active {
-        return Some(LastScan {
-            job: Some(job.clone()),
-            start_time: view.active_start.map(rfc3339),
-            completion_time: None,
-            outcome: Some(ScanOutcome::Running),
-            requests: None,
-        });
-    }
-    view.latest_finished.as_ref().map(|f| LastScan {
-        job: Some(f.job.clone()),
-        start_time: f.start_time.map(rfc3339),
-        completion_time: f.completion_time.map(rfc3339),
-        outcome: Some(if f.succeeded {
-            ScanOutcome::Succeeded
-        } else {
-            ScanOutcome::Failed
-        }),
-        requests,
-    })
 }
 
 /// Reconciles one integration.
@@ -263,7 +198,11 @@ pub async fn reconcile(
     };
 
     status.last_scan = last_scan(&view, previous.last_scan.as_ref());
-    let parts = [creds_state, scan_condition(&view), receiver_state];
+    let parts = [
+        creds_state,
+        scan_condition(&view, previous.scan_report.as_ref()),
+        receiver_state,
+    ];
     let mut states = vec![ready_from(&parts)];
     states.extend(parts);
     write_status(&ctx, &integration, &previous, status, &states).await?;
@@ -343,6 +282,7 @@ async fn write_status(
         Time((ctx.clock)()),
     );
     status.findings = previous.findings;
+    status.scan_report = previous.scan_report.clone();
     if let (Some(new), Some(old)) = (&mut status.last_scan, &previous.last_scan)
         && new.job == old.job
     {
@@ -363,8 +303,10 @@ async fn write_status(
         );
         publish(ctx, integration, kind, &changed.reason, "Reconcile", note).await;
     }
-    // The scan Job owns `findings` and `lastScan.requests`: leave them out of our apply.
+    // The scan Job owns `findings`, `scanReport` and `lastScan.requests`: leave them out of our
+    // apply.
     status.findings = None;
+    status.scan_report = None;
     if let Some(last) = &mut status.last_scan {
         last.requests = None;
     }
@@ -411,3 +353,7 @@ async fn publish(
         tracing::warn!(error = %e, "publishing an Event failed");
     }
 }
+
+#[cfg(test)]
+#[path = "reconcile_tests.rs"]
+mod tests;

@@ -3,22 +3,22 @@
 //! every rule, and sync the `Auth0Finding` resources with server-side apply. Findings are resolved
 //! or deleted only after a complete scan; a partial scan exits non-zero.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use kube::ResourceExt;
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams};
-use kube::{Resource, ResourceExt};
 
 use super::SCAN_MANAGER;
-use super::build::{CREDENTIALS_DIR, CREDENTIALS_DIR_ENV};
+use super::build::{CREDENTIALS_DIR, CREDENTIALS_DIR_ENV, JOB_NAME_ENV};
 use super::credentials::ClientCredentials;
+use super::finding_object::{finding_object, label_value};
 use super::findings_sync::{ExistingFinding, ScanResult, SyncPlan, plan};
+use super::scan_report;
 use crate::checks;
-use crate::crd::{
-    Auth0Finding, Auth0FindingSpec, Auth0Integration, LABEL_INTEGRATION, LABEL_RULE, LABEL_SEVERITY,
-};
+use crate::crd::{Auth0Finding, Auth0Integration, LABEL_INTEGRATION};
 use crate::tenant::api::{Credentials, LiveTarget, ProgressEvent, read_snapshot};
-use crate::tenant::{KeywordMap, TenantSnapshot, load_export};
+use crate::tenant::{DataKind, KeywordMap, TenantSnapshot, load_export};
 
 /// Environment variable naming a Deploy CLI export to scan instead of the live tenant (tests,
 /// air-gapped use).
@@ -52,20 +52,13 @@ fn kube_err(call: &'static str) -> impl FnOnce(kube::Error) -> ScanJobError {
 /// What the Job did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanJobOutcome {
+    /// From the readers' structured [`crate::tenant::ReadOutcome`], never from warning text.
     pub complete: bool,
+    /// Kinds that could not be read (a partial scan).
+    pub missing: Vec<DataKind>,
     pub applied: usize,
     pub resolved: usize,
     pub deleted: usize,
-}
-
-/// True when nothing the rules read was missing. Unresolved Deploy CLI keyword markers only hide a
-/// secret value (which is masked anyway) and do not make a scan partial; every other load warning
-/// (unparsable file, endpoint not readable) does. Stopgap until the readers report completeness as
-/// a structured flag.
-pub fn is_complete(missing_data: &[String]) -> bool {
-    missing_data
-        .iter()
-        .all(|m| m.contains(": unresolved keyword marker "))
 }
 
 /// Splits `NAMESPACE/NAME`.
@@ -92,47 +85,6 @@ pub fn read_credentials_dir(dir: &Path) -> Result<ClientCredentials, ScanJobErro
         client_id: read("clientId")?,
         client_secret: read("clientSecret")?,
     })
-}
-
-/// A label value: `[A-Za-z0-9._-]`, at most 63 characters, alphanumeric at both ends.
-pub fn label_value(text: &str) -> String {
-    let mapped: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(63)
-        .collect();
-    mapped
-        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
-        .to_string()
-}
-
-/// The `Auth0Finding` object for one planned spec.
-pub fn finding_object(
-    integration: &Auth0Integration,
-    name: &str,
-    spec: Auth0FindingSpec,
-) -> Auth0Finding {
-    let mut finding = Auth0Finding::new(name, spec);
-    finding.metadata.namespace = integration.namespace();
-    finding.metadata.labels = Some(BTreeMap::from([
-        (
-            LABEL_INTEGRATION.to_string(),
-            label_value(&integration.name_any()),
-        ),
-        (
-            LABEL_SEVERITY.to_string(),
-            finding.spec.severity.as_str().to_string(),
-        ),
-        (LABEL_RULE.to_string(), label_value(&finding.spec.rule)),
-    ]));
-    finding.metadata.owner_references = integration.controller_owner_ref(&()).map(|o| vec![o]);
-    finding
 }
 
 /// Environment variable with a base URL that every Management API request goes to instead of
@@ -203,15 +155,44 @@ pub async fn run(reference: &str, write_findings: bool) -> Result<ScanJobOutcome
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(CREDENTIALS_DIR));
     let credentials = read_credentials_dir(&dir)?;
-    let snapshot = load_snapshot(&integration, credentials).await?;
+    let job = std::env::var(JOB_NAME_ENV).ok().filter(|j| !j.is_empty());
+    let report_as = job.as_deref().filter(|_| write_findings);
+    let snapshot = match load_snapshot(&integration, credentials).await {
+        Ok(snapshot) => snapshot,
+        Err(e) => {
+            if let Some(job) = report_as {
+                scan_report::publish(
+                    &integrations,
+                    &name,
+                    &scan_report::of_failure(job, &e.to_string()),
+                )
+                .await;
+            }
+            return Err(e);
+        }
+    };
     let now = jiff::Timestamp::now();
     let output = checks::scan(&snapshot, &now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
     let report = output.report;
-    let complete = is_complete(&report.missing_data);
-    tracing::info!(findings = report.findings.len(), complete, "scan finished");
+    let read = snapshot.read_outcome();
+    let complete = read.complete;
+    tracing::info!(
+        findings = report.findings.len(),
+        complete,
+        missing = ?read.missing,
+        problems = read.problems.len(),
+        "scan finished"
+    );
+    for problem in &read.problems {
+        tracing::warn!(problem = %problem, "data missing from the read");
+    }
+    if let Some(job) = report_as {
+        scan_report::publish(&integrations, &name, &scan_report::of_read(job, &read)).await;
+    }
     if !write_findings {
         return Ok(ScanJobOutcome {
             complete,
+            missing: read.missing,
             applied: 0,
             resolved: 0,
             deleted: 0,
@@ -250,7 +231,8 @@ pub async fn run(reference: &str, write_findings: bool) -> Result<ScanJobOutcome
         spec.resolved_retention.into(),
         now,
     );
-    let outcome = apply_plan(&findings, &integrations, &integration, &sync, complete).await?;
+    let mut outcome = apply_plan(&findings, &integrations, &integration, &sync, complete).await?;
+    outcome.missing = read.missing;
     Ok(outcome)
 }
 
@@ -271,9 +253,14 @@ pub fn run_cli(reference: &str, write_findings: bool) -> anyhow::Result<u8> {
         outcome.resolved,
         outcome.deleted,
         if outcome.complete {
-            ""
+            String::new()
+        } else if outcome.missing.is_empty() {
+            " (partial scan: nothing resolved)".to_string()
         } else {
-            " (partial scan: nothing resolved)"
+            format!(
+                " (partial scan, not read: {:?}; nothing resolved)",
+                outcome.missing
+            )
         }
     );
     Ok(if outcome.complete { 0 } else { EXIT_PARTIAL })
@@ -331,6 +318,7 @@ async fn apply_plan(
     }
     Ok(ScanJobOutcome {
         complete,
+        missing: Vec::new(),
         applied: sync.apply_spec.len(),
         resolved,
         deleted: sync.delete.len(),
@@ -353,28 +341,6 @@ mod tests {
     }
 
     #[test]
-    fn only_keyword_markers_leave_a_scan_complete() {
-        assert!(is_complete(&[]));
-        let marker =
-            "connections/x.json:11: unresolved keyword marker ##X## (no value given)".to_string();
-        assert!(is_complete(std::slice::from_ref(&marker)));
-        assert!(!is_complete(&[
-            marker,
-            "clients/app.json: invalid JSON".to_string()
-        ]));
-    }
-
-    #[test]
-    fn label_values_are_valid() {
-        assert_eq!(
-            label_value("code.vulnerable-dependency"),
-            "code.vulnerable-dependency"
-        );
-        assert_eq!(label_value("path/admin scope!"), "path-admin-scope");
-        assert!(label_value(&"x".repeat(100)).len() <= 63);
-    }
-
-    #[test]
     fn credentials_files_are_read_and_missing_ones_named() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("clientId"), "id\n").unwrap();
@@ -383,28 +349,5 @@ mod tests {
         std::fs::write(dir.path().join("clientSecret"), "planted").unwrap();
         let creds = read_credentials_dir(dir.path()).unwrap();
         assert_eq!(creds.client_id, "id");
-    }
-
-    #[test]
-    fn finding_objects_carry_labels_and_owner() {
-        let integration = crate::operator::build::fixtures::integration("");
-        let spec = Auth0FindingSpec {
-            integration: "prod".into(),
-            id: "abc".into(),
-            rule: "config.some-rule".into(),
-            severity: crate::findings::Severity::High,
-            category: crate::findings::Category::Application,
-            title: "t".into(),
-            description: String::new(),
-            remediation: String::new(),
-            objects: vec![],
-            path: vec![],
-            evidence: vec![],
-        };
-        let f = finding_object(&integration, "prod-abc", spec);
-        let labels = f.metadata.labels.unwrap();
-        assert_eq!(labels[LABEL_SEVERITY], "high");
-        assert_eq!(labels[LABEL_RULE], "config.some-rule");
-        assert_eq!(f.metadata.owner_references.unwrap()[0].uid, "1111-2222");
     }
 }

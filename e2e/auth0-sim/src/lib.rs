@@ -1,12 +1,13 @@
 //! auth0-sim: an Auth0 Management API emulator for tests and benchmarks. It serves tenants
 //! loaded from Deploy CLI exports (or synthesised) on loopback with the behaviours of the
 //! reference (`shared/reference/auth0-management-api.md` section 7): token endpoint, scope
-//! checks, list wrappers and paging, rate-limit headers and 429s, fault injection, and request
-//! counters at `/__sim/stats`.
+//! checks, list wrappers and paging, rate-limit headers and 429s, fault injection (also switched
+//! at run time through `/__sim/faults`), and request counters at `/__sim/stats`.
 
 pub mod auth;
 pub mod dice;
 pub mod errors;
+pub mod faults;
 pub mod generate;
 pub mod generate_code;
 mod generate_parts;

@@ -1,6 +1,7 @@
-//! The HTTP server: `/oauth/token`, `/api/v2/*` (read endpoints), `/__sim/stats`; a middleware
-//! applies latency, the rate limiter (headers on every response, 429s), injected 5xx and
-//! dropped connections, and counts every request.
+//! The HTTP server: `/oauth/token`, `/api/v2/*` (read endpoints), `/__sim/stats`,
+//! `/__sim/faults`; a middleware applies latency, the rate limiter (headers on every response,
+//! 429s), injected 5xx (random, or every request after a count set at run time) and dropped
+//! connections, and counts every request.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -20,6 +21,7 @@ use serde_json::json;
 
 use crate::auth::{ClientConfig, IssuedToken, issue, parse_form, token_params, validate};
 use crate::errors::ApiError;
+use crate::faults::{FaultState, RuntimeFaults};
 use crate::limiter::{Bucket, Verdict};
 use crate::paging::Query;
 use crate::routes;
@@ -57,6 +59,7 @@ struct Sim {
     buckets: Mutex<Vec<Bucket>>,
     stats: Mutex<Stats>,
     dice: Mutex<StdRng>,
+    runtime_faults: Mutex<FaultState>,
 }
 
 type Shared = Arc<Sim>;
@@ -87,12 +90,17 @@ pub fn router(cfg: SimConfig) -> Router {
         tokens: Mutex::new(HashMap::new()),
         buckets: Mutex::new(buckets),
         stats: Mutex::new(Stats::default()),
+        runtime_faults: Mutex::new(FaultState::default()),
     });
     Router::new()
         .route("/oauth/token", post(token))
         .route("/api/v2/{*path}", any(api))
         .route("/__sim/stats", get(stats))
         .route("/__sim/stats/reset", post(reset_stats))
+        .route(
+            "/__sim/faults",
+            get(show_faults).post(set_faults).delete(clear_faults),
+        )
         .fallback(|| async { ApiError::not_found("Not Found", None) })
         .layer(middleware::from_fn_with_state(sim.clone(), guard))
         .with_state(sim)
@@ -178,6 +186,29 @@ async fn reset_stats(State(sim): State<Shared>) -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
+async fn show_faults(State(sim): State<Shared>) -> Response {
+    axum::Json(json!(lock(&sim.runtime_faults).clone())).into_response()
+}
+
+async fn set_faults(State(sim): State<Shared>, body: Bytes) -> Response {
+    let settings = match serde_json::from_slice::<RuntimeFaults>(&body)
+        .map_err(|e| e.to_string())
+        .and_then(|f| f.validate().map(|()| f))
+    {
+        Ok(settings) => settings,
+        Err(message) => {
+            return ApiError::bad_request(&message, "invalid_body").into_response();
+        }
+    };
+    lock(&sim.runtime_faults).set(settings);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn clear_faults(State(sim): State<Shared>) -> Response {
+    lock(&sim.runtime_faults).set(RuntimeFaults::default());
+    StatusCode::NO_CONTENT.into_response()
+}
+
 fn bucket_index(sim: &Sim, headers: &HeaderMap) -> usize {
     let token = headers
         .get(header::AUTHORIZATION)
@@ -239,10 +270,19 @@ async fn guard(State(sim): State<Shared>, req: Request, next: Next) -> Response 
         }
         None => format!("{} {path}", req.method()),
     };
-    if !sim.cfg.faults.latency.is_zero() {
-        tokio::time::sleep(sim.cfg.faults.latency).await;
-    }
     let is_api = path.starts_with("/api/v2/");
+    let (latency, forced) = {
+        let mut runtime = lock(&sim.runtime_faults);
+        let forced = if is_api {
+            runtime.on_api_request()
+        } else {
+            None
+        };
+        (sim.cfg.faults.latency + runtime.latency(), forced)
+    };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     let idx = bucket_index(&sim, req.headers());
     let verdict = {
         let mut buckets = lock(&sim.buckets);
@@ -261,7 +301,10 @@ async fn guard(State(sim): State<Shared>, req: Request, next: Next) -> Response 
         let mut dice = lock(&sim.dice);
         (dice.random::<f64>(), dice.random::<f64>())
     };
-    let mut response = if !verdict.allowed {
+    let mut response = if let Some(status) = forced {
+        lock(&sim.stats).injected_errors += 1;
+        ApiError::server_error(status).into_response()
+    } else if !verdict.allowed {
         let mut r = ApiError::too_many_requests().into_response();
         if let Ok(h) = HeaderValue::from_str(&verdict.retry_after.max(1).to_string()) {
             r.headers_mut().insert(header::RETRY_AFTER, h);

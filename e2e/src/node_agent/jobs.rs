@@ -10,13 +10,13 @@ use kube::runtime::watcher::{self, Event};
 use serde_json::json;
 use tokio::task::JoinSet;
 
-use super::NodeAgentConfig;
 use super::pod::{LocalPod, project_container};
 use super::process::GroupChild;
+use super::{NodeAgentConfig, RunningJobs};
 use crate::error::E2eError;
 
 /// Watches Jobs in all namespaces until aborted; each new matching Job runs once.
-pub async fn run(client: kube::Client, config: NodeAgentConfig) {
+pub async fn run(client: kube::Client, config: NodeAgentConfig, registry: RunningJobs) {
     let api = match &config.namespace {
         Some(namespace) => Api::<Job>::namespaced(client.clone(), namespace),
         None => Api::<Job>::all(client.clone()),
@@ -50,28 +50,52 @@ pub async fn run(client: kube::Client, config: NodeAgentConfig) {
             continue;
         }
         seen.insert(uid);
-        running.spawn(run_job(client.clone(), config.clone(), job));
+        running.spawn(run_job(
+            client.clone(),
+            config.clone(),
+            registry.clone(),
+            job,
+        ));
     }
 }
 
-async fn run_job(client: kube::Client, config: NodeAgentConfig, job: Job) {
+async fn run_job(client: kube::Client, config: NodeAgentConfig, registry: RunningJobs, job: Job) {
     let namespace = job.metadata.namespace.clone().unwrap_or_default();
     let name = job.metadata.name.clone().unwrap_or_default();
     let api = Api::<Job>::namespaced(client.clone(), &namespace);
-    if let Err(e) = execute(&client, &config, &api, &job, &namespace, &name).await {
+    let place = JobPlace {
+        client: &client,
+        config: &config,
+        registry: &registry,
+        api: &api,
+        namespace: &namespace,
+        name: &name,
+    };
+    if let Err(e) = execute(&place, &job).await {
         tracing::warn!("node agent: job {namespace}/{name}: {e}");
         let _ = write_status(&api, &name, finished_status(false, &e.to_string())).await;
     }
 }
 
-async fn execute(
-    client: &kube::Client,
-    config: &NodeAgentConfig,
-    api: &Api<Job>,
-    job: &Job,
-    namespace: &str,
-    name: &str,
-) -> Result<(), E2eError> {
+/// Where one Job runs and who to tell.
+struct JobPlace<'a> {
+    client: &'a kube::Client,
+    config: &'a NodeAgentConfig,
+    registry: &'a RunningJobs,
+    api: &'a Api<Job>,
+    namespace: &'a str,
+    name: &'a str,
+}
+
+async fn execute(place: &JobPlace<'_>, job: &Job) -> Result<(), E2eError> {
+    let JobPlace {
+        client,
+        config,
+        registry,
+        api,
+        namespace,
+        name,
+    } = *place;
     let template = job.spec.as_ref().map(|s| &s.template);
     let spec = template.and_then(|t| t.spec.as_ref());
     let (Some(template), Some(spec)) = (template, spec) else {
@@ -97,7 +121,13 @@ async fn execute(
     )
     .await?;
     let mut child = GroupChild::spawn(command, &config.binary)?;
-    let status = child.wait(&config.binary).await?;
+    let key = format!("{namespace}/{name}");
+    if let Some(group) = child.group() {
+        registry.insert(&key, group);
+    }
+    let status = child.wait(&config.binary).await;
+    registry.remove(&key);
+    let status = status?;
     let message = format!("local process exited with {status}");
     write_status(api, name, finished_status(status.success(), &message)).await
 }

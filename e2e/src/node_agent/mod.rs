@@ -26,6 +26,8 @@
 //! (`replicas`, `readyReplicas`, `availableReplicas`, `updatedReplicas`, `observedGeneration`,
 //! `Available`/`Progressing` conditions) the way the kubelet and the controllers would.
 //!
+//! [`NodeAgent::kill_job`] kills a running Job's process, as a node losing the pod would.
+//!
 //! What it does NOT emulate: no Pod or ReplicaSet objects are created; no garbage collector (owner
 //! references do not cascade: deleting a parent leaves its children); no Endpoints, DNS or
 //! cluster networking (processes listen on 127.0.0.1, reached through the port map); no probes (a running process counts as ready); a
@@ -39,8 +41,10 @@ mod pod;
 mod ports;
 mod process;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use tokio::task::JoinHandle;
 
@@ -84,21 +88,75 @@ impl NodeAgentConfig {
     }
 }
 
+/// The process groups of the Jobs running now, by `namespace/name` (what a test kills to play a
+/// node losing a pod).
+#[derive(Debug, Clone, Default)]
+pub struct RunningJobs(Arc<Mutex<HashMap<String, i32>>>);
+
+impl RunningJobs {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, i32>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn insert(&self, key: &str, group: i32) {
+        self.lock().insert(key.to_string(), group);
+    }
+
+    fn remove(&self, key: &str) {
+        self.lock().remove(key);
+    }
+
+    /// `namespace/name` of every Job whose process runs now.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.lock().keys().cloned().collect();
+        names.sort();
+        names
+    }
+}
+
 /// A running agent; dropping it stops the watchers and kills every process it started.
 pub struct NodeAgent {
     tasks: Vec<JoinHandle<()>>,
     ports: PortMap,
+    running: RunningJobs,
 }
 
 impl NodeAgent {
     /// Starts watching Jobs and Deployments with an admin `client`.
     pub fn start(client: kube::Client, config: NodeAgentConfig) -> NodeAgent {
         let ports = PortMap::default();
-        let jobs = tokio::spawn(jobs::run(client.clone(), config.clone()));
+        let running = RunningJobs::default();
+        let jobs = tokio::spawn(jobs::run(client.clone(), config.clone(), running.clone()));
         let deployments = tokio::spawn(deployments::run(client, config, ports.clone()));
         NodeAgent {
             tasks: vec![jobs, deployments],
             ports,
+            running,
+        }
+    }
+
+    /// The Jobs whose processes run now.
+    pub fn running_jobs(&self) -> &RunningJobs {
+        &self.running
+    }
+
+    /// Kills the process group of Job `namespace/name` with SIGKILL, as a node that loses the
+    /// pod would; the Job is then marked failed like any other failed run. False when no such
+    /// process runs.
+    pub fn kill_job(&self, namespace: &str, name: &str) -> bool {
+        let group = self
+            .running
+            .lock()
+            .get(&format!("{namespace}/{name}"))
+            .copied();
+        match group {
+            Some(group) => {
+                process::kill_group(group);
+                true
+            }
+            None => false,
         }
     }
 

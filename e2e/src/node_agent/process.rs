@@ -26,6 +26,11 @@ impl GroupChild {
         Ok(GroupChild { child, group })
     }
 
+    /// The process group id (the leader's pid).
+    pub fn group(&self) -> Option<i32> {
+        self.group
+    }
+
     /// Waits for the group leader to exit.
     pub async fn wait(&mut self, program: &Path) -> Result<ExitStatus, E2eError> {
         self.child.wait().await.map_err(|source| E2eError::Spawn {
@@ -35,13 +40,20 @@ impl GroupChild {
     }
 }
 
+/// Sends SIGKILL to process group `group` (never to group 0 or 1).
+pub fn kill_group(group: i32) {
+    if group > 1 {
+        // SAFETY: kill(2) with a negative pid signals a process group; it touches no memory.
+        unsafe {
+            libc::kill(-group, libc::SIGKILL);
+        }
+    }
+}
+
 impl Drop for GroupChild {
     fn drop(&mut self) {
-        if let Some(group) = self.group.filter(|g| *g > 1) {
-            // SAFETY: kill(2) with a negative pid signals a process group; it touches no memory.
-            unsafe {
-                libc::kill(-group, libc::SIGKILL);
-            }
+        if let Some(group) = self.group {
+            kill_group(group);
         }
     }
 }

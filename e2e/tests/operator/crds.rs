@@ -1,21 +1,10 @@
 //! The generated CRDs are accepted by the real kube-apiserver, including their CEL rules.
 
-use kube::api::{Api, DynamicObject, PostParams};
-use kube::discovery::ApiResource;
+use kube::api::{DynamicObject, PostParams};
 use serde_json::json;
 
+use crate::objects::integrations_api as integrations;
 use crate::support::setup;
-
-fn integrations(client: &kube::Client, namespace: &str) -> Api<DynamicObject> {
-    let resource = ApiResource {
-        group: "authpath.dev".into(),
-        version: "v1alpha1".into(),
-        api_version: "authpath.dev/v1alpha1".into(),
-        kind: "Auth0Integration".into(),
-        plural: "auth0integrations".into(),
-    };
-    Api::namespaced_with(client.clone(), namespace, &resource)
-}
 
 fn integration(name: &str, credentials: serde_json::Value) -> DynamicObject {
     serde_json::from_value(json!({

@@ -14,9 +14,9 @@ use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::api::events::v1::Event;
 use kube::api::{Api, DynamicObject, ListParams};
-use kube::discovery::ApiResource;
 use serde_json::{Value, json};
 
+use crate::objects::{findings_api, integrations_api};
 use crate::scan::integration;
 use crate::support::{Operator, create, receiver_rbac, repo_root, scan_rbac, setup, wait_for};
 
@@ -24,16 +24,6 @@ const ACTION: &str = "CRM Profile Sync";
 /// Seconds the receiver waits for quiet, and at most, before requesting a rescan.
 const QUIET_SECS: u64 = 2;
 const MAX_DELAY_SECS: u64 = 10;
-
-fn resource(kind: &str, plural: &str) -> ApiResource {
-    ApiResource {
-        group: "authpath.dev".into(),
-        version: "v1alpha1".into(),
-        api_version: "authpath.dev/v1alpha1".into(),
-        kind: kind.into(),
-        plural: plural.into(),
-    }
-}
 
 fn names_action(finding: &DynamicObject) -> bool {
     let named = |list: &Value| {
@@ -149,16 +139,9 @@ async fn operator_deployed_receiver_signals_findings_and_requests_one_rescan() {
     spec["spec"]["logStream"] = json!({"enabled": true});
     create(&client, &namespace, spec).await;
 
-    let findings_api = Api::<DynamicObject>::namespaced_with(
-        client.clone(),
-        &namespace,
-        &resource("Auth0Finding", "auth0findings"),
-    );
-    let integrations = Api::<DynamicObject>::namespaced_with(
-        client.clone(),
-        &namespace,
-        &resource("Auth0Integration", "auth0integrations"),
-    );
+    let findings_api = findings_api(&client, &namespace);
+    let integrations = integrations_api(&client, &namespace);
+    // Open, not just present: the scan Job applies every spec before any status.
     let jobs = Api::<Job>::namespaced(client.clone(), &namespace);
     let target = wait_for(180, "an open finding naming the Action", || {
         let api = findings_api.clone();

@@ -3,22 +3,11 @@
 
 use std::path::Path;
 
-use kube::api::{Api, DynamicObject, ListParams, Patch, PatchParams};
-use kube::discovery::ApiResource;
+use kube::api::{Api, DynamicObject, ListParams};
 use serde_json::json;
 
+use crate::objects::{findings_api, request_rescan};
 use crate::support::{Operator, create, repo_root, scan_rbac, setup, wait_for};
-
-fn findings_api(client: &kube::Client, namespace: &str) -> Api<DynamicObject> {
-    let resource = ApiResource {
-        group: "authpath.dev".into(),
-        version: "v1alpha1".into(),
-        api_version: "authpath.dev/v1alpha1".into(),
-        kind: "Auth0Finding".into(),
-        plural: "auth0findings".into(),
-    };
-    Api::namespaced_with(client.clone(), namespace, &resource)
-}
 
 /// State of the first finding of `rule`, if any.
 async fn state_of(api: &Api<DynamicObject>, rule: &str) -> Option<String> {
@@ -83,25 +72,7 @@ async fn a_fixed_finding_is_resolved_after_the_next_complete_scan() {
 
     // Fix it in the tenant: the Rule goes away. Then ask for a scan.
     std::fs::remove_dir_all(export.join("rules")).expect("remove rules");
-    let integrations = Api::<DynamicObject>::namespaced_with(
-        client.clone(),
-        &ns.name,
-        &ApiResource {
-            group: "authpath.dev".into(),
-            version: "v1alpha1".into(),
-            api_version: "authpath.dev/v1alpha1".into(),
-            kind: "Auth0Integration".into(),
-            plural: "auth0integrations".into(),
-        },
-    );
-    integrations
-        .patch(
-            "acme",
-            &PatchParams::default(),
-            &Patch::Merge(json!({"metadata": {"annotations": {"authpath.dev/rescan": "fixed-1"}}})),
-        )
-        .await
-        .expect("annotate");
+    request_rescan(&client, &ns.name, "acme", "fixed-1").await;
     wait_for(120, "the fixed finding to be resolved", || {
         let findings = findings.clone();
         async move {

@@ -4,25 +4,17 @@
 
 use e2e::ControlPlane;
 use k8s_openapi::api::batch::v1::Job;
-use k8s_openapi::api::core::v1::Event;
-use kube::api::{Api, DynamicObject, ListParams};
-use kube::discovery::ApiResource;
+use kube::api::{Api, ListParams};
 use serde_json::{Value, json};
 
-use crate::support::{Operator, create, kubectl, scan_rbac, setup, wait_for};
+use crate::objects::{condition, findings_api, wait_condition};
+use crate::support::{
+    Operator, assert_nothing_leaked, create, kubectl, planted_credentials_secret, scan_rbac, setup,
+    vault_credentials_with_policy,
+};
 
 pub const PLANTED_ID: &str = "planted-client-id-7f3a9c";
 pub const PLANTED_SECRET: &str = "planted-client-secret-b41d8e2f";
-
-fn resource(kind: &str, plural: &str) -> ApiResource {
-    ApiResource {
-        group: "authpath.dev".into(),
-        version: "v1alpha1".into(),
-        api_version: "authpath.dev/v1alpha1".into(),
-        kind: kind.into(),
-        plural: plural.into(),
-    }
-}
 
 pub fn integration(name: &str, credentials: Value) -> Value {
     json!({
@@ -33,33 +25,6 @@ pub fn integration(name: &str, credentials: Value) -> Value {
     })
 }
 
-fn condition<'a>(object: &'a DynamicObject, type_: &str) -> Option<&'a Value> {
-    object.data["status"]["conditions"]
-        .as_array()?
-        .iter()
-        .find(|c| c["type"] == type_)
-}
-
-/// Waits for Ready=True and returns the integration.
-async fn wait_ready(client: &kube::Client, namespace: &str, name: &str) -> DynamicObject {
-    let api = Api::<DynamicObject>::namespaced_with(
-        client.clone(),
-        namespace,
-        &resource("Auth0Integration", "auth0integrations"),
-    );
-    wait_for(120, "Ready=True", || {
-        let api = api.clone();
-        async move {
-            let object = api.get(name).await.map_err(|e| e.to_string())?;
-            match condition(&object, "Ready") {
-                Some(c) if c["status"] == "True" => Ok(object),
-                other => Err(format!("{other:?}")),
-            }
-        }
-    })
-    .await
-}
-
 /// Checks the findings and the kubectl columns, then greps everything for the planted values.
 pub async fn assert_scan_results(
     plane: &ControlPlane,
@@ -68,7 +33,7 @@ pub async fn assert_scan_results(
     name: &str,
     operator: &Operator,
 ) {
-    let integration = wait_ready(client, namespace, name).await;
+    let integration = wait_condition(client, namespace, name, "Ready", "True", |_| true).await;
     assert_eq!(integration.data["status"]["observedGeneration"], json!(1));
     assert_eq!(
         integration.data["status"]["lastScan"]["outcome"],
@@ -80,14 +45,10 @@ pub async fn assert_scan_results(
         .expect("jobs");
     assert_eq!(jobs.items.len(), 1, "exactly one scan Job");
 
-    let findings = Api::<DynamicObject>::namespaced_with(
-        client.clone(),
-        namespace,
-        &resource("Auth0Finding", "auth0findings"),
-    )
-    .list(&ListParams::default().labels(&format!("authpath.dev/integration={name}")))
-    .await
-    .expect("findings");
+    let findings = findings_api(client, namespace)
+        .list(&ListParams::default().labels(&format!("authpath.dev/integration={name}")))
+        .await
+        .expect("findings");
     assert!(
         !findings.items.is_empty(),
         "the example tenant has findings"
@@ -133,32 +94,14 @@ pub async fn assert_scan_results(
     );
     assert!(both.contains("TENANT") && both.contains("READY"), "{both}");
 
-    // No planted secret anywhere: logs, Events, status, CRs, Jobs.
-    let mut everything = operator.all_logs();
-    everything.push_str(&serde_json::to_string(&integration).unwrap_or_default());
-    everything.push_str(&serde_json::to_string(&findings).unwrap_or_default());
-    everything.push_str(&serde_json::to_string(&jobs).unwrap_or_default());
-    let events = Api::<Event>::namespaced(client.clone(), namespace)
-        .list(&ListParams::default())
-        .await
-        .expect("events");
-    everything.push_str(&serde_json::to_string(&events).unwrap_or_default());
-    for planted in [PLANTED_ID, PLANTED_SECRET] {
-        assert!(!everything.contains(planted), "{planted} leaked");
-    }
+    assert_nothing_leaked(client, namespace, operator, &[PLANTED_ID, PLANTED_SECRET]).await;
 }
 
 #[tokio::test]
 async fn secret_credentials_lead_to_findings_and_ready() {
     let (plane, client, ns) = setup("operator-secret").await;
     scan_rbac(&client, &ns.name).await;
-    create(
-        &client,
-        &ns.name,
-        json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "a0"},
-        "stringData": {"clientId": PLANTED_ID, "clientSecret": PLANTED_SECRET}}),
-    )
-    .await;
+    planted_credentials_secret(&client, &ns.name, "a0").await;
     let operator = Operator::start(plane, &client, &ns.name);
     create(
         &client,
@@ -174,20 +117,7 @@ async fn openbao_kubernetes_auth_credentials_lead_to_findings_and_ready() {
     let (plane, client, ns) = setup("operator-vault").await;
     scan_rbac(&client, &ns.name).await;
     let bao = plane.openbao();
-    let path = format!("{}/auth0", ns.name);
-    bao.write(
-        &format!("secret/data/{path}"),
-        &json!({"data": {"client_id": PLANTED_ID, "client_secret": PLANTED_SECRET}}),
-    )
-    .await
-    .expect("kv write");
-    let policy = format!("policy-{}", ns.name);
-    bao.write(
-        &format!("sys/policies/acl/{policy}"),
-        &json!({"policy": format!("path \"secret/data/{path}\" {{ capabilities = [\"read\"] }}")}),
-    )
-    .await
-    .expect("policy");
+    let (path, policy) = vault_credentials_with_policy(&bao, &ns.name).await;
     let role = format!("role-{}", ns.name);
     bao.write(&format!("auth/kubernetes/role/{role}"), &json!({
         "bound_service_account_names": ["authpath-scan"], "bound_service_account_namespaces": [ns.name],
@@ -209,25 +139,17 @@ async fn openbao_kubernetes_auth_credentials_lead_to_findings_and_ready() {
         integration("wrong-role", vault("no-such-role")),
     )
     .await;
-    let api = Api::<DynamicObject>::namespaced_with(
-        client.clone(),
+    let object = wait_condition(
+        &client,
         &ns.name,
-        &resource("Auth0Integration", "auth0integrations"),
-    );
-    let reason = wait_for(60, "CredentialsReady=False", || {
-        let api = api.clone();
-        async move {
-            let object = api.get("wrong-role").await.map_err(|e| e.to_string())?;
-            match condition(&object, "CredentialsReady") {
-                Some(c) if c["status"] == "False" => {
-                    Ok(c["reason"].as_str().unwrap_or_default().to_string())
-                }
-                other => Err(format!("{other:?}")),
-            }
-        }
-    })
+        "wrong-role",
+        "CredentialsReady",
+        "False",
+        |_| true,
+    )
     .await;
-    assert_eq!(reason, "VaultLoginFailed");
+    let reason = condition(&object, "CredentialsReady").expect("condition")["reason"].clone();
+    assert_eq!(reason, json!("VaultLoginFailed"));
     let jobs = Api::<Job>::namespaced(client.clone(), &ns.name)
         .list(&ListParams::default().labels("authpath.dev/integration=wrong-role"))
         .await

@@ -27,6 +27,9 @@ pub const CREDENTIALS_DIR: &str = "/var/run/authpath/credentials";
 pub const CREDENTIALS_DIR_ENV: &str = "AUTHPATH_CREDENTIALS_DIR";
 /// Annotation on the Job recording what triggered it.
 pub const TRIGGER_ANNOTATION: &str = "authpath.dev/trigger";
+/// Environment variable telling the scan process the name of its Job (for its scan report).
+pub const JOB_NAME_ENV: &str = "AUTHPATH_SCAN_JOB";
+
 /// Component label value of scan Jobs.
 pub const COMPONENT_SCAN: &str = "scan";
 
@@ -40,11 +43,18 @@ pub fn build_scan_job(
     let job_name = names::scan_job(&name, trigger);
     let labels = child_labels(&name, COMPONENT_SCAN);
     let timeout = Duration::from(integration.spec.scan.timeout);
-    let mut env = vec![EnvVar {
-        name: CREDENTIALS_DIR_ENV.to_string(),
-        value: Some(CREDENTIALS_DIR.to_string()),
-        ..Default::default()
-    }];
+    let mut env = vec![
+        EnvVar {
+            name: CREDENTIALS_DIR_ENV.to_string(),
+            value: Some(CREDENTIALS_DIR.to_string()),
+            ..Default::default()
+        },
+        EnvVar {
+            name: JOB_NAME_ENV.to_string(),
+            value: Some(job_name.clone()),
+            ..Default::default()
+        },
+    ];
     env.extend(settings.scan_job_env.iter().cloned());
     let container = Container {
         name: "scan".to_string(),

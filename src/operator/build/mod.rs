@@ -14,7 +14,9 @@ use kube::Resource;
 use crate::crd::{Auth0Integration, LABEL_COMPONENT, LABEL_INTEGRATION};
 use crate::operator::error::OperatorError;
 
-pub use job::{CREDENTIALS_DIR, CREDENTIALS_DIR_ENV, build_credentials_secret, build_scan_job};
+pub use job::{
+    CREDENTIALS_DIR, CREDENTIALS_DIR_ENV, JOB_NAME_ENV, build_credentials_secret, build_scan_job,
+};
 pub use receiver::{
     build_receiver_deployment, build_receiver_service, build_receiver_token_secret,
 };

@@ -1,6 +1,7 @@
 //! One cached, renewing Vault session per identity. A reconcile asks the cache for credentials; the
 //! cache logs in only when there is no session or it has expired, renews after two thirds of the
-//! lease, and logs in again when renewal fails or a read is refused with the current token.
+//! lease, and logs in again when renewal fails or a read is refused with the current token. On
+//! shutdown it revokes the tokens it logged in for (never a token the user handed over).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,6 +23,16 @@ pub struct VaultCounters {
     pub login_failures: Counter,
     pub renewals: Counter,
     pub renewal_failures: Counter,
+}
+
+/// How long the shutdown waits for token revocations.
+pub const REVOKE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// What [`VaultClientCache::revoke_logins`] did (on a timeout every attempt counts as failed).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RevokeSummary {
+    pub revoked: usize,
+    pub failed: usize,
 }
 
 /// The cache, shared by every reconcile.
@@ -51,6 +62,52 @@ impl VaultClientCache {
     /// Number of identities with a slot (tests and diagnostics).
     pub fn identities(&self) -> usize {
         self.sessions.lock().map(|s| s.len()).unwrap_or(0)
+    }
+
+    /// Revokes every token this cache logged in for and forgets every session; tokens handed over
+    /// in a Secret are only forgotten. Called once on shutdown: the revocations run together and
+    /// give up after [`REVOKE_DEADLINE`] (an unreachable Vault must not hold the shutdown up;
+    /// its tokens then expire with their TTL).
+    pub async fn revoke_logins(&self) -> RevokeSummary {
+        let slots: Vec<(VaultIdentity, Slot)> = {
+            let mut sessions = match self.sessions.lock() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            sessions.drain().collect()
+        };
+        let mut owned = Vec::new();
+        for (identity, slot) in slots {
+            if let Some(session) = slot.lock().await.take()
+                && session.owned
+            {
+                owned.push((identity, session));
+            }
+        }
+        let attempts = owned.len();
+        let revocations = owned.iter().map(|(identity, session)| async move {
+            let result = vault::revoke(session, &identity.address).await;
+            if let Err(e) = &result {
+                tracing::warn!(address = %identity.address, reason = e.reason(), "revoking a Vault token failed");
+            }
+            result.is_ok()
+        });
+        match tokio::time::timeout(REVOKE_DEADLINE, futures::future::join_all(revocations)).await {
+            Ok(results) => {
+                let revoked = results.iter().filter(|ok| **ok).count();
+                RevokeSummary {
+                    revoked,
+                    failed: attempts - revoked,
+                }
+            }
+            Err(_) => {
+                tracing::warn!(attempts, "revoking Vault tokens timed out");
+                RevokeSummary {
+                    revoked: 0,
+                    failed: attempts,
+                }
+            }
+        }
     }
 
     /// Reads the client credentials for `spec` with the cached session of its identity.

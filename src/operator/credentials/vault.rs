@@ -86,6 +86,9 @@ impl VaultIdentity {
 /// A logged-in client and when its token needs attention.
 pub struct VaultSession {
     pub client: VaultClient,
+    /// True when the operator logged in for this token (Kubernetes auth, AppRole) and so revokes
+    /// it on shutdown; false for a token the user handed over in a Secret.
+    pub owned: bool,
     pub renewable: bool,
     pub lease: Duration,
     pub refreshed_at: Instant,
@@ -203,6 +206,7 @@ pub async fn login(
 ) -> Result<VaultSession, CredentialsError> {
     let mut client = new_client(kube, identity).await?;
     let address = &identity.address;
+    let owned = !matches!(identity.method, LoginMethod::Token { .. });
     let (token, renewable, lease) = match &identity.method {
         LoginMethod::Kubernetes {
             mount,
@@ -246,6 +250,7 @@ pub async fn login(
     client.set_token(&token);
     Ok(VaultSession {
         client,
+        owned,
         renewable,
         lease: Duration::from_secs(lease),
         refreshed_at: Instant::now(),
@@ -260,6 +265,13 @@ pub async fn renew(session: &mut VaultSession, address: &str) -> Result<(), Cred
     session.lease = Duration::from_secs(auth.lease_duration);
     session.refreshed_at = Instant::now();
     Ok(())
+}
+
+/// Revokes the session's own token (`auth/token/revoke-self`).
+pub async fn revoke(session: &VaultSession, address: &str) -> Result<(), CredentialsError> {
+    vaultrs::token::revoke_self(&session.client)
+        .await
+        .map_err(|e| map_error(address, None, e))
 }
 
 /// Reads the client credentials from KV v1 or v2.
@@ -378,6 +390,7 @@ mod tests {
         let start = Instant::now();
         let session = VaultSession {
             client: VaultClient::new(settings).unwrap(),
+            owned: true,
             renewable: true,
             lease: Duration::from_secs(300),
             refreshed_at: start,

@@ -28,7 +28,9 @@ pub use session::{LiveTarget, read_snapshot};
 pub use token::{Credentials, Endpoints};
 pub use tree::ExportTree;
 
-use crate::tenant::{KeywordMap, LoadWarning, SnapshotSource, TenantSnapshot, load_export};
+use crate::tenant::{
+    KeywordMap, LoadWarning, SnapshotSource, TenantSnapshot, WarningEffect, load_export,
+};
 
 /// The outcome of reading a live tenant.
 #[derive(Debug, Clone)]
@@ -149,7 +151,7 @@ pub fn snapshot_of(read: &LiveRead, domain: &str) -> Result<TenantSnapshot> {
     snap.domain = Some(domain.to_string());
     // The `##..._SECRET##` placeholders are this reader's own masks, not unresolved keywords.
     snap.warnings
-        .retain(|w| !w.message.starts_with("unresolved keyword marker"));
+        .retain(|w| w.effect != WarningEffect::ValueMasked);
     if snap
         .settings
         .friendly_name
@@ -159,10 +161,12 @@ pub fn snapshot_of(read: &LiveRead, domain: &str) -> Result<TenantSnapshot> {
         snap.tenant = domain.to_string();
     }
     for s in &read.skipped {
+        snap.unread.insert(s.kind);
         snap.warnings.push(LoadWarning {
             file: "api".into(),
             line: None,
             message: format!("{} not read: {}", kind_label(s.kind), s.reason),
+            effect: WarningEffect::DataMissing,
         });
     }
     Ok(snap)

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::parse::{Seg, Syntax, parse_value, typed};
 use crate::tenant::error::{Result, TenantError};
 use crate::tenant::keywords::{KeywordMap, TextKind};
-use crate::tenant::model::{LoadWarning, SourceText};
+use crate::tenant::model::{LoadWarning, SourceText, WarningEffect};
 
 /// Extensions that mark a code reference as a file path rather than inline source.
 const CODE_EXTENSIONS: [&str; 6] = [".js", ".html", ".htm", ".liquid", ".txt", ".mjs"];
@@ -54,6 +54,7 @@ impl<'k> ExportReader<'k> {
             file: file.to_string(),
             line: None,
             message,
+            effect: WarningEffect::DataMissing,
         });
     }
 

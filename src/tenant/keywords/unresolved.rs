@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::{Replaced, TextKind, UNRESOLVED_MARKER};
-use crate::tenant::model::LoadWarning;
+use crate::tenant::model::{LoadWarning, WarningEffect};
 
 /// Where an unresolved marker stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,7 @@ pub(super) fn neutralise_unresolved(text: &str, kind: TextKind, file: &str) -> R
                 message: format!(
                     "unresolved keyword marker {marker} (no value given in --keywords)"
                 ),
+                effect: WarningEffect::ValueMasked,
             });
         }
         if kind == TextKind::Code || m.start() < last {

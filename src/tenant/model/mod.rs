@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod lenient;
 mod lookup;
 pub mod organization;
+pub mod outcome;
 pub mod protection;
 pub mod settings;
 pub mod snapshot;
@@ -24,12 +25,13 @@ pub use connection::{
 pub use delivery::{CustomDomain, EmailProvider, EmailTemplate, LogStream, LogStreamSink};
 pub use lenient::StringOrInt;
 pub use organization::{Organization, OrganizationConnection, Prompts};
+pub use outcome::ReadOutcome;
 pub use protection::{
     AttackProtection, BotDetection, BreachedPasswordDetection, BruteForceProtection, Guardian,
     GuardianFactor, GuardianProvider, SuspiciousIpThrottling,
 };
 pub use settings::{ErrorPage, TenantFlags, TenantSettings};
 pub use snapshot::{
-    DataKind, ExportFormat, LoadWarning, SnapshotSource, SourceText, TenantSnapshot,
+    DataKind, ExportFormat, LoadWarning, SnapshotSource, SourceText, TenantSnapshot, WarningEffect,
 };
 pub use sources::{CodeKind, CodeSource};

@@ -114,6 +114,18 @@ pub struct SourceText {
     pub text: String,
 }
 
+/// What a [`LoadWarning`] means for the completeness of a read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningEffect {
+    /// Data the rules read is missing or could not be read (a code file, an endpoint, a kind).
+    #[default]
+    DataMissing,
+    /// Only a value hidden behind a Deploy CLI keyword marker is unknown; the object is there
+    /// (such values are masked secrets the rules never read).
+    ValueMasked,
+}
+
 /// A non-fatal problem met while loading (missing code file, unresolved keyword marker, ...).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadWarning {
@@ -123,6 +135,9 @@ pub struct LoadWarning {
     pub line: Option<u32>,
     /// What is wrong.
     pub message: String,
+    /// Whether data is missing because of it.
+    #[serde(default)]
+    pub effect: WarningEffect,
 }
 
 impl std::fmt::Display for LoadWarning {
@@ -145,6 +160,10 @@ pub struct TenantSnapshot {
     pub source: SnapshotSource,
     /// Which kinds the source actually provided.
     pub present: BTreeSet<DataKind>,
+    /// Kinds the source should have provided but could not read (a live read refused by the
+    /// scopes, for example). Absent from `present` too.
+    #[serde(default)]
+    pub unread: BTreeSet<DataKind>,
     pub settings: TenantSettings,
     pub clients: Vec<Client>,
     pub client_grants: Vec<ClientGrant>,

@@ -16,7 +16,8 @@ if obj.spec ~= nil and obj.spec.scan ~= nil and obj.spec.scan.suspend == true th
   hs.message = "Scheduled scans are suspended"
 end
 local degraded = {
-  InvalidSpec = true, ScanFailed = true, ScanTimedOut = true, VaultLoginFailed = true,
+  InvalidSpec = true, ScanFailed = true, ScanTimedOut = true, TenantReadFailed = true,
+  ScanPartial = true, VaultLoginFailed = true,
   SecretNotFound = true, SecretKeyMissing = true, VaultFieldMissing = true,
   VaultSecretUnreadable = true, VaultConfigInvalid = true,
 }
