@@ -7,12 +7,16 @@
 //! nothing else, so an instruction counter (`valgrind --tool=callgrind`) can compare the two
 //! sides exactly: Ir(parse) - Ir(none) against Ir(analyze) - Ir(none).
 //!
+//! Like a tenant scan (`analyze_tenant_code`), each round runs on one analysis stack, so no
+//! file pays for mapping a stack of its own; parse-only rounds run the same way.
+//!
 //! The two measurements alternate round by round after a warm-up round, so both see the same
 //! machine load; each is timed both by the wall clock and by this thread's CPU time (Linux
 //! `/proc/thread-self/schedstat`, user + system), which a busy machine disturbs far less.
 
 use std::time::{Duration, Instant};
 
+use authpath::code::parse::with_analysis_stack;
 use authpath::code::{CodeHint, analyze, clear_thread_tables, parse_only};
 
 const ACTIONS: usize = 2000;
@@ -134,29 +138,35 @@ fn main() {
     );
     let hint = CodeHint::default();
     if let Ok(only) = std::env::var("AUTHPATH_BENCH_ONLY") {
-        for c in &corpus {
-            match only.as_str() {
-                "parse" => drop(std::hint::black_box(parse_only(c))),
-                "analyze" => drop(std::hint::black_box(analyze(c, "bench.js", &hint))),
-                _ => {}
+        with_analysis_stack(|| {
+            for c in &corpus {
+                match only.as_str() {
+                    "parse" => drop(std::hint::black_box(parse_only(c))),
+                    "analyze" => drop(std::hint::black_box(analyze(c, "bench.js", &hint))),
+                    _ => {}
+                }
             }
-        }
+        });
         return;
     }
     let ((parse, parse_cpu), (full, full_cpu)) = best_alternating(
         rounds,
         || {
-            for c in &corpus {
-                std::hint::black_box(parse_only(c));
-            }
+            with_analysis_stack(|| {
+                for c in &corpus {
+                    std::hint::black_box(parse_only(c));
+                }
+            })
         },
         || {
             // Each round is one cold scan: interned paths are shared between the files of a
             // round, never carried over from the previous round.
             clear_thread_tables();
-            for c in &corpus {
-                std::hint::black_box(analyze(c, "bench.js", &hint));
-            }
+            with_analysis_stack(|| {
+                for c in &corpus {
+                    std::hint::black_box(analyze(c, "bench.js", &hint));
+                }
+            })
         },
     );
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);

@@ -56,6 +56,11 @@ impl CodeUnit {
 
 /// Analyses every piece of code in the snapshot.
 pub fn analyze_tenant_code(snapshot: &TenantSnapshot) -> Vec<CodeUnit> {
+    // One analysis stack for every unit (each `analyze` call would otherwise map its own).
+    super::parse::with_analysis_stack(|| analyze_units(snapshot))
+}
+
+fn analyze_units(snapshot: &TenantSnapshot) -> Vec<CodeUnit> {
     let mut units = Vec::new();
     for action in &snapshot.actions {
         // What runs: the deployed version when it differs from the draft.
