@@ -138,10 +138,10 @@ impl<'a> Analyzer<'a> {
         self.interned_val(found)
     }
 
-    /// A value for an interned path; records the metadata keys and secret names it reads
-    /// (the table may come from an earlier file, so every use is recorded, not only the first).
-    fn interned_val(&mut self, ((path, sources), _fresh): (Interned, bool)) -> Val {
-        if !sources.is_empty() {
+    /// A value for an interned path; the first use of a path in this file records the metadata
+    /// keys and secret names it reads.
+    fn interned_val(&mut self, ((path, sources), first_use): (Interned, bool)) -> Val {
+        if first_use {
             self.out.record_reads(&sources);
         }
         Val::at(path, sources)

@@ -10,7 +10,7 @@
 //! Tables are dropped when they grow past [`MAX_PATHS`], and [`clear_thread_tables`] drops
 //! them on request.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use super::FastMap;
@@ -22,11 +22,14 @@ use super::value::{Path, Root};
 /// A shared path and the sources it stands for.
 pub type Interned = (Rc<Path>, SourceSet);
 
+/// An interned path as the table keeps it: with the number of the last file that used it.
+type Stored = (Interned, Cell<u64>);
+
 /// The children of one interned parent (which the table keeps alive, so its address stays
 /// unique while it is a key).
 struct Children {
     _parent: Rc<Path>,
-    by_key: FastMap<Rc<str>, Interned>,
+    by_key: FastMap<Rc<str>, Stored>,
 }
 
 /// Largest number of interned paths a table keeps between files.
@@ -35,10 +38,18 @@ pub const MAX_PATHS: usize = 200_000;
 /// The paths of one code kind.
 #[derive(Default)]
 pub struct PathTable {
-    roots: FastMap<Root, Interned>,
-    globals: FastMap<Rc<str>, Interned>,
+    roots: FastMap<Root, Stored>,
+    globals: FastMap<Rc<str>, Stored>,
     children: FastMap<usize, Children>,
     len: usize,
+    /// Number of the file being analysed with this table.
+    file: u64,
+}
+
+/// An existing entry, and whether this is its first use in the current file.
+fn reuse((entry, last_file): &Stored, file: u64) -> (Interned, bool) {
+    let first = last_file.replace(file) != file;
+    (entry.clone(), first)
 }
 
 thread_local! {
@@ -57,7 +68,9 @@ impl PathTable {
         TABLES.with(|t| {
             let mut tables = t.borrow_mut();
             let at = tables.iter().position(|(k, _)| *k == kind);
-            at.map(|i| tables.swap_remove(i).1).unwrap_or_default()
+            let mut table: PathTable = at.map(|i| tables.swap_remove(i).1).unwrap_or_default();
+            table.file = table.file.wrapping_add(1);
+            table
         })
     }
 
@@ -69,15 +82,16 @@ impl PathTable {
         TABLES.with(|t| t.borrow_mut().push((kind, self)));
     }
 
-    /// The path of a root; `true` when it was created by this call.
+    /// The path of a root; `true` on its first use in the current file.
     pub fn root(&mut self, root: Root, kind: CodeKind) -> (Interned, bool) {
         if let Some(found) = self.roots.get(&root) {
-            return (found.clone(), false);
+            return reuse(found, self.file);
         }
         let path = Path::root(root.clone());
         let sources = SourceSet::from(classify(&path, kind));
         let entry = (Rc::new(path), sources);
-        self.roots.insert(root, entry.clone());
+        self.roots
+            .insert(root, (entry.clone(), Cell::new(self.file)));
         self.len += 1;
         (entry, true)
     }
@@ -85,14 +99,15 @@ impl PathTable {
     /// The path of a global name (`Root::Global`), found without building the root first.
     pub fn global(&mut self, name: &str, kind: CodeKind) -> (Interned, bool) {
         if let Some(found) = self.globals.get(name) {
-            return (found.clone(), false);
+            return reuse(found, self.file);
         }
         let (entry, fresh) = self.root(Root::Global(Rc::from(name)), kind);
-        self.globals.insert(Rc::from(name), entry.clone());
+        let stored = (entry.clone(), Cell::new(self.file));
+        self.globals.insert(Rc::from(name), stored);
         (entry, fresh)
     }
 
-    /// The path `parent.key`; `true` when it was created by this call.
+    /// The path `parent.key`; `true` on its first use in the current file.
     pub fn child(&mut self, parent: &Rc<Path>, key: &str, kind: CodeKind) -> (Interned, bool) {
         let id = Rc::as_ptr(parent) as usize;
         let children = self.children.entry(id).or_insert_with(|| Children {
@@ -100,13 +115,15 @@ impl PathTable {
             by_key: FastMap::default(),
         });
         if let Some(found) = children.by_key.get(key) {
-            return (found.clone(), false);
+            return reuse(found, self.file);
         }
         let seg: Rc<str> = Rc::from(key);
         let path = parent.child_rc(Rc::clone(&seg));
         let sources = SourceSet::from(classify(&path, kind));
         let entry = (Rc::new(path), sources);
-        children.by_key.insert(seg, entry.clone());
+        children
+            .by_key
+            .insert(seg, (entry.clone(), Cell::new(self.file)));
         self.len += 1;
         (entry, true)
     }
@@ -133,6 +150,31 @@ mod tests {
         assert!(!fresh);
         assert!(Rc::ptr_eq(&md, &md2));
         assert_eq!(md.dotted(), "user.user_metadata");
+    }
+
+    #[test]
+    fn a_table_reused_for_the_next_file_reports_each_path_once_per_file() {
+        clear_thread_tables();
+        let mut table = PathTable::take(CodeKind::Action);
+        let ((event, _), fresh) = table.root(Root::Event, CodeKind::Action);
+        assert!(fresh);
+        let (_, fresh) = table.child(&event, "secrets", CodeKind::Action);
+        assert!(fresh);
+        table.give_back(CodeKind::Action);
+        let mut next = PathTable::take(CodeKind::Action);
+        let ((again, _), fresh) = next.root(Root::Event, CodeKind::Action);
+        assert!(fresh, "first use in the new file");
+        assert!(Rc::ptr_eq(&event, &again), "shared across files");
+        let (_, fresh) = next.child(&again, "secrets", CodeKind::Action);
+        assert!(fresh);
+        let (_, fresh) = next.child(&again, "secrets", CodeKind::Action);
+        assert!(!fresh);
+        next.give_back(CodeKind::Action);
+        assert!(
+            PathTable::take(CodeKind::Rule).len == 0,
+            "kinds keep separate tables"
+        );
+        clear_thread_tables();
     }
 
     #[test]

@@ -68,6 +68,11 @@ fn is_credential_norm(n: &str) -> bool {
 
 /// Recognises a string literal, optionally bound to `name` (variable, property or parameter).
 pub fn classify_literal(name: Option<&str>, value: &str) -> Option<SecretKind> {
+    // Every kind below needs at least 8 characters (a known format 15, a header credential 8
+    // after the scheme, a named credential 8), so shorter literals need no further look.
+    if value.len() < 8 {
+        return None;
+    }
     let n = name.map(norm);
     let credential_named = n.as_deref().is_some_and(is_credential_norm);
     if value.len() >= MIN_KNOWN_FORMAT_LEN
