@@ -173,6 +173,13 @@ fn skip_trivia(mut text: &str) -> &str {
     }
 }
 
+/// Appends the one space that stands for a run of whitespace; true when `max` is reached.
+fn push_space(out: &mut String, chars: &mut usize, max: usize) -> bool {
+    out.push(' ');
+    *chars += 1;
+    *chars == max
+}
+
 /// End of the run of printable ASCII (`!`..=`~` and DEL) starting at `i`, eight bytes at a time.
 fn plain_ascii_end(bytes: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -212,13 +219,8 @@ pub fn snippet(text: &str, span: Span) -> String {
     while chars < MAX {
         let end = plain_ascii_end(bytes, i);
         if end > i {
-            if space_pending {
-                out.push(' ');
-                chars += 1;
-                space_pending = false;
-                if chars == MAX {
-                    break;
-                }
+            if std::mem::take(&mut space_pending) && push_space(&mut out, &mut chars, MAX) {
+                break;
             }
             let take = (end - i).min(MAX - chars);
             out.push_str(raw.get(i..i + take).unwrap_or(""));
@@ -248,13 +250,8 @@ pub fn snippet(text: &str, span: Span) -> String {
             space_pending = !out.is_empty();
             continue;
         }
-        if space_pending {
-            out.push(' ');
-            chars += 1;
-            space_pending = false;
-            if chars == MAX {
-                break;
-            }
+        if std::mem::take(&mut space_pending) && push_space(&mut out, &mut chars, MAX) {
+            break;
         }
         out.push(c);
         chars += 1;
