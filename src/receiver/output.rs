@@ -1,11 +1,15 @@
 //! The stdout record: one JSON line per classified event, for existing log pipelines. It carries
 //! the event (tokens masked), its classification, the detections it raised and the open findings
-//! it touched; nothing about the user beyond what the event already holds.
+//! it touched; nothing about the user beyond what the event already holds. An event with nothing
+//! to mask (and already in the form `serde_json` writes, see [`super::raw_scan::is_verbatim`]) is
+//! copied as delivered; any other is parsed and written through [`MaskedEvent`].
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use super::classify::Classified;
 use super::correlate::FindingRef;
@@ -56,7 +60,22 @@ struct Line<'a> {
     detections: &'a [Detection],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     findings: Vec<&'a str>,
-    event: MaskedEvent<'a>,
+    event: EventJson<'a>,
+}
+
+/// The `event` member: the delivered text, or the masked copy.
+enum EventJson<'a> {
+    Verbatim(&'a RawValue),
+    Masked(&'a Map<String, Value>),
+}
+
+impl Serialize for EventJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            EventJson::Verbatim(raw) => raw.serialize(s),
+            EventJson::Masked(map) => MaskedEvent(map).serialize(s),
+        }
+    }
 }
 
 /// Writes one event's line (with the trailing newline).
@@ -67,6 +86,13 @@ pub fn write_line(
     detections: &[Detection],
     findings: &[FindingRef],
 ) -> std::io::Result<()> {
+    let parsed;
+    let event_json = if event.is_verbatim() {
+        EventJson::Verbatim(event.raw())
+    } else {
+        parsed = event.data();
+        EventJson::Masked(&parsed)
+    };
     let line = Line {
         log_id: &event.log_id,
         type_code: event.type_code(),
@@ -74,7 +100,7 @@ pub fn write_line(
         classified,
         detections,
         findings: findings.iter().map(|f| f.name.as_str()).collect(),
-        event: MaskedEvent(&event.data),
+        event: event_json,
     };
     serde_json::to_writer(&mut *out, &line)?;
     out.write_all(b"\n")
