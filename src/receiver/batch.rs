@@ -354,4 +354,47 @@ mod tests {
         let body = format!("\u{feff}[{}]", envelope(ID1, "s"));
         assert_eq!(parse_batch(body.as_bytes()).unwrap().len(), 1);
     }
+
+    #[test]
+    fn what_a_full_parse_rejects_is_rejected_in_skipped_parts_too() {
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let in_envelope = format!(r#"[{{"log_id":"1","data":{{"type":"s"}},"x":{deep}}}]"#);
+        assert!(parse_batch(in_envelope.as_bytes()).is_err());
+        for body in [
+            r#"[{"log_id":"1","data":{"type":"s","n":1e400}}]"#,
+            r#"[{"log_id":"1","data":{"type":"s","u":"\ud800"}}]"#,
+        ] {
+            let err = parse_batch(body.as_bytes()).unwrap_err().0;
+            assert!(err.contains("not valid JSON"), "{err}");
+        }
+        let near_limit = format!("{}1{}", "[".repeat(110), "]".repeat(110));
+        let ok = format!(r#"[{{"log_id":"1","data":{{"type":"s","x":{near_limit}}}}}]"#);
+        assert_eq!(parse_batch(ok.as_bytes()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn repeated_keys_keep_the_last_value_and_escapes_are_decoded() {
+        let body = r#"[{"log_id":"1","data":{"type":5,"type":"fp","client_name":"A\"pp","ip":"x","ip":7}}]"#;
+        let events = parse_batch(body.as_bytes()).unwrap();
+        assert_eq!(events[0].type_code(), "fp");
+        assert_eq!(events[0].client_name(), Some("A\"pp"));
+        assert_eq!(events[0].ip(), None);
+        let bad = r#"[{"log_id":"1","data":{"type":"s","type":""}}]"#;
+        assert!(parse_batch(bad.as_bytes()).unwrap_err().0.contains("non-empty string"));
+    }
+
+    #[test]
+    fn numeric_ids_and_details_read_like_a_json_map() {
+        let body = r#"{"log_id":12,"data":{"type":"sapi","details":{"request":{"method":"PATCH",
+            "path":"/api/v2/clients/c1","body":null},"response":{"body":{"a":1}},"accessedSecrets":["client_secret"]}}}"#;
+        let e = &parse_batch(body.as_bytes()).unwrap()[0];
+        assert_eq!(e.log_id, "12");
+        assert_eq!(e.request_method().as_deref(), Some("patch"));
+        assert_eq!(e.request_body(), Some(&Value::Null));
+        assert_eq!(e.response_body(), Some(&serde_json::json!({"a": 1})));
+        assert_eq!(e.accessed_secrets(), Some(&serde_json::json!(["client_secret"])));
+        let not_object = r#"{"log_id":"1","data":{"type":"sapi","details":{"request":"x","response":[1]}}}"#;
+        let e = &parse_batch(not_object.as_bytes()).unwrap()[0];
+        assert_eq!((e.request_path(), e.response_body()), (None, None));
+    }
 }

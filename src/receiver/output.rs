@@ -158,4 +158,39 @@ mod tests {
                 && v.get("change").is_none()
         );
     }
+
+    /// The line as the masking serializer alone would write it (the reference for both paths).
+    fn reference_line(e: &LogEvent) -> Value {
+        let c = classify(e);
+        let mut v: Value = serde_json::to_value(&c).unwrap();
+        v["log_id"] = json!(e.log_id);
+        v["type"] = json!(e.type_code());
+        if let Some(d) = e.date() {
+            v["date"] = json!(d);
+        }
+        v["event"] = serde_json::to_value(MaskedEvent(&e.data())).unwrap();
+        v
+    }
+
+    #[test]
+    fn delivered_text_and_masked_copy_give_the_same_line() {
+        let body = concat!(
+            r#"[{"log_id":"1","data":{"type":"s","log_id":"1","ip":"1.2.3.4","details":{"n":[1,true,null]}}},"#,
+            r#"{"log_id":"2","data":{"type":"s","note":"Bearer abcdefghijklmnopqrstuvwxyz"}},"#,
+            r#"{"log_id":"3","data":{"type":"sapi","details":{"request":{"body":{"client_secret":"Zx9kQ2mN7pL4rT8vW1y"}}}}},"#,
+            "{\"log_id\":\"4\",\"data\":{\n  \"type\": \"fp\",\n  \"ratio\": 1.50, \"p\": \"a\\/b\"}}]"
+        );
+        let events = crate::receiver::batch::parse_batch(body.as_bytes()).unwrap();
+        let verbatim: Vec<bool> = events.iter().map(LogEvent::is_verbatim).collect();
+        assert_eq!(verbatim, vec![true, false, false, false]);
+        for e in &events {
+            let mut buf = Vec::new();
+            write_line(&mut buf, e, &classify(e), &[], &[]).unwrap();
+            let text = String::from_utf8(buf).unwrap();
+            assert_eq!(text.matches('\n').count(), 1, "{text}");
+            assert!(!text.contains("abcdefghijklmnopqrstuvwxyz") && !text.contains("Zx9kQ2mN7pL4rT8vW1y"));
+            let line: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(line, reference_line(e), "{text}");
+        }
+    }
 }
