@@ -171,8 +171,8 @@ fn envelope_to_event(item: &RawValue, position: usize) -> Result<LogEvent, Batch
         }
         None => item,
     };
-    let fields = EventFields::parse(data.get())
-        .map_err(|e| BatchError(format!("event {position}: {e}")))?;
+    let fields =
+        EventFields::parse(data.get()).map_err(|e| BatchError(format!("event {position}: {e}")))?;
     let log_id = envelope
         .log_id
         .or_else(|| fields.log_id.clone())
@@ -380,7 +380,12 @@ mod tests {
         assert_eq!(events[0].client_name(), Some("A\"pp"));
         assert_eq!(events[0].ip(), None);
         let bad = r#"[{"log_id":"1","data":{"type":"s","type":""}}]"#;
-        assert!(parse_batch(bad.as_bytes()).unwrap_err().0.contains("non-empty string"));
+        assert!(
+            parse_batch(bad.as_bytes())
+                .unwrap_err()
+                .0
+                .contains("non-empty string")
+        );
     }
 
     #[test]
@@ -392,8 +397,12 @@ mod tests {
         assert_eq!(e.request_method().as_deref(), Some("patch"));
         assert_eq!(e.request_body(), Some(&Value::Null));
         assert_eq!(e.response_body(), Some(&serde_json::json!({"a": 1})));
-        assert_eq!(e.accessed_secrets(), Some(&serde_json::json!(["client_secret"])));
-        let not_object = r#"{"log_id":"1","data":{"type":"sapi","details":{"request":"x","response":[1]}}}"#;
+        assert_eq!(
+            e.accessed_secrets(),
+            Some(&serde_json::json!(["client_secret"]))
+        );
+        let not_object =
+            r#"{"log_id":"1","data":{"type":"sapi","details":{"request":"x","response":[1]}}}"#;
         let e = &parse_batch(not_object.as_bytes()).unwrap()[0];
         assert_eq!((e.request_path(), e.response_body()), (None, None));
     }

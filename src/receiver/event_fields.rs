@@ -115,7 +115,9 @@ impl EventFields {
             Some(StrValue::Borrowed(s)) if !s.is_empty() => {
                 let start = (s.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
                 let end = start + s.len();
-                let inside = text.get(start..end).is_some_and(|t| t.as_ptr() == s.as_ptr());
+                let inside = text
+                    .get(start..end)
+                    .is_some_and(|t| t.as_ptr() == s.as_ptr());
                 if inside {
                     span(start, end, false)
                 } else {

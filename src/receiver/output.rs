@@ -188,7 +188,10 @@ mod tests {
             write_line(&mut buf, e, &classify(e), &[], &[]).unwrap();
             let text = String::from_utf8(buf).unwrap();
             assert_eq!(text.matches('\n').count(), 1, "{text}");
-            assert!(!text.contains("abcdefghijklmnopqrstuvwxyz") && !text.contains("Zx9kQ2mN7pL4rT8vW1y"));
+            assert!(
+                !text.contains("abcdefghijklmnopqrstuvwxyz")
+                    && !text.contains("Zx9kQ2mN7pL4rT8vW1y")
+            );
             let line: Value = serde_json::from_str(&text).unwrap();
             assert_eq!(line, reference_line(e), "{text}");
         }

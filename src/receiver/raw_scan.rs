@@ -6,7 +6,9 @@
 //! - [`is_verbatim`]: whether a log object's text can go to the stdout line as it is, because it
 //!   is byte for byte what serializing its masked `serde_json` map would produce: compact, no
 //!   escapes, integers only, and nothing to mask (no secret-bearing key,
-//!   no token-looking string, see [`super::mask`]).
+//!   no token-looking string, see [`super::mask`]). One difference is let through: a key repeated
+//!   within one object stays repeated in the verbatim text (a map keeps only its last value); it
+//!   is still scanned, so masking does not depend on it.
 
 use super::mask::{is_secret_key, looks_like_token};
 
@@ -28,17 +30,20 @@ pub fn needs_strict_check(body: &[u8]) -> bool {
             b'"' => {
                 i += 1;
                 loop {
-                    match body.get(i) {
-                        None => return false,
-                        Some(b'"') => break,
-                        Some(b'\\') => {
-                            if body.get(i + 1) == Some(&b'u') {
-                                return true;
-                            }
-                            i += 2;
-                        }
-                        Some(_) => i += 1,
+                    let Some(at) = body
+                        .get(i..)
+                        .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+                    else {
+                        return false;
+                    };
+                    i += at;
+                    if body[i] == b'"' {
+                        break;
                     }
+                    if body.get(i + 1) == Some(&b'u') {
+                        return true;
+                    }
+                    i += 2;
                 }
             }
             b'[' | b'{' => {
@@ -118,7 +123,10 @@ pub fn is_verbatim(text: &str) -> bool {
                 i += len;
             }
             b't' | b'f' | b'n' => {
-                i += bytes[i..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+                i += bytes[i..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_lowercase())
+                    .count();
             }
             _ => return false,
         }
@@ -127,13 +135,10 @@ pub fn is_verbatim(text: &str) -> bool {
 }
 
 /// The index of the closing quote of a string whose content starts at `start`; `None` for
-/// content with escapes or control characters (written through the masking serializer, which
-/// decodes and re-escapes them).
+/// content with escapes (written through the masking serializer, which decodes and re-escapes
+/// them). Validated JSON has no raw control characters in strings.
 fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let len = bytes
-        .get(start..)?
-        .iter()
-        .position(|c| matches!(c, b'"' | b'\\') || *c < 0x20)?;
+    let len = memchr::memchr2(b'"', b'\\', bytes.get(start..)?)?;
     (bytes.get(start + len) == Some(&b'"')).then_some(start + len)
 }
 

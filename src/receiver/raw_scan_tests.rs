@@ -17,7 +17,11 @@ fn masked_text(text: &str) -> String {
 fn check(text: &str) -> bool {
     let verbatim = is_verbatim(text);
     if verbatim {
-        assert_eq!(masked_text(text), text, "verbatim but not its own masked form");
+        assert_eq!(
+            masked_text(text),
+            text,
+            "verbatim but not its own masked form"
+        );
     }
     verbatim
 }
@@ -94,7 +98,10 @@ fn seeded_mutations_keep_the_verbatim_property() {
         valid += 1;
         verbatim += usize::from(check(&text));
     }
-    assert!(valid > 100 && verbatim > 10, "{valid} valid, {verbatim} verbatim");
+    assert!(
+        valid > 100 && verbatim > 10,
+        "{valid} valid, {verbatim} verbatim"
+    );
 }
 
 #[test]
@@ -103,7 +110,9 @@ fn strict_check_catches_what_the_raw_parse_skips() {
     assert!(needs_strict_check(deep.as_bytes()));
     assert!(needs_strict_check(br#"[{"n":1e400}]"#));
     assert!(needs_strict_check(br#"[{"s":"\ud800"}]"#));
-    assert!(needs_strict_check(format!("[{}]", "9".repeat(400)).as_bytes()));
+    assert!(needs_strict_check(
+        format!("[{}]", "9".repeat(400)).as_bytes()
+    ));
     let ordinary = json!([{"log_id": "1", "data": {"type": "s", "q": "a \"[[[\" b", "n": -3}}]);
     assert!(!needs_strict_check(ordinary.to_string().as_bytes()));
 }
