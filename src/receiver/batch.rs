@@ -15,7 +15,8 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::event::LogEvent;
-use super::event_fields::{EventFields, IdSeed, KeySeed};
+use super::event_fields::EventFields;
+use super::json_seeds::{IdSeed, KeySeed};
 use super::raw_scan::needs_strict_check;
 
 /// Why a body is not a batch; the text is the 400 response body.

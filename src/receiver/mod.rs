@@ -17,6 +17,7 @@ pub mod directory;
 pub mod error;
 pub mod event;
 pub mod event_fields;
+pub mod json_seeds;
 pub mod kube_cluster;
 pub mod kube_index;
 pub mod kube_sink;
