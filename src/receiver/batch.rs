@@ -407,4 +407,35 @@ mod tests {
         let e = &parse_batch(not_object.as_bytes()).unwrap()[0];
         assert_eq!((e.request_path(), e.response_body()), (None, None));
     }
+
+    #[test]
+    fn mutated_bodies_fail_exactly_when_a_full_parse_fails() {
+        let base = format!(
+            r#"[{},{{"log_id":"7","data":{{"type":"sapi","n":[1,-2,3.5],"s":"a\"b","d":{{"x":null,"y":true}}}}}}]"#,
+            envelope(ID1, "s")
+        );
+        let alphabet = b"\"\\:,{}[]0123456789.eE-+ tfnulu\n";
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let mut bytes = base.clone().into_bytes();
+            for _ in 0..1 + next() % 3 {
+                let at = (next() % bytes.len() as u64) as usize;
+                bytes[at] = alphabet[(next() % alphabet.len() as u64) as usize];
+            }
+            if let Err(full) = top_level_values(&bytes) {
+                assert_eq!(
+                    parse_batch(&bytes).unwrap_err(),
+                    full,
+                    "{}",
+                    String::from_utf8_lossy(&bytes)
+                );
+            }
+        }
+    }
 }
