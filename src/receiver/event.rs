@@ -1,32 +1,73 @@
 //! One Auth0 log event as delivered by the HTTP log stream: its `log_id` and the log object
-//! (`data`), with typed accessors for the fields the classifier, detections and correlation read.
-//! The object is kept as JSON so unknown fields pass through to the stdout line untouched.
+//! (`data`). The object is kept as the text it was delivered in (unknown fields pass through to
+//! the stdout line untouched) and read once into the few fields the classifier, detections and
+//! correlation use ([`EventFields`]), so no JSON map is built per event.
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::event_fields::{EventFields, Field};
+use super::raw_scan::is_verbatim;
+
 /// One log event: the envelope's `log_id` and the `data` log object.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct LogEvent {
     pub log_id: String,
-    pub data: Map<String, Value>,
+    raw: Box<RawValue>,
+    fields: EventFields,
+    verbatim: bool,
+}
+
+impl PartialEq for LogEvent {
+    fn eq(&self, other: &Self) -> bool {
+        self.log_id == other.log_id && self.raw.get() == other.raw.get()
+    }
 }
 
 impl LogEvent {
+    /// An event from its log object's text and the fields read from that same text.
+    pub fn new(log_id: String, raw: &RawValue, fields: EventFields) -> LogEvent {
+        LogEvent {
+            log_id,
+            verbatim: is_verbatim(raw.get()),
+            raw: raw.to_owned(),
+            fields,
+        }
+    }
+
+    /// The log object as delivered.
+    pub fn raw(&self) -> &RawValue {
+        &self.raw
+    }
+
+    /// Whether [`Self::raw`] is exactly what the masked copy of the object serializes to, so the
+    /// stdout line can carry it as it is.
+    pub fn is_verbatim(&self) -> bool {
+        self.verbatim
+    }
+
+    /// Whether the log object has a `type` key at all (with any value).
+    pub fn has_type(&self) -> bool {
+        self.fields.has_type
+    }
+
+    /// The log object as a JSON map (a full parse: only for events that need masking).
+    pub fn data(&self) -> Map<String, Value> {
+        serde_json::from_str(self.raw.get()).unwrap_or_default()
+    }
+
     /// A non-empty string field of the log object.
-    pub fn str_field(&self, key: &str) -> Option<&str> {
-        self.data
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
+    pub fn str_field(&self, field: Field) -> Option<&str> {
+        self.fields.get(self.raw.get(), field)
     }
 
     /// The event type code (`s`, `fp`, `sapi`, ...); empty when absent.
     pub fn type_code(&self) -> &str {
-        self.str_field("type").unwrap_or("")
+        self.str_field(Field::Type).unwrap_or("")
     }
 
     pub fn date(&self) -> Option<&str> {
-        self.str_field("date")
+        self.str_field(Field::Date)
     }
 
     /// Event time in milliseconds since the epoch, when `date` is an RFC 3339 timestamp.
@@ -36,64 +77,65 @@ impl LogEvent {
     }
 
     pub fn client_id(&self) -> Option<&str> {
-        self.str_field("client_id")
+        self.str_field(Field::ClientId)
     }
 
     pub fn client_name(&self) -> Option<&str> {
-        self.str_field("client_name")
+        self.str_field(Field::ClientName)
     }
 
     pub fn connection(&self) -> Option<&str> {
-        self.str_field("connection")
+        self.str_field(Field::Connection)
     }
 
     pub fn connection_id(&self) -> Option<&str> {
-        self.str_field("connection_id")
+        self.str_field(Field::ConnectionId)
     }
 
     /// Source IP (`ip`, or `client_ip` on some newer events).
     pub fn ip(&self) -> Option<&str> {
-        self.str_field("ip").or_else(|| self.str_field("client_ip"))
+        self.str_field(Field::Ip)
+            .or_else(|| self.str_field(Field::ClientIp))
     }
 
     pub fn hostname(&self) -> Option<&str> {
-        self.str_field("hostname")
+        self.str_field(Field::Hostname)
     }
 
     /// Who the event is about: `user_id`, else `user_name` (failed logins carry only the name).
     pub fn user_key(&self) -> Option<&str> {
-        self.str_field("user_id")
-            .or_else(|| self.str_field("user_name"))
+        self.str_field(Field::UserId)
+            .or_else(|| self.str_field(Field::UserName))
     }
 
-    /// `details` as an object, when present.
-    pub fn details(&self) -> Option<&Map<String, Value>> {
-        self.data.get("details").and_then(Value::as_object)
+    /// `details.accessedSecrets`, when `details` is an object.
+    pub fn accessed_secrets(&self) -> Option<&Value> {
+        self.fields.details.as_ref()?.accessed_secrets.as_ref()
     }
 
-    fn request(&self) -> Option<&Map<String, Value>> {
-        self.details()?.get("request")?.as_object()
+    fn request(&self) -> Option<&super::event_fields::Request> {
+        self.fields.details.as_ref()?.request.as_ref()
     }
 
     /// `details.request.method`, lowercased.
     pub fn request_method(&self) -> Option<String> {
-        let m = self.request()?.get("method")?.as_str()?;
+        let m = self.request()?.method.as_deref()?;
         Some(m.to_ascii_lowercase())
     }
 
     /// `details.request.path` (percent-encoded, with `/api/v2`).
     pub fn request_path(&self) -> Option<&str> {
-        self.request()?.get("path")?.as_str()
+        self.request()?.path.as_deref()
     }
 
     /// `details.request.body`.
     pub fn request_body(&self) -> Option<&Value> {
-        self.request()?.get("body")
+        self.request()?.body.as_ref()
     }
 
     /// `details.response.body`.
     pub fn response_body(&self) -> Option<&Value> {
-        self.details()?.get("response")?.as_object()?.get("body")
+        self.fields.details.as_ref()?.response_body.as_ref()
     }
 
     /// A field this change set: from the request body when there is one (fields it does not
@@ -115,15 +157,16 @@ impl LogEvent {
 
 #[cfg(test)]
 pub(crate) fn event_from(json: Value) -> LogEvent {
-    let data = json.as_object().cloned().unwrap_or_default();
-    let log_id = data
+    let text = json.to_string();
+    let raw = RawValue::from_string(text).unwrap_or_else(|e| panic!("{e}"));
+    let fields = EventFields::parse(raw.get()).unwrap_or_else(|e| panic!("{e}"));
+    let log_id = json
         .get("log_id")
         .and_then(Value::as_str)
         .unwrap_or("900")
         .to_string();
-    LogEvent { log_id, data }
+    LogEvent::new(log_id, &raw, fields)
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,15 @@
 //! The stdout record: one JSON line per classified event, for existing log pipelines. It carries
 //! the event (tokens masked), its classification, the detections it raised and the open findings
-//! it touched; nothing about the user beyond what the event already holds.
+//! it touched; nothing about the user beyond what the event already holds. An event with nothing
+//! to mask (and already in the form `serde_json` writes, see [`super::raw_scan::is_verbatim`]) is
+//! copied as delivered; any other is parsed and written through [`MaskedEvent`].
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use super::classify::Classified;
 use super::correlate::FindingRef;
@@ -56,7 +60,22 @@ struct Line<'a> {
     detections: &'a [Detection],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     findings: Vec<&'a str>,
-    event: MaskedEvent<'a>,
+    event: EventJson<'a>,
+}
+
+/// The `event` member: the delivered text, or the masked copy.
+enum EventJson<'a> {
+    Verbatim(&'a RawValue),
+    Masked(&'a Map<String, Value>),
+}
+
+impl Serialize for EventJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            EventJson::Verbatim(raw) => raw.serialize(s),
+            EventJson::Masked(map) => MaskedEvent(map).serialize(s),
+        }
+    }
 }
 
 /// Writes one event's line (with the trailing newline).
@@ -67,6 +86,13 @@ pub fn write_line(
     detections: &[Detection],
     findings: &[FindingRef],
 ) -> std::io::Result<()> {
+    let parsed;
+    let event_json = if event.is_verbatim() {
+        EventJson::Verbatim(event.raw())
+    } else {
+        parsed = event.data();
+        EventJson::Masked(&parsed)
+    };
     let line = Line {
         log_id: &event.log_id,
         type_code: event.type_code(),
@@ -74,7 +100,7 @@ pub fn write_line(
         classified,
         detections,
         findings: findings.iter().map(|f| f.name.as_str()).collect(),
-        event: MaskedEvent(&event.data),
+        event: event_json,
     };
     serde_json::to_writer(&mut *out, &line)?;
     out.write_all(b"\n")
@@ -131,5 +157,43 @@ mod tests {
                 && v.get("findings").is_none()
                 && v.get("change").is_none()
         );
+    }
+
+    /// The line as the masking serializer alone would write it (the reference for both paths).
+    fn reference_line(e: &LogEvent) -> Value {
+        let c = classify(e);
+        let mut v: Value = serde_json::to_value(&c).unwrap();
+        v["log_id"] = json!(e.log_id);
+        v["type"] = json!(e.type_code());
+        if let Some(d) = e.date() {
+            v["date"] = json!(d);
+        }
+        v["event"] = serde_json::to_value(MaskedEvent(&e.data())).unwrap();
+        v
+    }
+
+    #[test]
+    fn delivered_text_and_masked_copy_give_the_same_line() {
+        let body = concat!(
+            r#"[{"log_id":"1","data":{"type":"s","log_id":"1","ip":"1.2.3.4","details":{"n":[1,true,null]}}},"#,
+            r#"{"log_id":"2","data":{"type":"s","note":"Bearer abcdefghijklmnopqrstuvwxyz"}},"#,
+            r#"{"log_id":"3","data":{"type":"sapi","details":{"request":{"body":{"client_secret":"Zx9kQ2mN7pL4rT8vW1y"}}}}},"#,
+            "{\"log_id\":\"4\",\"data\":{\n  \"type\": \"fp\",\n  \"ratio\": 1.50, \"p\": \"a\\/b\"}}]"
+        );
+        let events = crate::receiver::batch::parse_batch(body.as_bytes()).unwrap();
+        let verbatim: Vec<bool> = events.iter().map(LogEvent::is_verbatim).collect();
+        assert_eq!(verbatim, vec![true, false, false, false]);
+        for e in &events {
+            let mut buf = Vec::new();
+            write_line(&mut buf, e, &classify(e), &[], &[]).unwrap();
+            let text = String::from_utf8(buf).unwrap();
+            assert_eq!(text.matches('\n').count(), 1, "{text}");
+            assert!(
+                !text.contains("abcdefghijklmnopqrstuvwxyz")
+                    && !text.contains("Zx9kQ2mN7pL4rT8vW1y")
+            );
+            let line: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(line, reference_line(e), "{text}");
+        }
     }
 }

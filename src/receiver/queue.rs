@@ -147,13 +147,9 @@ impl IngestQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Map;
 
     fn ev(id: &str) -> LogEvent {
-        LogEvent {
-            log_id: id.into(),
-            data: Map::new(),
-        }
+        crate::receiver::event::event_from(serde_json::json!({"log_id": id, "type": "s"}))
     }
 
     #[test]

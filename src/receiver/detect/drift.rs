@@ -352,7 +352,7 @@ fn code(
 }
 
 fn secret_read(event: &LogEvent, directory: &ObjectDirectory, out: &mut Vec<Detection>) {
-    let accessed = event.details().and_then(|d| d.get("accessedSecrets"));
+    let accessed = event.accessed_secrets();
     if !strings(accessed).iter().any(|s| s == "client_secret") {
         return;
     }

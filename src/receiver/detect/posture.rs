@@ -14,6 +14,7 @@ use crate::findings::Severity;
 
 use super::super::classify::Classified;
 use super::super::event::LogEvent;
+use super::super::event_fields::Field;
 use super::super::mgmt_path::{Operation, Resource};
 use super::{Detection, DetectionKind, is_management_audience};
 
@@ -169,13 +170,13 @@ fn api_explorer_token(event: &LogEvent, expected: &Expectations, out: &mut Vec<D
         .is_some_and(|id| expected.api_explorer_clients.iter().any(|c| c == id));
     let by_name = event.client_name() == Some(API_EXPLORER_NAME);
     let management = event
-        .str_field("audience")
+        .str_field(Field::Audience)
         .is_none_or(is_management_audience);
     if !(by_id || by_name) || !management {
         return;
     }
     let who = event
-        .str_field("user_name")
+        .str_field(Field::UserName)
         .filter(|u| !u.is_empty())
         .map(|u| format!(" by {u}"))
         .unwrap_or_default();

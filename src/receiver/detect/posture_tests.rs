@@ -151,9 +151,8 @@ fn api_explorer_tokens_are_reported_by_configured_id_or_by_name() {
 #[test]
 fn other_client_credentials_tokens_are_quiet() {
     assert!(run(&seccft("m2m", "Backend"), &expected(&[], &["expl0rer"])).is_empty());
-    let mut other_api = seccft("expl0rer", "");
-    other_api
-        .data
-        .insert("audience".into(), json!("https://api.acme.example/"));
+    let mut other_api = Value::Object(seccft("expl0rer", "").data());
+    other_api["audience"] = json!("https://api.acme.example/");
+    let other_api = event_from(other_api);
     assert!(run(&other_api, &expected(&[], &["expl0rer"])).is_empty());
 }
