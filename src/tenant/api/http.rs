@@ -202,12 +202,8 @@ impl ApiClient {
             let response = match sent {
                 Ok(r) => r,
                 Err(e) => {
-                    faults += 1;
-                    if faults > MAX_FAULT_RETRIES {
-                        return Err(network(path, faults, &e));
-                    }
-                    self.counters.retries += 1;
-                    tokio::time::sleep(backoff(faults, rand::random())).await;
+                    self.retry_fault(&mut faults, |n| network(path, n, &e))
+                        .await?;
                     continue;
                 }
             };
@@ -239,22 +235,16 @@ impl ApiClient {
             let body = match body {
                 Ok(b) => b,
                 Err(e) => {
-                    faults += 1;
-                    if faults > MAX_FAULT_RETRIES {
-                        return Err(network(path, faults, &e));
-                    }
-                    self.counters.retries += 1;
-                    tokio::time::sleep(backoff(faults, rand::random())).await;
+                    self.retry_fault(&mut faults, |n| network(path, n, &e))
+                        .await?;
                     continue;
                 }
             };
             if status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT {
-                faults += 1;
-                if faults > MAX_FAULT_RETRIES {
-                    return Err(http_error(path, status, &message_of(&body)));
-                }
-                self.counters.retries += 1;
-                tokio::time::sleep(backoff(faults, rand::random())).await;
+                self.retry_fault(&mut faults, |_| {
+                    http_error(path, status, &message_of(&body))
+                })
+                .await?;
                 continue;
             }
             if status == StatusCode::UNAUTHORIZED && !renewed {
@@ -270,6 +260,22 @@ impl ApiClient {
                 reason: format!("not JSON: {e}"),
             });
         }
+    }
+
+    /// Counts one transient fault (network error, 5xx, 408): past [`MAX_FAULT_RETRIES`] the
+    /// error `give_up` builds from the attempt count, otherwise a backoff wait before the retry.
+    async fn retry_fault(
+        &mut self,
+        faults: &mut u32,
+        give_up: impl FnOnce(u32) -> LiveError,
+    ) -> Result<()> {
+        *faults += 1;
+        if *faults > MAX_FAULT_RETRIES {
+            return Err(give_up(*faults));
+        }
+        self.counters.retries += 1;
+        tokio::time::sleep(backoff(*faults, rand::random())).await;
+        Ok(())
     }
 }
 
