@@ -85,6 +85,12 @@ impl Harness {
         (resp.status().as_u16(), resp.text().await.unwrap())
     }
 
+    /// The `/metrics` text.
+    async fn metrics(&self) -> String {
+        let response = self.http.get(format!("{}/metrics", self.url)).send();
+        response.await.unwrap().text().await.unwrap()
+    }
+
     async fn wait_lines(&self, n: usize) -> Vec<Value> {
         for _ in 0..200 {
             let lines: Vec<Value> = self
@@ -194,15 +200,7 @@ async fn duplicates_are_acknowledged_but_processed_once() {
         (200, r#"{"accepted":0,"duplicates":2}"#.into())
     );
     h.wait_lines(2).await;
-    let metrics = h
-        .http
-        .get(format!("{}/metrics", h.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = h.metrics().await;
     assert!(
         metrics.contains("authpath_receiver_duplicate_events_total 2"),
         "{metrics}"
@@ -313,15 +311,7 @@ async fn health_and_metrics_are_open() {
         .await
         .unwrap();
     assert_eq!(health.status().as_u16(), 200);
-    let m = h
-        .http
-        .get(format!("{}/metrics", h.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let m = h.metrics().await;
     assert!(
         m.contains("authpath_receiver_detections_total{detection=\"management-grant-created\"} 0")
     );
