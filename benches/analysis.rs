@@ -16,6 +16,10 @@
 
 use std::time::{Duration, Instant};
 
+/// The `authpath` binary's allocator (mimalloc), so both sides allocate the way a scan does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use authpath::code::parse::with_analysis_stack;
 use authpath::code::{CodeHint, analyze, clear_thread_tables, parse_only};
 

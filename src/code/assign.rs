@@ -128,7 +128,7 @@ impl<'a> Analyzer<'a> {
                     );
                 }
                 (Root::User, []) if key == "app_metadata" || key == "user_metadata" => {
-                    let keys: Vec<(String, SourceSet)> = match &rhs.props {
+                    let keys: Vec<(swc_atoms::Atom, SourceSet)> = match &rhs.props {
                         Some(props) => props
                             .iter()
                             .map(|(k, v)| (k.clone(), v.sources.clone()))

@@ -261,7 +261,7 @@ fn node_options_url(opts: &Val, style: Style) -> Option<Val> {
     let mut v = host.taint_only();
     if let Some(h) = host.const_str() {
         let path = opts.prop("path").and_then(|p| p.prefix()).unwrap_or("/");
-        v.lit = Some(format!("{scheme}{h}{path}").as_str().into());
+        v.lit = Some(format!("{scheme}{h}{path}").into());
     }
     Some(v)
 }

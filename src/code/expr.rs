@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::rc::Rc;
 
+use swc_atoms::Atom;
 use swc_common::Spanned;
 use swc_ecma_ast::{
     BinExpr, BinaryOp, Expr, Lit, MemberProp, ObjectLit, OptChainBase, Prop, PropName,
@@ -19,11 +20,11 @@ use super::sources::SourceSet;
 use super::value::Val;
 
 /// The name of a property key, when it is static.
-pub fn prop_name_key(p: &PropName) -> Option<String> {
+pub fn prop_name_key(p: &PropName) -> Option<Atom> {
     match p {
-        PropName::Ident(i) => Some(i.sym.to_string()),
-        PropName::Str(s) => Some(s.value.to_string_lossy().to_string()),
-        PropName::Num(n) => Some(n.value.to_string()),
+        PropName::Ident(i) => Some(i.sym.clone()),
+        PropName::Str(s) => Some(s.value.to_atom_lossy().into_owned()),
+        PropName::Num(n) => Some(Atom::from(n.value.to_string())),
         _ => None,
     }
 }
@@ -43,9 +44,14 @@ impl<'a> Analyzer<'a> {
         match e {
             Expr::Ident(i) => self.lookup(&i.sym),
             Expr::Lit(Lit::Str(s)) => {
-                let text = s.value.to_string_lossy();
-                let mut v = Val::string(&text);
-                if let Some(kind) = classify_literal(None, &text) {
+                let text = s.value.to_atom_lossy().into_owned();
+                let secret = classify_literal(None, &text);
+                let mut v = Val {
+                    lit: Some(text),
+                    complete: true,
+                    ..Val::default()
+                };
+                if let (Some(kind), Some(text)) = (secret, v.lit.clone()) {
                     let src = self.record_secret(kind, &text, s.span, None, None);
                     v.sources.insert(src);
                 }
@@ -174,7 +180,7 @@ impl<'a> Analyzer<'a> {
 
     fn eval_tpl(&mut self, t: &'a Tpl) -> Val {
         let mut out = Val {
-            lit: Some(Rc::from("")),
+            lit: Some(Atom::from("")),
             complete: true,
             ..Val::default()
         };
@@ -204,7 +210,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
-        out.lit = Some(Rc::from(text.as_str()));
+        out.lit = Some(Atom::from(text.as_str()));
         out.complete = exact;
         if exact && let Some(kind) = classify_literal(None, &text) {
             let src = self.record_secret(kind, &text, t.span, None, None);
@@ -234,14 +240,14 @@ impl<'a> Analyzer<'a> {
                 let mut out = left.taint_only().join(&right.taint_only());
                 match (left.const_str(), right.const_str(), left.prefix()) {
                     (Some(l), Some(r), _) => {
-                        out.lit = Some(Rc::from(format!("{l}{r}").as_str()));
+                        out.lit = Some(Atom::from(format!("{l}{r}")));
                         out.complete = true;
                     }
                     (Some(l), None, _) => {
                         let p = right.prefix().unwrap_or("");
-                        out.lit = Some(Rc::from(format!("{l}{p}").as_str()));
+                        out.lit = Some(Atom::from(format!("{l}{p}")));
                     }
-                    (None, _, Some(p)) => out.lit = Some(Rc::from(p)),
+                    (None, _, Some(_)) => out.lit = left.lit.clone(),
                     _ => {}
                 }
                 out
@@ -269,7 +275,7 @@ impl<'a> Analyzer<'a> {
     }
 
     fn eval_object(&mut self, o: &'a ObjectLit) -> Val {
-        let mut props: Vec<(String, Val)> = Vec::with_capacity(o.props.len());
+        let mut props: Vec<(Atom, Val)> = Vec::with_capacity(o.props.len());
         let mut spans = Vec::with_capacity(o.props.len());
         let mut out = Val::default();
         for p in &o.props {
@@ -286,9 +292,13 @@ impl<'a> Analyzer<'a> {
                     Prop::KeyValue(kv) => {
                         let key = match &kv.key {
                             PropName::Computed(c) => {
-                                self.eval(&c.expr).const_str().unwrap_or("*").to_string()
+                                let v = self.eval(&c.expr);
+                                match (v.complete, v.lit) {
+                                    (true, Some(lit)) => lit,
+                                    _ => Atom::from("*"),
+                                }
                             }
-                            k => prop_name_key(k).unwrap_or_else(|| "*".into()),
+                            k => prop_name_key(k).unwrap_or_else(|| Atom::from("*")),
                         };
                         let v = self.eval(&kv.value);
                         out.sources.union_with(&v.sources);
@@ -299,7 +309,7 @@ impl<'a> Analyzer<'a> {
                         let v = self.lookup(&i.sym);
                         out.sources.union_with(&v.sources);
                         spans.push(i.span);
-                        props.push((i.sym.to_string(), v));
+                        props.push((i.sym.clone(), v));
                     }
                     Prop::Method(m) => {
                         let v = self.fn_val(&m.function);
@@ -321,11 +331,11 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Credential-named literal properties; the sibling `clientId` / `domain` literals are kept.
-    fn scan_object_secrets(&mut self, props: &mut [(String, Val)], spans: &[swc_common::Span]) {
-        let find = |props: &[(String, Val)], names: &[&str]| {
+    fn scan_object_secrets(&mut self, props: &mut [(Atom, Val)], spans: &[swc_common::Span]) {
+        let find = |props: &[(Atom, Val)], names: &[&str]| {
             props
                 .iter()
-                .find(|(k, _)| names.contains(&k.as_str()))
+                .find(|(k, _)| names.contains(&&**k))
                 .and_then(|(_, v)| v.const_str().map(str::to_string))
         };
         let client_id = find(props, &["clientId", "client_id", "clientID"]);

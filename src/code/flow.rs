@@ -183,7 +183,7 @@ impl<'a> Analyzer<'a> {
             if let Some(old) = scope.get_mut(name) {
                 old.sources.union_with(&v.sources);
                 if let Some(props) = &mut old.props {
-                    Rc::make_mut(props).push((key.to_string(), v.clone()));
+                    Rc::make_mut(props).push((swc_atoms::Atom::from(key), v.clone()));
                 }
                 return;
             }
@@ -201,8 +201,8 @@ impl<'a> Analyzer<'a> {
                 for prop in &o.props {
                     match prop {
                         swc_ecma_ast::ObjectPatProp::KeyValue(kv) => {
-                            let key =
-                                super::expr::prop_name_key(&kv.key).unwrap_or_else(|| "*".into());
+                            let key = super::expr::prop_name_key(&kv.key)
+                                .unwrap_or_else(|| swc_atoms::Atom::from("*"));
                             let m = self.member(&v, &key);
                             self.bind_pat(&kv.value, m);
                         }

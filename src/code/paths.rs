@@ -11,6 +11,7 @@
 //! them on request.
 
 use std::cell::{Cell, RefCell};
+use std::hash::BuildHasher;
 use std::rc::Rc;
 
 use super::FastMap;
@@ -25,11 +26,18 @@ pub type Interned = (Rc<Path>, SourceSet);
 /// An interned path as the table keeps it: with the number of the last file that used it.
 type Stored = (Interned, Cell<u64>);
 
-/// The children of one interned parent (which the table keeps alive, so its address stays
-/// unique while it is a key).
-struct Children {
-    _parent: Rc<Path>,
-    by_key: FastMap<Rc<str>, Stored>,
+/// An interned `parent.key`. The entry keeps its parent alive, so the parent's address stays
+/// unique while it is part of a key.
+struct Child {
+    parent: Rc<Path>,
+    key: Rc<str>,
+    stored: Stored,
+}
+
+impl Child {
+    fn is(&self, parent: usize, key: &str) -> bool {
+        Rc::as_ptr(&self.parent) as usize == parent && &*self.key == key
+    }
 }
 
 /// Largest number of interned paths a table keeps between files.
@@ -40,7 +48,10 @@ pub const MAX_PATHS: usize = 200_000;
 pub struct PathTable {
     roots: FastMap<Root, Stored>,
     globals: FastMap<Rc<str>, Stored>,
-    children: FastMap<usize, Children>,
+    /// Every `parent.key` in one flat table (one probe per property access), hashed by
+    /// `(parent address, key)` with `hasher`.
+    children: hashbrown::HashTable<Child>,
+    hasher: foldhash::fast::RandomState,
     len: usize,
     /// Number of the file being analysed with this table.
     file: u64,
@@ -110,20 +121,24 @@ impl PathTable {
     /// The path `parent.key`; `true` on its first use in the current file.
     pub fn child(&mut self, parent: &Rc<Path>, key: &str, kind: CodeKind) -> (Interned, bool) {
         let id = Rc::as_ptr(parent) as usize;
-        let children = self.children.entry(id).or_insert_with(|| Children {
-            _parent: Rc::clone(parent),
-            by_key: FastMap::default(),
-        });
-        if let Some(found) = children.by_key.get(key) {
-            return reuse(found, self.file);
+        let hash = self.hasher.hash_one((id, key));
+        if let Some(found) = self.children.find(hash, |c| c.is(id, key)) {
+            return reuse(&found.stored, self.file);
         }
         let seg: Rc<str> = Rc::from(key);
         let path = parent.child_rc(Rc::clone(&seg));
         let sources = SourceSet::from(classify(&path, kind));
         let entry = (Rc::new(path), sources);
-        children
-            .by_key
-            .insert(seg, (entry.clone(), Cell::new(self.file)));
+        let hasher = &self.hasher;
+        self.children.insert_unique(
+            hash,
+            Child {
+                parent: Rc::clone(parent),
+                key: seg,
+                stored: (entry.clone(), Cell::new(self.file)),
+            },
+            |c| hasher.hash_one((Rc::as_ptr(&c.parent) as usize, &*c.key)),
+        );
         self.len += 1;
         (entry, true)
     }

@@ -4,6 +4,8 @@
 
 use std::rc::Rc;
 
+use swc_atoms::Atom;
+
 use super::classify::classify;
 use super::effects::CodeKind;
 use super::sources::SourceSet;
@@ -89,10 +91,10 @@ pub struct Val {
     pub path: Option<Rc<Path>>,
     pub sources: SourceSet,
     /// Constant string value, or its literal prefix when `complete` is false.
-    pub lit: Option<Rc<str>>,
+    pub lit: Option<Atom>,
     pub complete: bool,
     /// Known properties of an object literal (`None` = not an object literal).
-    pub props: Option<Rc<Vec<(String, Val)>>>,
+    pub props: Option<Rc<Vec<(Atom, Val)>>>,
     /// The constant `true`.
     pub is_true: bool,
     /// A local function (index into the analyzer's function table).
@@ -118,7 +120,7 @@ impl Val {
 
     pub fn string(s: &str) -> Self {
         Val {
-            lit: Some(Rc::from(s)),
+            lit: Some(Atom::from(s)),
             complete: true,
             ..Val::default()
         }
@@ -150,7 +152,7 @@ impl Val {
             .as_ref()?
             .iter()
             .rev()
-            .find(|(k, _)| k == name)
+            .find(|(k, _)| &**k == name)
             .map(|(_, v)| v)
     }
 
@@ -190,9 +192,9 @@ impl Val {
 }
 
 /// Equal constant strings (the same shared string, or equal text).
-fn same_str(a: &Option<Rc<str>>, b: &Option<Rc<str>>) -> bool {
+fn same_str(a: &Option<Atom>, b: &Option<Atom>) -> bool {
     match (a, b) {
-        (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a == b,
+        (Some(a), Some(b)) => a == b,
         (None, None) => true,
         _ => false,
     }
