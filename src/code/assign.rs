@@ -182,7 +182,7 @@ impl<'a> Analyzer<'a> {
 }
 
 /// Names bound by a pattern (depth-bounded).
-fn pat_names<'a>(p: &'a swc_ecma_ast::Pat, out: &mut Vec<&'a str>, depth: u32) {
+fn pat_names<'a>(p: &'a swc_ecma_ast::Pat, out: &mut Vec<&'a swc_atoms::Atom>, depth: u32) {
     if depth > 32 {
         return;
     }

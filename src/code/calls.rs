@@ -43,7 +43,7 @@ impl<'a> Analyzer<'a> {
     pub fn eval_call(&mut self, callee: &'a Expr, args: &'a [ExprOrSpread], span: Span) -> Val {
         if let Expr::Ident(i) = unwrap(callee)
             && &*i.sym == "require"
-            && self.scopes.iter().all(|s| !s.contains_key("require"))
+            && !self.scopes.contains("require")
         {
             let name = args.first().and_then(|a| match &*a.expr {
                 Expr::Lit(swc_ecma_ast::Lit::Str(s)) => Some(s.value.to_string_lossy().to_string()),
@@ -255,13 +255,7 @@ impl<'a> Analyzer<'a> {
                 _ => return false,
             }
         };
-        let Some(path) = self
-            .scopes
-            .iter()
-            .rev()
-            .find_map(|s| s.get(&*base.sym))
-            .and_then(|v| v.path.as_deref())
-        else {
+        let Some(path) = self.scopes.get(&base.sym).and_then(|v| v.path.as_deref()) else {
             return false;
         };
         let props = props.get(..n).unwrap_or(&[]);

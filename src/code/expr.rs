@@ -378,9 +378,7 @@ impl<'a> Analyzer<'a> {
                 if m.prop.as_ident().is_some_and(|i| &*i.sym == "email_verified")),
             Expr::Ident(i) => self
                 .scopes
-                .iter()
-                .rev()
-                .find_map(|s| s.get(&*i.sym))
+                .get(&i.sym)
                 .is_some_and(|v| v.sources.contains(&Source::EmailVerified)),
             _ => false,
         }

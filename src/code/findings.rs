@@ -87,12 +87,16 @@ struct Out(Vec<CodeFinding>);
 
 impl Out {
     fn push(&mut self, category: Category, severity: Severity, line: u32, message: String) {
-        let rule = format!("code.{}", category.as_str());
-        if self.0.iter().any(|f| f.rule == rule && f.line == line) {
+        // The rule id is `code.<category>`, so comparing categories compares rule ids.
+        if self
+            .0
+            .iter()
+            .any(|f| f.category == category && f.line == line)
+        {
             return;
         }
         self.0.push(CodeFinding {
-            rule,
+            rule: format!("code.{}", category.as_str()),
             category,
             severity,
             line,

@@ -6,6 +6,7 @@
 use super::FastMap;
 use std::rc::Rc;
 
+use swc_atoms::Atom;
 use swc_common::Span;
 use swc_ecma_ast::{Expr, ModuleItem, Pat, Program, Stmt};
 
@@ -14,6 +15,7 @@ use super::effects::CodeKind;
 use super::guards::GuardFrame;
 use super::parse::LineTable;
 use super::paths::{Interned, PathTable};
+use super::scopes::Scopes;
 use super::sources::SourceSet;
 use super::value::{Path, Root, Val};
 
@@ -43,7 +45,7 @@ pub struct Analyzer<'a> {
     pub lines: &'a LineTable,
     pub kind: CodeKind,
     pub trigger: &'a str,
-    pub scopes: Vec<FastMap<&'a str, Val>>,
+    pub scopes: Scopes<'a>,
     pub guards: Vec<GuardFrame>,
     pub(super) fn_guard_base: usize,
     pub fns: Vec<FnDef<'a>>,
@@ -64,7 +66,7 @@ impl<'a> Analyzer<'a> {
             lines,
             kind,
             trigger,
-            scopes: vec![FastMap::default()],
+            scopes: Scopes::default(),
             guards: Vec::new(),
             fn_guard_base: 0,
             fns: Vec::new(),
@@ -110,13 +112,11 @@ impl<'a> Analyzer<'a> {
 
     // ----- variables -----
 
-    pub fn lookup(&mut self, name: &str) -> Val {
-        for scope in self.scopes.iter().rev() {
-            if let Some(v) = scope.get(name) {
-                return v.clone();
-            }
+    pub fn lookup(&mut self, name: &Atom) -> Val {
+        if let Some(v) = self.scopes.get(name) {
+            return v.clone();
         }
-        match (self.kind, name) {
+        match (self.kind, &**name) {
             (CodeKind::Rule, "configuration") => self.root_val(Root::Configuration),
             (CodeKind::Rule, "auth0") => self.root_val(Root::RulesAuth0),
             _ => {
@@ -154,38 +154,22 @@ impl<'a> Analyzer<'a> {
         self.out
     }
 
-    pub fn declare(&mut self, name: &'a str, v: Val) {
-        if let Some(scope) = self.scopes.last_mut() {
-            scope.insert(name, v);
-        }
+    pub fn declare(&mut self, name: &'a Atom, v: Val) {
+        self.scopes.declare(name, v);
     }
 
     /// Assignment: strong update outside conditions of the current function, union inside.
-    pub fn assign_var(&mut self, name: &'a str, v: Val) {
+    pub fn assign_var(&mut self, name: &'a Atom, v: Val) {
         let conditional = self.guards.len() > self.fn_guard_base;
-        let idx = self
-            .scopes
-            .iter()
-            .rposition(|s| s.contains_key(name))
-            .unwrap_or(0);
-        if let Some(scope) = self.scopes.get_mut(idx) {
-            let new = match scope.get(name) {
-                Some(old) if conditional => old.clone().join(&v),
-                _ => v,
-            };
-            scope.insert(name, new);
-        }
+        self.scopes.assign(name, v, conditional);
     }
 
     /// Adds taint (and a known property) to a variable after `x.k = v`.
-    pub fn taint_var(&mut self, name: &str, key: &str, v: &Val) {
-        for scope in self.scopes.iter_mut().rev() {
-            if let Some(old) = scope.get_mut(name) {
-                old.sources.union_with(&v.sources);
-                if let Some(props) = &mut old.props {
-                    Rc::make_mut(props).push((swc_atoms::Atom::from(key), v.clone()));
-                }
-                return;
+    pub fn taint_var(&mut self, name: &Atom, key: &str, v: &Val) {
+        if let Some(old) = self.scopes.get_mut(name) {
+            old.sources.union_with(&v.sources);
+            if let Some(props) = &mut old.props {
+                Rc::make_mut(props).push((Atom::from(key), v.clone()));
             }
         }
     }
@@ -244,7 +228,7 @@ impl<'a> Analyzer<'a> {
         self.fns.push(FnDef {
             params,
             body,
-            scope_depth: self.scopes.len(),
+            scope_depth: self.scopes.depth(),
         });
         self.called.push(false);
         self.fn_index.insert(span.lo.0, idx);
@@ -264,9 +248,9 @@ impl<'a> Analyzer<'a> {
                 .iter()
                 .fold(Val::default(), |acc, a| acc.join(&a.taint_only()));
         }
-        let keep = def.scope_depth.min(self.scopes.len()).max(1);
-        let saved_scopes = self.scopes.split_off(keep);
-        self.scopes.push(FastMap::default());
+        let keep = def.scope_depth.min(self.scopes.depth()).max(1);
+        let saved_scopes = self.scopes.detach(keep);
+        self.scopes.push();
         let saved_base = std::mem::replace(&mut self.fn_guard_base, self.guards.len());
         self.call_stack.push(idx);
         self.returns.push(Val::default());
@@ -288,8 +272,7 @@ impl<'a> Analyzer<'a> {
         let ret = self.returns.pop().unwrap_or_default();
         self.call_stack.pop();
         self.fn_guard_base = saved_base;
-        self.scopes.truncate(keep);
-        self.scopes.extend(saved_scopes);
+        self.scopes.reattach(keep, saved_scopes);
         ret
     }
 

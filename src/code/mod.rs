@@ -22,6 +22,7 @@ pub mod infer;
 pub mod nesting;
 pub mod parse;
 pub mod paths;
+pub mod scopes;
 pub mod secrets;
 pub mod sinks;
 pub mod sources;

@@ -1,8 +1,6 @@
 //! The statement walk: blocks (with hoisting and the guard frames of early exits), `if`,
 //! `switch`, loops, `try`, declarations, imports / exports and the top-level entry points.
 
-use super::FastMap;
-
 use swc_common::Spanned;
 use swc_ecma_ast::{Decl, Expr, ForHead, ModuleDecl, Pat, Stmt, VarDecl};
 
@@ -163,7 +161,7 @@ impl<'a> Analyzer<'a> {
     }
 
     fn walk_block(&mut self, stmts: &'a [Stmt]) {
-        self.scopes.push(FastMap::default());
+        self.scopes.push();
         self.walk_stmts(stmts, false);
         self.scopes.pop();
     }
@@ -218,7 +216,7 @@ impl<'a> Analyzer<'a> {
             Stmt::Try(t) => {
                 self.walk_block(&t.block.stmts);
                 if let Some(h) = &t.handler {
-                    self.scopes.push(FastMap::default());
+                    self.scopes.push();
                     if let Some(p) = &h.param {
                         self.bind_pat(p, Val::default());
                     }
@@ -238,7 +236,7 @@ impl<'a> Analyzer<'a> {
                 self.with_guard(t, false, |a| a.walk_body(&w.body));
             }
             Stmt::For(f) => {
-                self.scopes.push(FastMap::default());
+                self.scopes.push();
                 match &f.init {
                     Some(swc_ecma_ast::VarDeclOrExpr::VarDecl(v)) => self.walk_var(v),
                     Some(swc_ecma_ast::VarDeclOrExpr::Expr(e)) => {
@@ -273,7 +271,7 @@ impl<'a> Analyzer<'a> {
     fn walk_for_each(&mut self, left: &'a ForHead, right: &'a Expr, body: &'a Stmt) {
         let coll = self.eval(right);
         let elem = self.member(&coll, "*");
-        self.scopes.push(FastMap::default());
+        self.scopes.push();
         match left {
             ForHead::VarDecl(v) => {
                 for d in &v.decls {
