@@ -175,7 +175,7 @@ impl<'a> Analyzer<'a> {
             .filter_map(|k| opts.prop(k))
             .flat_map(|v| v.sources.iter())
             .filter_map(|s| match s {
-                Source::Secret { name } => Some(name.clone()),
+                Source::Secret { name } => Some(name.to_string()),
                 _ => None,
             })
             .collect::<BTreeSet<_>>()

@@ -5,13 +5,13 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use super::effects::{CodeKind, Source};
+use super::effects::{CodeKind, Source, Text};
 use super::value::{Path, Root};
 
-fn key(segs: &[Rc<str>], i: usize) -> Option<String> {
+fn key(segs: &[Rc<str>], i: usize) -> Option<Text> {
     segs.get(i)
         .filter(|s| s.as_ref() != "*")
-        .map(|s| s.to_string())
+        .map(|s| Text::from(&**s))
 }
 
 /// The sources a known path stands for.
@@ -37,7 +37,7 @@ pub fn classify(path: &Path, kind: CodeKind) -> BTreeSet<Source> {
         Root::Configuration => match segs.first() {
             Some(name) if *name != "*" => {
                 out.insert(Source::Secret {
-                    name: name.to_string(),
+                    name: Text::from(*name),
                 });
             }
             _ => {
@@ -93,7 +93,7 @@ fn classify_event(segs: &[&str], rc: &[Rc<str>], out: &mut BTreeSet<Source>) {
         }
         ["secrets", name, ..] => {
             out.insert(Source::Secret {
-                name: name.to_string(),
+                name: Text::from(*name),
             });
         }
         ["transaction", "prompt", ..] => {
@@ -147,7 +147,7 @@ fn classify_request(segs: &[&str], rc: &[Rc<str>], out: &mut BTreeSet<Source>) {
                 f => f,
             };
             out.insert(Source::RequestOther {
-                field: field.to_string(),
+                field: Text::from(field),
             });
         }
     }
@@ -168,7 +168,7 @@ fn classify_context(segs: &[&str], rc: &[Rc<str>], out: &mut BTreeSet<Source>) {
         }
         ["webtask", "secrets", name, ..] if *name != "*" => {
             out.insert(Source::Secret {
-                name: name.to_string(),
+                name: Text::from(*name),
             });
         }
         ["webtask", "secrets", ..] => {

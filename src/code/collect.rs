@@ -32,16 +32,16 @@ pub struct Collected {
 
 impl Collected {
     pub fn record_reads(&mut self, sources: &SourceSet) {
-        let add = |set: &mut BTreeSet<String>, k: &String| {
+        let add = |set: &mut BTreeSet<String>, k: &str| {
             if !set.contains(k) {
-                set.insert(k.clone());
+                set.insert(k.to_string());
             }
         };
         for s in sources {
             match s {
                 Source::UserMetadata { key: Some(k) } => add(&mut self.reads_user_metadata, k),
                 Source::AppMetadata { key: Some(k) } => add(&mut self.reads_app_metadata, k),
-                Source::Secret { name } if name != "*" => add(&mut self.secret_names, name),
+                Source::Secret { name } if &**name != "*" => add(&mut self.secret_names, name),
                 _ => {}
             }
         }
@@ -169,7 +169,9 @@ impl Analyzer<'_> {
             );
             self.out.add(effect);
         }
-        Source::HardcodedSecret { fingerprint: fp }
+        Source::HardcodedSecret {
+            fingerprint: fp.into(),
+        }
     }
 
     /// Fills the client id / domain of an already recorded secret (token request bodies).

@@ -43,22 +43,26 @@ pub struct CodeHint {
     pub trigger: Option<String>,
 }
 
+/// Text inside a [`Source`]: shared, so copying a source (which the analysis does for every
+/// value and effect it touches) never copies the text.
+pub type Text = std::sync::Arc<str>;
+
 /// A source of data that flows into a value or a condition. Keys are `None` when the code
 /// reads the whole object or a computed key.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum Source {
     /// `event.user.user_metadata.k` / Rules `user.user_metadata.k`: writable by the user.
-    UserMetadata { key: Option<String> },
+    UserMetadata { key: Option<Text> },
     /// `event.user.app_metadata.k` / Rules `user.app_metadata.k`: written by the tenant (or by
     /// other code, which the graph follows).
-    AppMetadata { key: Option<String> },
+    AppMetadata { key: Option<Text> },
     /// `event.request.query.k` / Rules `context.request.query.k`.
-    RequestQuery { key: Option<String> },
+    RequestQuery { key: Option<Text> },
     /// `event.request.body.k` / Rules `context.request.body.k`.
-    RequestBody { key: Option<String> },
+    RequestBody { key: Option<Text> },
     /// Other request data the caller controls (`user_agent`, `ip`, `hostname`, `geoip`).
-    RequestOther { field: String },
+    RequestOther { field: Text },
     /// `event.user.email` (or `user.email`).
     Email,
     /// `event.user.email_verified`.
@@ -67,7 +71,7 @@ pub enum Source {
     /// script's upstream response, a social/enterprise attribute).
     ProviderProfile,
     /// `event.secrets.NAME` / Rules `configuration.NAME` / Hooks `context.webtask.secrets.NAME`.
-    Secret { name: String },
+    Secret { name: Text },
     /// `event.transaction.prompt` / `event.request.query.prompt` (silent authentication).
     Prompt,
     /// `event.client.client_id` / `context.clientID` / `event.client.name`.
@@ -79,9 +83,9 @@ pub enum Source {
     /// A response of an outbound HTTP call.
     HttpResponse,
     /// A literal string value inlined in the code (used for guard comparisons).
-    Literal { value: String },
+    Literal { value: Text },
     /// A credential written into the code (see [`EffectKind::HardcodedSecret`]), by fingerprint.
-    HardcodedSecret { fingerprint: String },
+    HardcodedSecret { fingerprint: Text },
 }
 
 impl Source {

@@ -233,7 +233,7 @@ impl<'a> Analyzer<'a> {
                             .flatten(),
                     )
                     .filter_map(|s| match s {
-                        Source::Secret { name } => Some(name.clone()),
+                        Source::Secret { name } => Some(name.to_string()),
                         _ => None,
                     })
                     .collect();

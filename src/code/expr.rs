@@ -260,9 +260,7 @@ impl<'a> Analyzer<'a> {
                         && s.len() <= 100
                         && classify_literal(None, s).is_none()
                     {
-                        out.sources.insert(Source::Literal {
-                            value: s.to_string(),
-                        });
+                        out.sources.insert(Source::Literal { value: s.into() });
                     }
                 }
                 out

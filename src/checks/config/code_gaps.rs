@@ -103,7 +103,7 @@ fn eval_non_interactive_redirect(ctx: &ScanContext) -> Vec<Hit> {
                 .filter(|e| {
                     !e.guard_sources.iter().any(|s| {
                         matches!(s, Source::Prompt)
-                            || matches!(s, Source::RequestOther { field } if field == "protocol")
+                            || matches!(s, Source::RequestOther { field } if &**field == "protocol")
                     })
                 })
                 .collect();
