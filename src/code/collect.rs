@@ -55,8 +55,8 @@ impl Collected {
             .iter_mut()
             .find(|e| e.line == effect.line && e.kind == effect.kind)
         {
-            old.value_sources.extend(effect.value_sources);
-            old.guard_sources.extend(effect.guard_sources);
+            old.value_sources.add_all(&effect.value_sources);
+            old.guard_sources.add_all(&effect.guard_sources);
             old.guarded_by_email_verified &= effect.guarded_by_email_verified;
             return;
         }
@@ -84,7 +84,7 @@ impl Analyzer<'_> {
             kind,
             line: self.line(span),
             text: snippet(self.text, span),
-            value_sources: value.to_set(),
+            value_sources: value.to_list(),
             guard_sources,
             guarded_by_email_verified: verified,
         }

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::source_list::SourceList;
 use crate::findings::{Category, Severity};
 
 /// What kind of code a file is. Inferred from the code when not known from the tenant.
@@ -179,9 +180,9 @@ pub struct Effect {
     /// The source text of the statement (trimmed, at most 200 chars, secrets masked).
     pub text: String,
     /// Sources that flow into the effect's value (claim value, metadata value, URL, body).
-    pub value_sources: BTreeSet<Source>,
+    pub value_sources: SourceList,
     /// Sources that flow into any condition that controls whether the effect happens.
-    pub guard_sources: BTreeSet<Source>,
+    pub guard_sources: SourceList,
     /// True when an `email_verified` check guards this effect (so `Email` is trusted safely).
     pub guarded_by_email_verified: bool,
 }

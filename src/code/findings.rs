@@ -18,7 +18,7 @@
 //! | `code.insecure-http-call` | medium | an outbound call uses `http://` |
 //! | `code.unanalysable-code` | medium | the code does not parse or is refused (too large / too deeply nested) |
 
-use std::collections::BTreeSet;
+use super::source_list::SourceList;
 
 use super::effects::{CodeFinding, Effect, EffectKind, SecretKind, Source};
 use super::egress::is_auth0_host;
@@ -79,7 +79,7 @@ fn user_writable(s: &Source) -> bool {
     )
 }
 
-fn any(set: &BTreeSet<Source>, f: impl Fn(&Source) -> bool) -> bool {
+fn any(set: &SourceList, f: impl Fn(&Source) -> bool) -> bool {
     set.iter().any(f)
 }
 

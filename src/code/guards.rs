@@ -4,11 +4,9 @@
 //! condition asserts `email_verified` (with polarity: `if (!event.user.email_verified) return;`
 //! guards everything after it).
 
-use std::collections::BTreeSet;
-
 use swc_ecma_ast::{BinaryOp, Expr, Lit, Stmt, UnaryOp};
 
-use super::effects::Source;
+use super::source_list::SourceList;
 use super::sources::SourceSet;
 
 /// One enclosing condition.
@@ -20,8 +18,8 @@ pub struct GuardFrame {
 }
 
 /// Union of the sources of all frames, and whether any frame asserts `email_verified`.
-pub fn summarise(frames: &[GuardFrame]) -> (BTreeSet<Source>, bool) {
-    let mut sources = BTreeSet::new();
+pub fn summarise(frames: &[GuardFrame]) -> (SourceList, bool) {
+    let mut sources = SourceList::new();
     let mut verified = false;
     for f in frames {
         f.sources.add_to(&mut sources);

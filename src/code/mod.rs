@@ -25,6 +25,7 @@ pub mod paths;
 pub mod scopes;
 pub mod secrets;
 pub mod sinks;
+pub mod source_list;
 pub mod sources;
 pub mod stmt;
 pub mod units;
@@ -37,6 +38,7 @@ pub use effects::{
 pub use infer::infer_kind;
 pub use parse::parse_only;
 pub use paths::clear_thread_tables;
+pub use source_list::SourceList;
 pub use units::{CodeUnit, Reachability, analyze_tenant_code};
 
 use crate::findings::{Category, Severity, mask::mask_in};

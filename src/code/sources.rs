@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use super::effects::Source;
+use super::source_list::SourceList;
 
 /// A set of sources; cheap to clone, empty without allocating.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -62,17 +63,14 @@ impl SourceSet {
     }
 
     /// An owned copy for reports.
-    pub fn to_set(&self) -> BTreeSet<Source> {
-        self.0.as_deref().cloned().unwrap_or_default()
+    pub fn to_list(&self) -> SourceList {
+        // The set iterates in order, so the copy is sorted and unique as it is built.
+        SourceList::from_unsorted(self.iter().cloned().collect())
     }
 
     /// Adds every source of this set to `out` (cloning only the ones `out` lacks).
-    pub fn add_to(&self, out: &mut BTreeSet<Source>) {
-        for s in self.iter() {
-            if !out.contains(s) {
-                out.insert(s.clone());
-            }
-        }
+    pub fn add_to(&self, out: &mut SourceList) {
+        out.add_all(self.iter());
     }
 }
 
@@ -164,9 +162,9 @@ mod tests {
     #[test]
     fn conversions_keep_the_sources() {
         let s: SourceSet = [Source::Email, Source::Roles].into_iter().collect();
-        let owned = s.to_set();
+        let owned = s.to_list();
         assert_eq!(owned.len(), 2);
-        let mut out = BTreeSet::from([Source::Email]);
+        let mut out = SourceList::from([Source::Email]);
         s.add_to(&mut out);
         assert_eq!(out, owned);
         let mut e = SourceSet::new();
