@@ -4,9 +4,10 @@
 //! output contract and [`findings`] for the code rules.
 //!
 //! Pipeline: [`parse`] (size and nesting guard, swc, line table) -> [`flow`] / [`expr`] /
-//! [`calls`] / [`egress`] (abstract interpretation over [`value`]s with [`guards`], collected by
-//! [`collect`], secrets by [`secrets`]; taint is a shared [`sources::SourceSet`], access paths are
-//! interned per file by [`paths`] with their [`classify`] result) -> [`findings`].
+//! [`calls`] / [`egress`] (abstract interpretation over [`value`]s with [`guards`], variables in
+//! [`scopes`], collected by [`collect`], secrets by [`secrets`]; taint is a shared
+//! [`sources::SourceSet`], reported as a [`SourceList`] per effect; access paths are interned by
+//! [`paths`] with their [`classify`] result) -> [`findings`].
 
 pub mod assign;
 pub mod calls;
