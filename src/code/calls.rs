@@ -223,7 +223,7 @@ impl<'a> Analyzer<'a> {
         let sound_suffix = method == "endsWith" && arg.starts_with('@');
         if domainish && !sound_suffix {
             let line = self.line(span);
-            let text = super::parse::snippet(self.text, span);
+            let text = super::snippet::snippet(self.text, span);
             self.out.substring_email_checks.push((line, text));
         }
     }

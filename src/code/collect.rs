@@ -10,8 +10,8 @@ use swc_common::Span;
 use super::effects::{Effect, EffectKind, SecretKind, Source};
 use super::flow::Analyzer;
 use super::guards::summarise;
-use super::parse::snippet;
 use super::secrets::fingerprint;
+use super::snippet::snippet;
 use super::sources::SourceSet;
 use crate::findings::mask_secret;
 

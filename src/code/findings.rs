@@ -20,57 +20,11 @@
 
 use super::source_list::SourceList;
 
+use super::claims::is_restricted_claim;
 use super::effects::{CodeFinding, Effect, EffectKind, SecretKind, Source};
 use super::egress::is_auth0_host;
 use super::secrets::contains_ignore_ascii_case;
 use crate::findings::{Category, Severity};
-
-/// Claim names Auth0 drops or refuses on tokens.
-const RESTRICTED_CLAIMS: [&str; 40] = [
-    "acr",
-    "act",
-    "active",
-    "amr",
-    "at_hash",
-    "ath",
-    "attest",
-    "aud",
-    "auth_time",
-    "authorization_details",
-    "azp",
-    "c_hash",
-    "client_id",
-    "cnf",
-    "cty",
-    "dpop_jkt",
-    "exp",
-    "groups",
-    "gty",
-    "htm",
-    "htu",
-    "iat",
-    "internalService",
-    "iss",
-    "jcard",
-    "jku",
-    "jti",
-    "jwe",
-    "jwk",
-    "kid",
-    "may_act",
-    "mky",
-    "nbf",
-    "nonce",
-    "object_id",
-    "org_id",
-    "org_name",
-    "orig",
-    "permissions",
-    "roles",
-];
-const RESTRICTED_MORE: [&str; 12] = [
-    "rph", "s_hash", "scope", "sid", "sub", "sub_jwk", "toe", "txn", "typ", "uuid", "vot", "vtm",
-];
 
 fn user_writable(s: &Source) -> bool {
     matches!(
@@ -372,10 +326,7 @@ fn other(e: &Effect, out: &mut Out) {
 
 fn claim_name(name: &str, line: u32, out: &mut Out) {
     let lower = name.to_ascii_lowercase();
-    let reserved_ns = ["auth0.com", "webtask.io", "webtask.run"]
-        .iter()
-        .any(|d| lower.contains(d));
-    if RESTRICTED_CLAIMS.contains(&name) || RESTRICTED_MORE.contains(&name) || reserved_ns {
+    if is_restricted_claim(name) {
         out.push(
             Category::UnnamespacedCustomClaim,
             Severity::Medium,

@@ -11,6 +11,7 @@
 
 pub mod assign;
 pub mod calls;
+pub mod claims;
 pub mod classify;
 pub mod collect;
 pub mod effects;
@@ -26,6 +27,7 @@ pub mod paths;
 pub mod scopes;
 pub mod secrets;
 pub mod sinks;
+pub mod snippet;
 pub mod source_list;
 pub mod sources;
 pub mod stmt;
