@@ -6,6 +6,9 @@
 //! the defaults). `AUTHPATH_BENCH_ONLY=parse|analyze|none` runs one side once and prints
 //! nothing else, so an instruction counter (`valgrind --tool=callgrind`) can compare the two
 //! sides exactly: Ir(parse) - Ir(none) against Ir(analyze) - Ir(none).
+//! `AUTHPATH_BENCH_SPLIT=1` times the parts of a full analysis per file instead (the parse, the
+//! analyzer walk, the findings and report, dropping it all), best of N each, next to a
+//! parse-only round.
 //!
 //! Like a tenant scan (`analyze_tenant_code`), each round runs on one analysis stack, so no
 //! file pays for mapping a stack of its own; parse-only rounds run the same way.
@@ -129,6 +132,53 @@ fn best_alternating<A: FnMut(), B: FnMut()>(rounds: usize, mut a: A, mut b: B) -
     (best_a, best_b)
 }
 
+/// Best per-part times of full analysis rounds, split with a timer around each part of each
+/// file: what `analyze` does, spelled out with the analyzer's public pieces.
+fn print_split(corpus: &[String], rounds: usize) {
+    use authpath::code::{CodeKind, findings::code_findings, flow::Analyzer, parse::parse};
+    let mut best = [Duration::MAX; 5];
+    for _ in 0..rounds {
+        let (_, parse_round) = measure(&mut || {
+            with_analysis_stack(|| {
+                for c in corpus {
+                    std::hint::black_box(parse_only(c));
+                }
+            })
+        });
+        clear_thread_tables();
+        let mut parts = [Duration::ZERO; 4];
+        with_analysis_stack(|| {
+            for c in corpus {
+                let t0 = Instant::now();
+                let Ok(parsed) = parse(c) else { continue };
+                let t1 = Instant::now();
+                let mut analyzer =
+                    Analyzer::new(&parsed.text, &parsed.lines, CodeKind::Action, "post-login");
+                analyzer.run(&parsed.program);
+                let mut out = analyzer.finish();
+                let t2 = Instant::now();
+                out.effects.sort_by_key(|e| e.line);
+                let findings = code_findings(&out.effects, &out.substring_email_checks);
+                std::hint::black_box(&findings);
+                let t3 = Instant::now();
+                drop((findings, out, parsed));
+                let t4 = Instant::now();
+                for (part, d) in parts.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2, t4 - t3]) {
+                    *part += d;
+                }
+            }
+        });
+        best[0] = best[0].min(parse_round.unwrap_or(Duration::MAX));
+        for (b, p) in best.iter_mut().skip(1).zip(parts) {
+            *b = (*b).min(p);
+        }
+    }
+    println!(
+        "parse-only round (incl. dropping the tree): {:?}\nin a full analysis: parse {:?}, walk {:?}, findings {:?}, drop {:?}",
+        best[0], best[1], best[2], best[3], best[4]
+    );
+}
+
 fn main() {
     let mut rng = Rng(0x00c0_ffee_d00d_0042);
     let actions = env_or("AUTHPATH_BENCH_ACTIONS", ACTIONS);
@@ -141,6 +191,10 @@ fn main() {
         "generated corpus must parse"
     );
     let hint = CodeHint::default();
+    if std::env::var_os("AUTHPATH_BENCH_SPLIT").is_some() {
+        print_split(&corpus, rounds);
+        return;
+    }
     if let Ok(only) = std::env::var("AUTHPATH_BENCH_ONLY") {
         with_analysis_stack(|| {
             for c in &corpus {
