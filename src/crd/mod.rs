@@ -2,19 +2,22 @@
 //! version `v1alpha1`), and the generator behind `authpath crdgen`.
 
 pub mod conditions;
+pub mod credentials;
 pub mod finding;
 pub mod generate;
 pub mod integration;
 
 pub use conditions::{CONDITION_TYPES, ConditionType};
+pub use credentials::{
+    AppRoleAuth, Credentials, KubernetesAuth, SecretCredentials, SecretKeyRef, VaultAuth,
+    VaultCredentials, VaultSecret,
+};
 pub use finding::{
     Auth0Finding, Auth0FindingSpec, Auth0FindingStatus, FindingState, RuntimeSignals,
 };
 pub use integration::{
-    AppRoleAuth, Auth0Integration, Auth0IntegrationSpec, Auth0IntegrationStatus, Credentials,
-    FindingCounts, FindingsSpec, KubernetesAuth, LastScan, LogStreamSpec, ReceiverStatus,
-    ScanJobReport, ScanOutcome, ScanSpec, SecretCredentials, SecretKeyRef, TenantRef, VaultAuth,
-    VaultCredentials, VaultSecret,
+    Auth0Integration, Auth0IntegrationSpec, Auth0IntegrationStatus, FindingCounts, FindingsSpec,
+    LastScan, LogStreamSpec, ReceiverStatus, ScanJobReport, ScanOutcome, ScanSpec, TenantRef,
 };
 
 /// API group of both resources.
