@@ -57,7 +57,12 @@ impl CodeUnit {
 /// Analyses every piece of code in the snapshot.
 pub fn analyze_tenant_code(snapshot: &TenantSnapshot) -> Vec<CodeUnit> {
     // One analysis stack for every unit (each `analyze` call would otherwise map its own).
-    super::parse::with_analysis_stack(|| analyze_units(snapshot))
+    let units = super::parse::with_analysis_stack(|| analyze_units(snapshot));
+    // swc (template strings) and the walk (strings it builds) intern atoms in a per-thread store
+    // that keeps them until collected; collect once per tenant so a long-lived process that
+    // scans many tenants keeps none of them.
+    hstr::global_atom_store_gc();
+    units
 }
 
 fn analyze_units(snapshot: &TenantSnapshot) -> Vec<CodeUnit> {
