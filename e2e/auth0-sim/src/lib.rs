@@ -15,6 +15,7 @@ pub mod ids;
 pub mod limiter;
 pub mod load;
 pub mod load_code;
+mod load_settings;
 pub mod minimum;
 pub mod paging;
 pub mod routes;

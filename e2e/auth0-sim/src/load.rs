@@ -29,37 +29,35 @@ pub enum LoadError {
 /// Creation timestamp given to every loaded object.
 pub const CREATED_AT: &str = "2024-01-15T10:00:00.000Z";
 
-struct Dir {
-    root: PathBuf,
+/// Reads a JSON file; errors name the file.
+pub(crate) fn read_json(path: &Path) -> Result<Value, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|source| LoadError::Json {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// The root of the export being loaded.
+pub(crate) struct Dir {
+    pub(crate) root: PathBuf,
 }
 
 impl Dir {
-    fn read_text(&self, path: &Path) -> Result<String, LoadError> {
-        std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-            path: path.display().to_string(),
-            source,
-        })
-    }
-
-    fn read_json(&self, path: &Path) -> Result<Value, LoadError> {
-        let text = self.read_text(path)?;
-        serde_json::from_str(&text).map_err(|source| LoadError::Json {
-            path: path.display().to_string(),
-            source,
-        })
-    }
-
-    fn single(&self, rel: &str) -> Result<Option<Value>, LoadError> {
+    pub(crate) fn single(&self, rel: &str) -> Result<Option<Value>, LoadError> {
         let p = self.root.join(rel);
         if p.is_file() {
-            self.read_json(&p).map(Some)
+            read_json(&p).map(Some)
         } else {
             Ok(None)
         }
     }
 
     /// `(file stem, value)` of every `*.json` in `folder`, sorted by file name.
-    fn list(&self, folder: &str) -> Result<Vec<(String, Value)>, LoadError> {
+    pub(crate) fn list(&self, folder: &str) -> Result<Vec<(String, Value)>, LoadError> {
         let dir = self.root.join(folder);
         let Ok(entries) = std::fs::read_dir(&dir) else {
             return Ok(Vec::new());
@@ -75,13 +73,13 @@ impl Dir {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            out.push((stem, self.read_json(&f)?));
+            out.push((stem, read_json(&f)?));
         }
         Ok(out)
     }
 
     /// Inlines a code reference (`./x.js`) found relative to one of `bases`; inline code stays.
-    fn code(&self, reference: &str, bases: &[PathBuf]) -> String {
+    pub(crate) fn code(&self, reference: &str, bases: &[PathBuf]) -> String {
         let r = reference.trim();
         let is_path = !r.contains('\n')
             && [".js", ".html", ".htm"]
@@ -100,11 +98,11 @@ impl Dir {
     }
 }
 
-fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
+pub(crate) fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
-fn obj(v: &mut Value) -> &mut Map<String, Value> {
+pub(crate) fn obj(v: &mut Value) -> &mut Map<String, Value> {
     if !v.is_object() {
         *v = Value::Object(Map::new());
     }
@@ -141,7 +139,7 @@ pub fn load_export(root: &Path, domain: &str) -> Result<Tenant, LoadError> {
     crate::load_code::load_actions(&dir.root, &mut t)?;
     load_rules_hooks(&dir, &mut t)?;
     load_roles_orgs(&dir, &mut t)?;
-    load_delivery(&dir, &mut t)?;
+    crate::load_settings::load_settings(&dir, &mut t)?;
     Ok(t)
 }
 
@@ -221,7 +219,7 @@ fn load_connections(dir: &Dir, t: &mut Tenant) -> Result<(), LoadError> {
         for f in folders {
             let meta = f.join("database.json");
             if meta.is_file() {
-                let mut c = dir.read_json(&meta)?;
+                let mut c = read_json(&meta)?;
                 obj(&mut c)
                     .entry("strategy")
                     .or_insert_with(|| json!("auth0"));
@@ -359,70 +357,5 @@ fn load_roles_orgs(dir: &Dir, t: &mut Tenant) -> Result<(), LoadError> {
         t.org_connections.insert(id, enabled);
         t.organizations.push(o);
     }
-    Ok(())
-}
-
-/// Secret-bearing email provider credential keys the API never returns.
-const EMAIL_SECRET_KEYS: &[&str] = &[
-    "api_key",
-    "smtp_pass",
-    "smtp_user",
-    "accessKeyId",
-    "secretAccessKey",
-    "connectionString",
-    "clientSecret",
-    "tenantId",
-    "clientId",
-];
-
-fn load_delivery(dir: &Dir, t: &mut Tenant) -> Result<(), LoadError> {
-    for (_, mut s) in dir.list("log-streams")? {
-        let name = str_of(&s, "name").to_string();
-        obj(&mut s).entry("id").or_insert_with(|| {
-            json!(format!(
-                "lst_{}",
-                ids::hex24(&name).get(..16).unwrap_or_default()
-            ))
-        });
-        t.log_streams.push(s);
-    }
-    for (stem, v) in dir.list("attack-protection")? {
-        t.attack_protection.insert(stem, v);
-    }
-    t.guardian_factors = dir
-        .list("guardian/factors")?
-        .into_iter()
-        .map(|(_, v)| v)
-        .collect();
-    if let Some(p) = dir.single("guardian/policies.json")? {
-        t.guardian_policies = p
-            .get("policies")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-    }
-    t.phone_selected_provider = dir.single("guardian/phoneFactorSelectedProvider.json")?;
-    t.phone_message_types = dir.single("guardian/phoneFactorMessageTypes.json")?;
-    for (stem, mut v) in dir.list("emails")? {
-        if stem == "provider" {
-            if let Some(creds) = v.get_mut("credentials").and_then(Value::as_object_mut) {
-                creds.retain(|k, _| !EMAIL_SECRET_KEYS.contains(&k.as_str()));
-            }
-            t.email_provider = Some(v);
-            continue;
-        }
-        let body = dir.code(
-            str_of(&v, "body"),
-            &[dir.root.join("emails"), dir.root.clone()],
-        );
-        obj(&mut v).insert("body".into(), json!(body));
-        t.email_templates.insert(stem, v);
-    }
-    t.custom_domains = dir
-        .single("custom-domains/custom-domains.json")?
-        .and_then(|v| v.as_array().cloned())
-        .unwrap_or_default();
-    t.prompts = dir.single("prompts/prompts.json")?;
-    t.users = dir.list("users")?.into_iter().map(|(_, v)| v).collect();
     Ok(())
 }

@@ -9,19 +9,8 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::ids;
-use crate::load::{CREATED_AT, LoadError};
+use crate::load::{CREATED_AT, LoadError, read_json};
 use crate::store::Tenant;
-
-fn read_json(path: &Path) -> Result<Value, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
-    serde_json::from_str(&text).map_err(|source| LoadError::Json {
-        path: path.display().to_string(),
-        source,
-    })
-}
 
 /// Builds the API's Action object from an export entry, its draft code and, when the deployed
 /// version differs from the draft (`actions/<name>/deployed.js`), the deployed code.

@@ -16,9 +16,10 @@ use kube::api::{ListParams, Patch, PatchParams};
 use serde_json::json;
 
 use crate::objects::{findings_api, integrations_api, request_rescan};
+use crate::rbac::scan_rbac;
 use crate::scan::integration;
 use crate::sim::sim_binary;
-use crate::support::{Operator, create, planted_credentials_secret, scan_rbac, setup, wait_for};
+use crate::support::{Operator, create, planted_credentials_secret, setup, wait_for};
 
 const INTEGRATIONS: usize = 10;
 const WRITE_VERBS: [&str; 6] = [

@@ -14,6 +14,7 @@ mod bench;
 mod crds;
 mod live;
 mod objects;
+mod rbac;
 mod receiver;
 mod resolve;
 mod restart;

@@ -17,8 +17,9 @@ use kube::api::{Api, DynamicObject, ListParams};
 use serde_json::{Value, json};
 
 use crate::objects::{findings_api, integrations_api};
+use crate::rbac::{receiver_rbac, scan_rbac};
 use crate::scan::integration;
-use crate::support::{Operator, create, receiver_rbac, repo_root, scan_rbac, setup, wait_for};
+use crate::support::{Operator, create, repo_root, setup, wait_for};
 
 const ACTION: &str = "CRM Profile Sync";
 /// Seconds the receiver waits for quiet, and at most, before requesting a rescan.

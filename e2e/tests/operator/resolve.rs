@@ -7,7 +7,8 @@ use kube::api::{Api, DynamicObject, ListParams};
 use serde_json::json;
 
 use crate::objects::{findings_api, request_rescan};
-use crate::support::{Operator, create, repo_root, scan_rbac, setup, wait_for};
+use crate::rbac::scan_rbac;
+use crate::support::{Operator, create, repo_root, setup, wait_for};
 
 /// State of the first finding of `rule`, if any.
 async fn state_of(api: &Api<DynamicObject>, rule: &str) -> Option<String> {

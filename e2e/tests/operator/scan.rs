@@ -8,8 +8,9 @@ use kube::api::{Api, ListParams};
 use serde_json::{Value, json};
 
 use crate::objects::{condition, findings_api, wait_condition};
+use crate::rbac::scan_rbac;
 use crate::support::{
-    Operator, assert_nothing_leaked, create, kubectl, planted_credentials_secret, scan_rbac, setup,
+    Operator, assert_nothing_leaked, create, kubectl, planted_credentials_secret, setup,
     vault_credentials_with_policy,
 };
 

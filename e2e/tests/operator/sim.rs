@@ -9,10 +9,10 @@ use std::process::{Child, Command, Stdio};
 use e2e::{ControlPlane, TestNamespace};
 use serde_json::{Value, json};
 
+use crate::rbac::scan_rbac;
 use crate::scan::{PLANTED_ID, PLANTED_SECRET};
 use crate::support::{
-    Operator, assert_nothing_leaked, create, planted_credentials_secret, repo_root, scan_rbac,
-    setup,
+    Operator, assert_nothing_leaked, create, planted_credentials_secret, repo_root, setup,
 };
 
 /// The tenant domain the emulator serves.

@@ -9,8 +9,9 @@ use kube::api::{Api, ListParams};
 use serde_json::json;
 
 use crate::objects::{condition, findings_fingerprint, request_rescan, wait_condition};
+use crate::rbac::scan_rbac;
 use crate::scan::{PLANTED_ID, PLANTED_SECRET, integration};
-use crate::support::{Operator, assert_nothing_leaked, create, scan_rbac, setup};
+use crate::support::{Operator, assert_nothing_leaked, create, setup};
 
 /// An integration reading its client credentials from a private OpenBao (KV v2, a token the
 /// user handed over in a Secret), after its first complete scan.

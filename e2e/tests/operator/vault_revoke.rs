@@ -10,9 +10,10 @@ use kube::api::{Api, PostParams};
 use serde_json::{Value, json};
 
 use crate::objects::wait_condition;
+use crate::rbac::scan_rbac;
 use crate::scan::integration;
 use crate::support::{
-    Operator, assert_nothing_leaked, create, scan_rbac, setup, vault_credentials_with_policy,
+    Operator, assert_nothing_leaked, create, setup, vault_credentials_with_policy,
 };
 
 /// Accessors of the live tokens whose metadata names AppRole role `role`.
