@@ -82,6 +82,13 @@ pub struct ReceiverArgs {
     /// MFA SMS to one user within the window that raise a detection.
     #[arg(long, default_value_t = 10)]
     mfa_sms_per_user: u32,
+    /// Seconds after an owner invitation in which tenant member deletions count (tenant
+    /// takeover pattern).
+    #[arg(long, default_value_t = 600)]
+    takeover_window_secs: u32,
+    /// Tenant member deletions after an owner invitation that raise a detection.
+    #[arg(long, default_value_t = 2)]
+    member_deletions: u32,
     /// Addresses or CIDR ranges expected in attack-protection allowlists (comma-separated or
     /// repeated); any other allowlisted address raises a detection.
     #[arg(long, env = "AUTHPATH_EXPECTED_ALLOWLIST", value_delimiter = ',')]
@@ -112,6 +119,8 @@ impl ReceiverArgs {
                     registrations: self.registrations_per_window,
                     mfa_pushes_per_user: self.mfa_pushes_per_user,
                     mfa_sms_per_user: self.mfa_sms_per_user,
+                    takeover_window_secs: self.takeover_window_secs.max(1),
+                    member_deletions: self.member_deletions.max(1),
                     ..Thresholds::default()
                 },
                 custom_domain: self.custom_domain.clone(),

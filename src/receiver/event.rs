@@ -102,6 +102,11 @@ impl LogEvent {
         self.str_field(Field::Hostname)
     }
 
+    /// The event's `description` (the only name some dashboard events have).
+    pub fn description(&self) -> Option<&str> {
+        self.str_field(Field::Description)
+    }
+
     /// Who the event is about: `user_id`, else `user_name` (failed logins carry only the name).
     pub fn user_key(&self) -> Option<&str> {
         self.str_field(Field::UserId)

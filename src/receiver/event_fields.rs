@@ -26,9 +26,10 @@ pub enum Field {
     UserId,
     UserName,
     Audience,
+    Description,
 }
 
-const FIELD_COUNT: usize = 12;
+const FIELD_COUNT: usize = 13;
 
 impl Field {
     fn of_key(key: &str) -> Option<Field> {
@@ -45,6 +46,7 @@ impl Field {
             "user_id" => Field::UserId,
             "user_name" => Field::UserName,
             "audience" => Field::Audience,
+            "description" => Field::Description,
             _ => return None,
         })
     }

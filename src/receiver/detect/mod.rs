@@ -1,6 +1,7 @@
 //! Detections over classified events: configuration drift read from `sapi` changes (`drift`),
 //! changes and tokens compared with what the owners expect (`posture`), and runtime bursts
-//! counted in bounded sliding windows (`bursts`, `mfa_bursts`). Each detection has a stable id
+//! counted in bounded sliding windows (`bursts`, `mfa_bursts`), and the tenant takeover pattern
+//! (`takeover`: an owner invitation, then member deletions). Each detection has a stable id
 //! (the Prometheus label and the stdout `detections[].id`), a severity and a one-line summary
 //! built only from what the event already carries.
 
@@ -8,6 +9,7 @@ mod bursts;
 mod drift;
 mod mfa_bursts;
 mod posture;
+mod takeover;
 
 use serde::Serialize;
 
@@ -21,6 +23,7 @@ pub use bursts::BurstDetector;
 pub use drift::{DriftDetector, is_management_audience};
 pub use mfa_bursts::MfaBurstDetector;
 pub use posture::{API_EXPLORER_NAME, Expectations, unescaped_outputs};
+pub use takeover::TakeoverDetector;
 
 /// The detections the receiver knows, by stable id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -44,10 +47,11 @@ pub enum DetectionKind {
     ApiExplorerToken,
     MfaPushBurst,
     MfaSmsBurst,
+    TenantTakeoverRisk,
 }
 
 impl DetectionKind {
-    pub const ALL: [DetectionKind; 18] = [
+    pub const ALL: [DetectionKind; 19] = [
         DetectionKind::ManagementGrantCreated,
         DetectionKind::ManagementGrantWidened,
         DetectionKind::AttackProtectionWeakened,
@@ -66,6 +70,7 @@ impl DetectionKind {
         DetectionKind::ApiExplorerToken,
         DetectionKind::MfaPushBurst,
         DetectionKind::MfaSmsBurst,
+        DetectionKind::TenantTakeoverRisk,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +93,7 @@ impl DetectionKind {
             DetectionKind::ApiExplorerToken => "api-explorer-token",
             DetectionKind::MfaPushBurst => "mfa-push-burst",
             DetectionKind::MfaSmsBurst => "mfa-sms-burst",
+            DetectionKind::TenantTakeoverRisk => "tenant-takeover-risk",
         }
     }
 }
@@ -127,6 +133,10 @@ pub struct Thresholds {
     pub mfa_pushes_per_user: u32,
     /// MFA SMS to one user within the window (SMS bombing).
     pub mfa_sms_per_user: u32,
+    /// Window after an owner invitation in which member deletions count, in seconds.
+    pub takeover_window_secs: u32,
+    /// Tenant member deletions after an owner invitation that raise a detection.
+    pub member_deletions: u32,
     /// Most keys (IPs, users) each counter tracks.
     pub max_keys: usize,
 }
@@ -141,6 +151,8 @@ impl Default for Thresholds {
             registrations: 5,
             mfa_pushes_per_user: 5,
             mfa_sms_per_user: 10,
+            takeover_window_secs: 600,
+            member_deletions: 2,
             max_keys: 100_000,
         }
     }
@@ -152,6 +164,7 @@ pub struct Detector {
     drift: DriftDetector,
     bursts: BurstDetector,
     mfa_bursts: MfaBurstDetector,
+    takeover: TakeoverDetector,
     expected: Expectations,
 }
 
@@ -167,6 +180,7 @@ impl Detector {
             drift: DriftDetector::default(),
             bursts: BurstDetector::new(thresholds, custom_domain),
             mfa_bursts: MfaBurstDetector::new(thresholds),
+            takeover: TakeoverDetector::new(thresholds),
             expected,
         }
     }
@@ -185,6 +199,7 @@ impl Detector {
         posture::inspect(event, classified, &self.expected, &mut out);
         self.bursts.inspect(event, classified, now_ms, &mut out);
         self.mfa_bursts.inspect(event, now_ms, &mut out);
+        self.takeover.inspect(event, now_ms, &mut out);
         out
     }
 }
