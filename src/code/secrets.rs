@@ -35,20 +35,63 @@ static TWILIO: LazyLock<Option<Regex>> =
 static AUTH_HEADER: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^(?i:bearer|basic|token|bot)\s+(\S{8,})\s*$").ok());
 
-/// Normalised binding name: lowercase without `_`, `-`.
-fn norm(name: &str) -> String {
-    name.chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect()
+/// Longest name [`Norm`] keeps on the stack.
+const NORM_INLINE: usize = 48;
+
+/// Normalised binding name: lowercase without `_`, `-`. ASCII names up to [`NORM_INLINE`] bytes
+/// (nearly all of them) are normalised without allocating.
+enum Norm {
+    Inline([u8; NORM_INLINE], usize),
+    Heap(String),
+}
+
+impl Norm {
+    fn of(name: &str) -> Norm {
+        if name.is_ascii() && name.len() <= NORM_INLINE {
+            let mut buf = [0u8; NORM_INLINE];
+            let mut len = 0;
+            for b in name.bytes().filter(|b| *b != b'_' && *b != b'-') {
+                if let Some(slot) = buf.get_mut(len) {
+                    *slot = b.to_ascii_lowercase();
+                    len += 1;
+                }
+            }
+            return Norm::Inline(buf, len);
+        }
+        Norm::Heap(
+            name.chars()
+                .filter(|c| *c != '_' && *c != '-')
+                .flat_map(char::to_lowercase)
+                .collect(),
+        )
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Only ASCII bytes were copied in, so the prefix is valid UTF-8.
+            Norm::Inline(buf, len) => buf
+                .get(..*len)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or(""),
+            Norm::Heap(s) => s,
+        }
+    }
+}
+
+/// `haystack` contains `needle` (byte windows: names are short, so no searcher is set up).
+fn contains_short(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 /// True for names that hold credentials (`apiKey`, `CLIENT_SECRET`, `authToken`, ...).
 pub fn is_credential_name(name: &str) -> bool {
-    is_credential_norm(&norm(name))
+    is_credential_norm(Norm::of(name).as_str())
 }
 
-/// [`is_credential_name`] of an already [`norm`]alised name.
+/// [`is_credential_name`] of an already normalised name.
 fn is_credential_norm(n: &str) -> bool {
     [
         "secret",
@@ -63,7 +106,28 @@ fn is_credential_norm(n: &str) -> bool {
         "sid",
     ]
     .iter()
-    .any(|w| n.contains(w))
+    .any(|w| contains_short(n, w))
+}
+
+/// A necessary condition for a [`KNOWN_FORMATS`] match: the value holds the literal start of one
+/// of its formats (`AKIA`, `ASIA`, `AIza`, `k_live_`, `xox`, `gh`, `-----BEGIN `, `eyJ`, `SG.`).
+/// One pass over the bytes, so most literals skip the regex search.
+fn may_hold_known_format(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    (0..bytes.len())
+        .filter_map(|i| bytes.get(i..))
+        .any(|rest| match rest.first() {
+            Some(b'A') => {
+                rest.starts_with(b"AKIA") || rest.starts_with(b"ASIA") || rest.starts_with(b"AIza")
+            }
+            Some(b'k') => rest.starts_with(b"k_live_"),
+            Some(b'x') => rest.starts_with(b"xox"),
+            Some(b'g') => rest.starts_with(b"gh"),
+            Some(b'-') => rest.starts_with(b"-----BEGIN "),
+            Some(b'e') => rest.starts_with(b"eyJ"),
+            Some(b'S') => rest.starts_with(b"SG."),
+            _ => false,
+        })
 }
 
 /// Recognises a string literal, optionally bound to `name` (variable, property or parameter).
@@ -73,9 +137,11 @@ pub fn classify_literal(name: Option<&str>, value: &str) -> Option<SecretKind> {
     if value.len() < 8 {
         return None;
     }
-    let n = name.map(norm);
-    let credential_named = n.as_deref().is_some_and(is_credential_norm);
+    let normalised = name.map(Norm::of);
+    let n = normalised.as_ref().map(Norm::as_str);
+    let credential_named = n.is_some_and(is_credential_norm);
     if value.len() >= MIN_KNOWN_FORMAT_LEN
+        && may_hold_known_format(value)
         && KNOWN_FORMATS.as_ref().is_some_and(|re| re.is_match(value))
         || (credential_named && TWILIO.as_ref().is_some_and(|re| re.is_match(value)))
     {
@@ -105,7 +171,7 @@ pub fn classify_literal(name: Option<&str>, value: &str) -> Option<SecretKind> {
         "privatekey",
         "bearertoken",
     ];
-    if exact.contains(&n.as_str()) {
+    if exact.contains(&n) {
         return Some(SecretKind::CredentialName);
     }
     (credential_named && high_entropy(value)).then_some(SecretKind::CredentialName)
@@ -210,120 +276,5 @@ pub fn fingerprint(value: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn known_formats_anywhere() {
-        assert_eq!(
-            classify_literal(None, "AKIAIOSFODNN7EXAMPLF"),
-            Some(SecretKind::KnownFormat)
-        );
-        let stripe = format!("sk_live_{}", "4eC39HqLyjWDarjtT1zdp7dc");
-        assert_eq!(
-            classify_literal(None, &stripe),
-            Some(SecretKind::KnownFormat)
-        );
-        assert_eq!(
-            classify_literal(None, "xoxb-123456789012-abcdefghij"),
-            Some(SecretKind::KnownFormat)
-        );
-        let gh = format!("ghp_{}", "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8");
-        assert_eq!(classify_literal(None, &gh), Some(SecretKind::KnownFormat));
-        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
-        assert_eq!(classify_literal(None, jwt), Some(SecretKind::KnownFormat));
-        assert_eq!(
-            classify_literal(None, "-----BEGIN RSA PRIVATE KEY-----\nMII"),
-            Some(SecretKind::KnownFormat)
-        );
-        let twilio = format!("SK{}", "0123456789abcdef0123456789abcdef");
-        assert_eq!(
-            classify_literal(Some("twilioKeySid"), &twilio),
-            Some(SecretKind::KnownFormat)
-        );
-        assert_eq!(classify_literal(Some("requestId"), &twilio), None);
-    }
-
-    #[test]
-    fn credential_names_with_literals() {
-        assert_eq!(
-            classify_literal(Some("clientSecret"), "q8Zr2LwXv0pT5nKd"),
-            Some(SecretKind::ClientSecret)
-        );
-        assert_eq!(
-            classify_literal(Some("client_secret"), "abcdefgh12345678zz"),
-            Some(SecretKind::ClientSecret)
-        );
-        assert_eq!(
-            classify_literal(Some("password"), "hunter2hunter2"),
-            Some(SecretKind::CredentialName)
-        );
-        assert_eq!(
-            classify_literal(Some("apiKey"), "k3yk3yk3yk3y"),
-            Some(SecretKind::CredentialName)
-        );
-        assert_eq!(
-            classify_literal(Some("STRIPE_WEBHOOK_KEY"), "a9F3kQ2mZ7xL1pW8rT4v"),
-            Some(SecretKind::CredentialName)
-        );
-    }
-
-    #[test]
-    fn ordinary_strings_are_not_secrets() {
-        assert_eq!(
-            classify_literal(Some("clientSecret"), "YOUR_CLIENT_SECRET"),
-            None
-        );
-        assert_eq!(
-            classify_literal(Some("token"), "https://example.com/token"),
-            None
-        );
-        assert_eq!(
-            classify_literal(Some("namespace"), "https://myapp.example.com/"),
-            None
-        );
-        assert_eq!(
-            classify_literal(Some("message"), "Access denied for this user"),
-            None
-        );
-        assert_eq!(
-            classify_literal(Some("cacheKey"), "user-profile-cache-v2"),
-            None
-        );
-        assert_eq!(
-            classify_literal(Some("clientId"), "aB3dE5gH7jK9mN1pQ3sT5vX7"),
-            None
-        );
-        assert_eq!(classify_literal(Some("tokenType"), "Bearer"), None);
-        assert_eq!(classify_literal(Some("apiKeyHeader"), "x-api-key"), None);
-        assert_eq!(
-            classify_literal(None, "q8Zr2LwXv0pT5nKdq8Zr2LwXv0pT5nKd"),
-            None
-        );
-    }
-
-    #[test]
-    fn authorization_headers() {
-        assert_eq!(
-            classify_literal(Some("Authorization"), "Bearer abcdEFGH1234"),
-            Some(SecretKind::AuthorizationHeader)
-        );
-        assert_eq!(
-            classify_literal(Some("authorization"), "Basic dXNlcjpwYXNz"),
-            Some(SecretKind::AuthorizationHeader)
-        );
-        assert_eq!(classify_literal(Some("Authorization"), "Bearer "), None);
-        assert_eq!(
-            classify_literal(Some("Authorization"), "Bearer <token>"),
-            None
-        );
-    }
-
-    #[test]
-    fn entropy_and_fingerprint() {
-        assert!(entropy("aaaa") < 0.01);
-        assert!(entropy("abcd") > 1.99);
-        assert_eq!(fingerprint("x").len(), 16);
-        assert_ne!(fingerprint("x"), fingerprint("y"));
-    }
-}
+#[path = "secrets_tests.rs"]
+mod tests;
