@@ -50,11 +50,35 @@ const RESTRICTED_MORE: [&str; 12] = [
 
 /// Is `name` a claim Auth0 drops or refuses (restricted name or Auth0 namespace)?
 pub fn is_restricted_claim(name: &str) -> bool {
-    RESTRICTED_CLAIMS.contains(&name)
-        || RESTRICTED_MORE.contains(&name)
-        || ["auth0.com", "webtask.io", "webtask.run"]
-            .iter()
-            .any(|d| super::secrets::contains_ignore_ascii_case(name, d))
+    (name.len() <= LONGEST_RESTRICTED
+        && (RESTRICTED_CLAIMS.contains(&name) || RESTRICTED_MORE.contains(&name)))
+        || in_auth0_namespace(name)
+}
+
+/// Length of the longest name in [`RESTRICTED_CLAIMS`] / [`RESTRICTED_MORE`].
+const LONGEST_RESTRICTED: usize = "authorization_details".len();
+
+/// `name` contains `auth0.com`, `webtask.io` or `webtask.run` (ASCII case ignored). Each domain
+/// has one `.`, so only the text around each `.` of the name is compared.
+fn in_auth0_namespace(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let around = |dot: usize, before: &str, after: &str| {
+        dot.checked_sub(before.len())
+            .and_then(|start| bytes.get(start..dot))
+            .is_some_and(|b| b.eq_ignore_ascii_case(before.as_bytes()))
+            && bytes
+                .get(dot + 1..dot + 1 + after.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(after.as_bytes()))
+    };
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'.')
+        .any(|(dot, _)| {
+            around(dot, "auth0", "com")
+                || around(dot, "webtask", "io")
+                || around(dot, "webtask", "run")
+        })
 }
 
 #[cfg(test)]
@@ -75,5 +99,32 @@ mod tests {
         for name in ["https://app.example.com/roles", "tier", "Roles"] {
             assert!(!is_restricted_claim(name), "{name}");
         }
+    }
+
+    #[test]
+    fn namespace_check_matches_a_plain_substring_search() {
+        let reference = |name: &str| {
+            ["auth0.com", "webtask.io", "webtask.run"]
+                .iter()
+                .any(|d| crate::code::secrets::contains_ignore_ascii_case(name, d))
+        };
+        let parts = [
+            "auth0", "AUTH0", "webtask", "WebTask", ".", "com", "io", "run", "x", "/", ":",
+        ];
+        let mut seed: u64 = 0x0c1a_1175;
+        let mut hits = 0;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let name: String = (0..(seed % 7) as usize)
+                .map(|k| parts[(seed.rotate_left(9 * k as u32) % parts.len() as u64) as usize])
+                .collect();
+            assert_eq!(in_auth0_namespace(&name), reference(&name), "{name:?}");
+            hits += usize::from(reference(&name));
+        }
+        assert!(hits > 100, "the corpus holds namespaced names ({hits})");
+        assert!(is_restricted_claim("https://tenant.WEBTASK.run/x"));
+        assert!(!is_restricted_claim("https://auth0.co/x"));
     }
 }

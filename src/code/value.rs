@@ -164,7 +164,7 @@ impl Val {
         let other_is_default = other.path.is_none() && other.sources.is_empty();
         if self_is_default && !other_is_default {
             self.path = other.path.clone();
-        } else if self.path != other.path && !other_is_default {
+        } else if !same_path(&self.path, &other.path) && !other_is_default {
             self.path = None;
         }
         self.sources.union_with(&other.sources);
@@ -188,6 +188,15 @@ impl Val {
             from_egress: self.from_egress,
             ..Val::default()
         }
+    }
+}
+
+/// Equal paths; interned paths are shared, so the pointer comparison settles most cases.
+fn same_path(a: &Option<Rc<Path>>, b: &Option<Rc<Path>>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => Rc::ptr_eq(x, y) || x == y,
+        (None, None) => true,
+        _ => false,
     }
 }
 
