@@ -61,15 +61,19 @@ impl<'a> Scopes<'a> {
     }
 
     fn position(&self, name: &Atom) -> Option<usize> {
+        self.position_from(0, name)
+    }
+
+    /// The innermost binding of `name` at index `from` or above: a tight scan of the tags, the
+    /// name compared only where a tag matches.
+    fn position_from(&self, from: usize, name: &Atom) -> Option<usize> {
         let tag = tag(name);
-        let mut i = self.tags.len();
-        while i > 0 {
-            i -= 1;
-            if self.tags.get(i) == Some(&tag) && self.names.get(i).is_some_and(|n| **n == *name) {
-                return Some(i);
-            }
-        }
-        None
+        let tags = self.tags.get(from..)?;
+        let names = self.names.get(from..)?;
+        tags.iter()
+            .zip(names)
+            .rposition(|(t, n)| *t == tag && **n == *name)
+            .map(|at| from + at)
     }
 
     /// The innermost binding of `name`.
@@ -90,7 +94,7 @@ impl<'a> Scopes<'a> {
     /// Binds `name` in the innermost scope (replacing a binding of it in that scope).
     pub fn declare(&mut self, name: &'a Atom, v: Val) {
         let start = self.starts.last().copied().unwrap_or(0);
-        match self.position(name).filter(|i| *i >= start) {
+        match self.position_from(start, name) {
             Some(i) => {
                 if let Some(slot) = self.vals.get_mut(i) {
                     *slot = v;
@@ -184,6 +188,22 @@ mod tests {
         s.pop();
         assert_eq!(s.depth(), 1, "the file's scope stays");
         assert!(s.contains("x") && !s.contains("y_long_name_here"));
+    }
+
+    #[test]
+    fn names_sharing_a_tag_are_told_apart() {
+        // Same length, first and last byte: the same one-word tag.
+        let (abc, axc) = (Atom::from("abc"), Atom::from("axc"));
+        let mut s = Scopes::default();
+        s.declare(&abc, lit("outer abc"));
+        s.push();
+        s.declare(&axc, lit("inner axc"));
+        s.declare(&abc, lit("inner abc"));
+        assert_eq!(s.get(&axc).and_then(Val::const_str), Some("inner axc"));
+        assert_eq!(s.get(&abc).and_then(Val::const_str), Some("inner abc"));
+        s.pop();
+        assert_eq!(s.get(&abc).and_then(Val::const_str), Some("outer abc"));
+        assert!(s.get(&axc).is_none());
     }
 
     #[test]
