@@ -56,10 +56,30 @@ pub fn is_restricted_claim(name: &str) -> bool {
 }
 
 /// Length of the longest name in [`RESTRICTED_CLAIMS`] / [`RESTRICTED_MORE`].
-const LONGEST_RESTRICTED: usize = "authorization_details".len();
+const LONGEST_RESTRICTED: usize = {
+    let (claims, more) = (longest(&RESTRICTED_CLAIMS), longest(&RESTRICTED_MORE));
+    if claims > more { claims } else { more }
+};
 
-/// `name` contains `auth0.com`, `webtask.io` or `webtask.run` (ASCII case ignored). Each domain
-/// has one `.`, so only the text around each `.` of the name is compared.
+const fn longest(names: &[&str]) -> usize {
+    let mut i = 0;
+    let mut max = 0;
+    while i < names.len() {
+        if names[i].len() > max {
+            max = names[i].len();
+        }
+        i += 1;
+    }
+    max
+}
+
+/// Auth0 namespaces a claim name may not contain, split at their one `.`: `auth0.com`,
+/// `webtask.io`, `webtask.run`.
+const AUTH0_NAMESPACES: [(&str, &str); 3] =
+    [("auth0", "com"), ("webtask", "io"), ("webtask", "run")];
+
+/// `name` contains one of [`AUTH0_NAMESPACES`] (ASCII case ignored). Each has one `.`, so only
+/// the text around each `.` of the name is compared.
 fn in_auth0_namespace(name: &str) -> bool {
     let bytes = name.as_bytes();
     let around = |dot: usize, before: &str, after: &str| {
@@ -75,9 +95,9 @@ fn in_auth0_namespace(name: &str) -> bool {
         .enumerate()
         .filter(|(_, b)| **b == b'.')
         .any(|(dot, _)| {
-            around(dot, "auth0", "com")
-                || around(dot, "webtask", "io")
-                || around(dot, "webtask", "run")
+            AUTH0_NAMESPACES
+                .iter()
+                .any(|(before, after)| around(dot, before, after))
         })
 }
 

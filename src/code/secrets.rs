@@ -78,14 +78,6 @@ impl Norm {
     }
 }
 
-/// `haystack` contains `needle` (byte windows: names are short, so no searcher is set up).
-fn contains_short(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
-
 /// True for names that hold credentials (`apiKey`, `CLIENT_SECRET`, `authToken`, ...).
 pub fn is_credential_name(name: &str) -> bool {
     is_credential_norm(Norm::of(name).as_str())
@@ -106,7 +98,7 @@ fn is_credential_norm(n: &str) -> bool {
         "sid",
     ]
     .iter()
-    .any(|w| contains_short(n, w))
+    .any(|w| contains_ignore_ascii_case(n, w))
 }
 
 /// A necessary condition for a [`KNOWN_FORMATS`] match: the value holds the literal start of one
@@ -197,11 +189,14 @@ fn plausible_credential(value: &str) -> bool {
 
 /// `haystack` contains `needle`, ASCII letters compared without case (no allocation).
 pub fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
-    needle.is_empty()
-        || haystack
-            .as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    let needle = needle.as_bytes();
+    let Some(first) = needle.first() else {
+        return true;
+    };
+    // Most windows differ in their first byte: compare it before the rest.
+    haystack.as_bytes().windows(needle.len()).any(|w| {
+        w.first().is_some_and(|b| b.eq_ignore_ascii_case(first)) && w.eq_ignore_ascii_case(needle)
+    })
 }
 
 fn is_placeholder(value: &str) -> bool {

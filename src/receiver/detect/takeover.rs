@@ -51,7 +51,6 @@ struct Invitation {
 /// Owner invitations and member deletions within the window.
 #[derive(Debug)]
 pub struct TakeoverDetector {
-    window_ms: i64,
     window_secs: u32,
     deletions_needed: usize,
     invitations: VecDeque<Invitation>,
@@ -63,7 +62,6 @@ pub struct TakeoverDetector {
 impl TakeoverDetector {
     pub fn new(t: &Thresholds) -> Self {
         TakeoverDetector {
-            window_ms: i64::from(t.takeover_window_secs) * 1000,
             window_secs: t.takeover_window_secs,
             deletions_needed: usize::try_from(t.member_deletions.max(1)).unwrap_or(usize::MAX),
             invitations: VecDeque::new(),
@@ -106,8 +104,9 @@ impl TakeoverDetector {
 
     /// Raises once per invitation followed by enough deletions within the window.
     fn raise(&mut self, out: &mut Vec<Detection>) {
+        let window_ms = self.window_ms();
         for inv in self.invitations.iter_mut().filter(|i| !i.raised) {
-            let end = inv.at_ms.saturating_add(self.window_ms);
+            let end = inv.at_ms.saturating_add(window_ms);
             let count = self
                 .deletions
                 .iter()
@@ -135,12 +134,16 @@ impl TakeoverDetector {
         }
     }
 
+    fn window_ms(&self) -> i64 {
+        i64::from(self.window_secs) * 1000
+    }
+
     /// Drops entries that can no longer share a window with an event at `now_ms` or later.
     fn forget_before(&mut self, now_ms: i64) {
         self.latest_ms = self.latest_ms.max(now_ms);
         let horizon = self
             .latest_ms
-            .saturating_sub(self.window_ms.saturating_mul(2));
+            .saturating_sub(self.window_ms().saturating_mul(2));
         while self.deletions.front().is_some_and(|d| *d < horizon) {
             self.deletions.pop_front();
         }
