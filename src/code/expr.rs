@@ -108,7 +108,7 @@ impl<'a> Analyzer<'a> {
             Expr::Object(o) => self.eval_object(o),
             Expr::Fn(f) => self.fn_val(&f.function),
             Expr::Arrow(a) => {
-                let params = a.params.iter().collect();
+                let params = a.params.iter();
                 let body = match &*a.body {
                     swc_ecma_ast::ArrowFunctionBody::FunctionBody(b) => FnBody::Block(&b.stmts),
                     swc_ecma_ast::ArrowFunctionBody::Expr(e) => FnBody::Expr(e),

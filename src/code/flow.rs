@@ -31,12 +31,23 @@ pub enum FnBody<'a> {
     Expr(&'a Expr),
 }
 
-/// A local function: parameters, body and the scope depth where it was defined.
-#[derive(Clone)]
+/// A local function: its parameters (a range of [`Analyzer::fn_params`]), body and the scope
+/// depth where it was defined.
+#[derive(Clone, Copy)]
 pub struct FnDef<'a> {
-    pub params: Vec<&'a Pat>,
+    pub params: (u32, u32),
     pub body: FnBody<'a>,
     pub scope_depth: usize,
+}
+
+/// A local function of the file: its number in the analyzer's function table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FnId(u32);
+
+impl FnId {
+    fn index(self) -> usize {
+        self.0 as usize
+    }
 }
 
 /// The analyzer of one file.
@@ -49,9 +60,11 @@ pub struct Analyzer<'a> {
     pub guards: Vec<GuardFrame>,
     pub(super) fn_guard_base: usize,
     pub fns: Vec<FnDef<'a>>,
-    pub(super) fn_index: FastMap<u32, usize>,
+    /// The parameters of every function in `fns`, one after another.
+    pub(super) fn_params: Vec<&'a Pat>,
+    pub(super) fn_index: FastMap<u32, FnId>,
     pub(super) called: Vec<bool>,
-    pub(super) call_stack: Vec<usize>,
+    pub(super) call_stack: Vec<FnId>,
     pub(super) returns: Vec<Val>,
     pub depth: u32,
     pub(super) last_if_test: Option<SourceSet>,
@@ -70,6 +83,7 @@ impl<'a> Analyzer<'a> {
             guards: Vec::new(),
             fn_guard_base: 0,
             fns: Vec::new(),
+            fn_params: Vec::new(),
             fn_index: FastMap::default(),
             called: Vec::new(),
             call_stack: Vec::new(),
@@ -99,7 +113,7 @@ impl<'a> Analyzer<'a> {
         let mut i = 0;
         while i < self.fns.len() {
             if !self.called.get(i).copied().unwrap_or(true) {
-                self.call_fn(i, Vec::new());
+                self.call_fn(FnId(u32::try_from(i).unwrap_or(u32::MAX)), Vec::new());
             }
             i += 1;
         }
@@ -220,30 +234,38 @@ impl<'a> Analyzer<'a> {
     // ----- functions -----
 
     /// Registers a function (once per source position) and returns its index.
-    pub fn register_fn(&mut self, span: Span, params: Vec<&'a Pat>, body: FnBody<'a>) -> usize {
-        if let Some(i) = self.fn_index.get(&span.lo.0) {
-            return *i;
+    pub fn register_fn(
+        &mut self,
+        span: Span,
+        params: impl IntoIterator<Item = &'a Pat>,
+        body: FnBody<'a>,
+    ) -> FnId {
+        if let Some(id) = self.fn_index.get(&span.lo.0) {
+            return *id;
         }
-        let idx = self.fns.len();
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let first = at(self.fn_params.len());
+        self.fn_params.extend(params);
+        let id = FnId(at(self.fns.len()));
         self.fns.push(FnDef {
-            params,
+            params: (first, at(self.fn_params.len())),
             body,
             scope_depth: self.scopes.depth(),
         });
         self.called.push(false);
-        self.fn_index.insert(span.lo.0, idx);
-        idx
+        self.fn_index.insert(span.lo.0, id);
+        id
     }
 
     /// Analyses a local function with the given argument values; returns its return value.
-    pub fn call_fn(&mut self, idx: usize, args: Vec<Val>) -> Val {
-        let Some(def) = self.fns.get(idx).cloned() else {
+    pub fn call_fn(&mut self, id: FnId, args: Vec<Val>) -> Val {
+        let Some(def) = self.fns.get(id.index()).copied() else {
             return Val::default();
         };
-        if let Some(c) = self.called.get_mut(idx) {
+        if let Some(c) = self.called.get_mut(id.index()) {
             *c = true;
         }
-        if self.call_stack.contains(&idx) || self.call_stack.len() >= MAX_INLINE {
+        if self.call_stack.contains(&id) || self.call_stack.len() >= MAX_INLINE {
             return args
                 .iter()
                 .fold(Val::default(), |acc, a| acc.join(&a.taint_only()));
@@ -252,10 +274,13 @@ impl<'a> Analyzer<'a> {
         let saved_scopes = self.scopes.detach(keep);
         self.scopes.push();
         let saved_base = std::mem::replace(&mut self.fn_guard_base, self.guards.len());
-        self.call_stack.push(idx);
+        self.call_stack.push(id);
         self.returns.push(Val::default());
         let mut args = args.into_iter();
-        for p in &def.params {
+        for at in def.params.0..def.params.1 {
+            let Some(p) = self.fn_params.get(at as usize).copied() else {
+                break;
+            };
             let v = match p {
                 Pat::Rest(_) => args.by_ref().fold(Val::default(), |acc, a| acc.join(&a)),
                 _ => args.next().unwrap_or_default(),
@@ -316,8 +341,11 @@ impl<'a> Analyzer<'a> {
 
     /// Runs a function as an entry point when `name` / the code kind says it is one.
     pub fn maybe_entry(&mut self, name: Option<&str>, f: &Val) -> bool {
-        let Some(idx) = f.func else { return false };
-        let nparams = self.fns.get(idx).map_or(0, |d| d.params.len());
+        let Some(id) = f.func else { return false };
+        let nparams = self
+            .fns
+            .get(id.index())
+            .map_or(0, |d| (d.params.1 - d.params.0) as usize);
         let Some(roots) = self.entry_roots(name, nparams) else {
             return false;
         };
@@ -325,7 +353,7 @@ impl<'a> Analyzer<'a> {
             .into_iter()
             .map(|r| r.map_or_else(Val::default, |r| self.root_val(r)))
             .collect();
-        self.call_fn(idx, args);
+        self.call_fn(id, args);
         true
     }
 }

@@ -1,7 +1,8 @@
 //! Shared, copy-on-write sets of [`Source`]s: the taint every abstract value carries. Values
-//! are copied far more often than their taint changes, so a set is a reference-counted
-//! `BTreeSet` (none at all when empty), cloned by bumping a count, and only copied when a value
-//! gains a source it does not have yet.
+//! are copied far more often than their taint changes, so a set is a reference-counted sorted
+//! slice (none at all when empty), cloned by bumping a count. A set holds a handful of sources,
+//! so one exact-size allocation replaces the root and the ~400-byte node a `BTreeSet` needs;
+//! adding sources builds a new slice only when something is actually new.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -9,63 +10,80 @@ use std::rc::Rc;
 use super::effects::Source;
 use super::source_list::SourceList;
 
-/// A set of sources; cheap to clone, empty without allocating.
+/// A set of sources; cheap to clone, empty without allocating. Invariant: the slice is sorted,
+/// has no duplicates and is never empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SourceSet(Option<Rc<BTreeSet<Source>>>);
+pub struct SourceSet(Option<Rc<[Source]>>);
 
 impl SourceSet {
     pub fn new() -> Self {
         SourceSet(None)
     }
 
+    /// A set from sources that are already sorted and unique.
+    fn from_sorted(sorted: Vec<Source>) -> Self {
+        if sorted.is_empty() {
+            SourceSet(None)
+        } else {
+            SourceSet(Some(Rc::from(sorted)))
+        }
+    }
+
+    fn as_slice(&self) -> &[Source] {
+        self.0.as_deref().unwrap_or(&[])
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.0.as_ref().is_none_or(|s| s.is_empty())
+        self.0.is_none()
     }
 
     pub fn len(&self) -> usize {
-        self.0.as_ref().map_or(0, |s| s.len())
+        self.as_slice().len()
     }
 
     pub fn contains(&self, s: &Source) -> bool {
-        self.0.as_ref().is_some_and(|set| set.contains(s))
+        self.as_slice().binary_search(s).is_ok()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &Source> {
-        self.0.iter().flat_map(|s| s.iter())
+    pub fn iter(&self) -> std::slice::Iter<'_, Source> {
+        self.as_slice().iter()
     }
 
-    /// Adds one source (copies the set only when it is shared and lacks `s`).
+    /// Adds one source (builds a new slice only when `s` is missing).
     pub fn insert(&mut self, s: Source) {
-        if self.contains(&s) {
+        let mine = self.as_slice();
+        let Err(at) = mine.binary_search(&s) else {
             return;
-        }
-        Rc::make_mut(self.0.get_or_insert_with(Default::default)).insert(s);
+        };
+        let mut out = Vec::with_capacity(mine.len() + 1);
+        out.extend_from_slice(mine.get(..at).unwrap_or(&[]));
+        out.push(s);
+        out.extend_from_slice(mine.get(at..).unwrap_or(&[]));
+        *self = SourceSet::from_sorted(out);
     }
 
-    /// Adds every source of `other`; shares `other`'s set when this one is empty, and copies
-    /// nothing when `other` adds nothing new.
+    /// Adds every source of `other`; shares `other`'s slice when this set is empty or a subset
+    /// of it, and copies nothing when `other` adds nothing new.
     pub fn union_with(&mut self, other: &SourceSet) {
         let Some(theirs) = &other.0 else { return };
-        match &self.0 {
-            None => self.0 = Some(Rc::clone(theirs)),
-            Some(mine) if Rc::ptr_eq(mine, theirs) => {}
-            Some(mine) if mine.is_empty() => self.0 = Some(Rc::clone(theirs)),
-            Some(mine) if theirs.iter().all(|s| mine.contains(s)) => {}
-            Some(mine) if mine.iter().all(|s| theirs.contains(s)) => {
-                self.0 = Some(Rc::clone(theirs));
-            }
-            Some(_) => {
-                if let Some(mine) = &mut self.0 {
-                    Rc::make_mut(mine).extend(theirs.iter().cloned());
-                }
-            }
+        let Some(mine) = &self.0 else {
+            self.0 = Some(Rc::clone(theirs));
+            return;
+        };
+        if Rc::ptr_eq(mine, theirs) || is_subset(theirs, mine) {
+            return;
         }
+        if is_subset(mine, theirs) {
+            self.0 = Some(Rc::clone(theirs));
+            return;
+        }
+        let merged = merge(mine, theirs);
+        *self = SourceSet::from_sorted(merged);
     }
 
-    /// An owned copy for reports.
+    /// An owned copy for reports (already sorted and unique).
     pub fn to_list(&self) -> SourceList {
-        // The set iterates in order, so the copy is sorted and unique as it is built.
-        SourceList::from_unsorted(self.iter().cloned().collect())
+        SourceList::from_unsorted(self.as_slice().to_vec())
     }
 
     /// Adds every source of this set to `out` (cloning only the ones `out` lacks).
@@ -74,34 +92,73 @@ impl SourceSet {
     }
 }
 
+/// Every element of sorted `a` is in sorted `b`.
+fn is_subset(a: &[Source], b: &[Source]) -> bool {
+    if a.len() > b.len() {
+        return false;
+    }
+    let mut rest = b;
+    for s in a {
+        match rest.binary_search(s) {
+            Ok(i) => rest = rest.get(i + 1..).unwrap_or(&[]),
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
+/// The sorted union of two sorted, duplicate-free slices.
+fn merge(a: &[Source], b: &[Source]) -> Vec<Source> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => match x.cmp(y) {
+                std::cmp::Ordering::Less => a.next(),
+                std::cmp::Ordering::Greater => b.next(),
+                std::cmp::Ordering::Equal => {
+                    b.next();
+                    a.next()
+                }
+            },
+            (Some(_), None) => a.next(),
+            (None, Some(_)) => b.next(),
+            (None, None) => break,
+        };
+        if let Some(s) = next {
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
 impl From<BTreeSet<Source>> for SourceSet {
     fn from(set: BTreeSet<Source>) -> Self {
-        if set.is_empty() {
-            SourceSet(None)
-        } else {
-            SourceSet(Some(Rc::new(set)))
-        }
+        SourceSet::from_sorted(set.into_iter().collect())
     }
 }
 
 impl<const N: usize> From<[Source; N]> for SourceSet {
     fn from(items: [Source; N]) -> Self {
-        SourceSet::from(BTreeSet::from(items))
+        items.into_iter().collect()
     }
 }
 
 impl FromIterator<Source> for SourceSet {
     fn from_iter<I: IntoIterator<Item = Source>>(iter: I) -> Self {
-        SourceSet::from(iter.into_iter().collect::<BTreeSet<_>>())
+        let mut all: Vec<Source> = iter.into_iter().collect();
+        all.sort_unstable();
+        all.dedup();
+        SourceSet::from_sorted(all)
     }
 }
 
 impl<'s> IntoIterator for &'s SourceSet {
     type Item = &'s Source;
-    type IntoIter = std::iter::Flatten<std::option::IntoIter<&'s BTreeSet<Source>>>;
+    type IntoIter = std::slice::Iter<'s, Source>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.as_deref().into_iter().flatten()
+        self.iter()
     }
 }
 
@@ -170,5 +227,53 @@ mod tests {
         let mut e = SourceSet::new();
         e.extend([Source::Prompt, Source::Prompt]);
         assert_eq!(e.len(), 1);
+    }
+
+    /// Inserts and unions agree with a `BTreeSet` on seeded random operations, the result is
+    /// always sorted and unique, and an empty result holds no slice.
+    #[test]
+    fn operations_match_a_btree_set() {
+        let pool = [
+            Source::Email,
+            Source::Prompt,
+            Source::Roles,
+            key("a"),
+            key("b"),
+            Source::Secret { name: "X".into() },
+            Source::Literal { value: "v".into() },
+        ];
+        let mut seed: u64 = 0x5eed;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..2000 {
+            let mut sets: Vec<(SourceSet, BTreeSet<Source>)> = Vec::new();
+            for _ in 0..3 {
+                let picks: Vec<Source> = (0..next(5))
+                    .filter_map(|_| pool.get(next(pool.len())).cloned())
+                    .collect();
+                let model: BTreeSet<Source> = picks.iter().cloned().collect();
+                sets.push((picks.into_iter().collect(), model));
+            }
+            let (mut acc, mut model) = sets.first().cloned().unwrap_or_default();
+            for (set, m) in sets.iter().skip(1) {
+                acc.union_with(set);
+                model.extend(m.iter().cloned());
+                if let Some(extra) = pool.get(next(pool.len() * 2)) {
+                    acc.insert(extra.clone());
+                    model.insert(extra.clone());
+                }
+            }
+            assert_eq!(
+                acc.iter().cloned().collect::<Vec<_>>(),
+                model.iter().cloned().collect::<Vec<_>>()
+            );
+            assert_eq!(acc.is_empty(), model.is_empty());
+            assert_eq!(acc.len(), model.len());
+            assert!(pool.iter().all(|s| acc.contains(s) == model.contains(s)));
+        }
     }
 }

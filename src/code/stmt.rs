@@ -23,7 +23,7 @@ impl<'a> Analyzer<'a> {
     }
 
     pub fn fn_val(&mut self, f: &'a swc_ecma_ast::Function) -> Val {
-        let params = f.params.iter().map(|p| &p.pat).collect();
+        let params = f.params.iter().map(|p| &p.pat);
         match &f.body {
             Some(b) => Val {
                 func: Some(self.register_fn(f.span, params, FnBody::Block(&b.stmts))),
@@ -294,7 +294,7 @@ impl<'a> Analyzer<'a> {
                 }
                 swc_ecma_ast::ClassMember::Constructor(c) => {
                     if let Some(b) = &c.body {
-                        self.register_fn(c.span(), Vec::new(), FnBody::Block(&b.stmts));
+                        self.register_fn(c.span(), [], FnBody::Block(&b.stmts));
                     }
                 }
                 _ => {}

@@ -8,6 +8,7 @@ use swc_atoms::Atom;
 
 use super::classify::classify;
 use super::effects::CodeKind;
+use super::flow::FnId;
 use super::sources::SourceSet;
 
 /// Where a known object comes from.
@@ -98,7 +99,7 @@ pub struct Val {
     /// The constant `true`.
     pub is_true: bool,
     /// A local function (index into the analyzer's function table).
-    pub func: Option<usize>,
+    pub func: Option<FnId>,
     /// The value was produced by an outbound HTTP call.
     pub from_egress: bool,
 }
