@@ -12,7 +12,7 @@ use swc_ecma_ast::{
     PropOrSpread, Tpl,
 };
 
-use super::effects::Source;
+use super::effects::{SecretKind, Source};
 use super::flow::{Analyzer, FnBody, MAX_WALK_DEPTH, keep_path_join};
 use super::guards::asserts_verified;
 use super::secrets::classify_literal;
@@ -274,7 +274,8 @@ impl<'a> Analyzer<'a> {
 
     fn eval_object(&mut self, o: &'a ObjectLit) -> Val {
         let mut props: Vec<(Atom, Val)> = Vec::with_capacity(o.props.len());
-        let mut spans = Vec::with_capacity(o.props.len());
+        // Credential-named literal properties: (index in `props`, span of the value, kind).
+        let mut secrets: Vec<(usize, swc_common::Span, SecretKind)> = Vec::new();
         let mut out = Val::default();
         for p in &o.props {
             match p {
@@ -300,27 +301,28 @@ impl<'a> Analyzer<'a> {
                         };
                         let v = self.eval(&kv.value);
                         out.sources.union_with(&v.sources);
-                        spans.push(kv.value.span());
+                        note_secret(&mut secrets, props.len(), &key, &v, kv.value.span());
                         props.push((key, v));
                     }
                     Prop::Shorthand(i) => {
                         let v = self.lookup(&i.sym);
                         out.sources.union_with(&v.sources);
-                        spans.push(i.span);
+                        note_secret(&mut secrets, props.len(), &i.sym, &v, i.span);
                         props.push((i.sym.clone(), v));
                     }
                     Prop::Method(m) => {
                         let v = self.fn_val(&m.function);
                         if let Some(k) = prop_name_key(&m.key) {
                             props.push((k, v));
-                            spans.push(m.function.span);
                         }
                     }
                     _ => {}
                 },
             }
         }
-        self.scan_object_secrets(&mut props, &spans);
+        if !secrets.is_empty() {
+            self.record_object_secrets(&mut props, &secrets);
+        }
         for (_, v) in &props {
             out.sources.union_with(&v.sources);
         }
@@ -328,8 +330,13 @@ impl<'a> Analyzer<'a> {
         out
     }
 
-    /// Credential-named literal properties; the sibling `clientId` / `domain` literals are kept.
-    fn scan_object_secrets(&mut self, props: &mut [(Atom, Val)], spans: &[swc_common::Span]) {
+    /// Records the credential-named literal properties of an object literal, with the literal
+    /// `clientId` / `domain` beside them, and marks each property with its secret source.
+    fn record_object_secrets(
+        &mut self,
+        props: &mut [(Atom, Val)],
+        secrets: &[(usize, swc_common::Span, SecretKind)],
+    ) {
         let find = |props: &[(Atom, Val)], names: &[&str]| {
             props
                 .iter()
@@ -338,19 +345,16 @@ impl<'a> Analyzer<'a> {
         };
         let client_id = find(props, &["clientId", "client_id", "clientID"]);
         let domain = find(props, &["domain", "host", "issuerBaseURL"]);
-        for (i, span) in spans.iter().enumerate().take(props.len()) {
-            let Some((key, v)) = props.get(i) else {
+        for (at, span, kind) in secrets {
+            let Some(value) = props
+                .get(*at)
+                .and_then(|(_, v)| v.const_str().map(str::to_string))
+            else {
                 continue;
             };
-            let Some(value) = v.const_str().map(str::to_string) else {
-                continue;
-            };
-            if let Some(kind) = classify_literal(Some(key), &value) {
-                let src =
-                    self.record_secret(kind, &value, *span, client_id.clone(), domain.clone());
-                if let Some((_, v)) = props.get_mut(i) {
-                    v.sources.insert(src);
-                }
+            let src = self.record_secret(*kind, &value, *span, client_id.clone(), domain.clone());
+            if let Some((_, v)) = props.get_mut(*at) {
+                v.sources.insert(src);
             }
         }
     }
@@ -386,4 +390,17 @@ impl<'a> Analyzer<'a> {
 /// A claim / key name unless it is the unknown marker.
 pub fn named(key: &str) -> Option<String> {
     (key != "*").then(|| key.to_string())
+}
+
+/// Notes property `at` when its value is a literal that its name marks as a credential.
+fn note_secret(
+    secrets: &mut Vec<(usize, swc_common::Span, SecretKind)>,
+    at: usize,
+    key: &str,
+    v: &Val,
+    span: swc_common::Span,
+) {
+    if let Some(kind) = v.const_str().and_then(|s| classify_literal(Some(key), s)) {
+        secrets.push((at, span, kind));
+    }
 }
