@@ -190,6 +190,24 @@ mod tests {
             let span = Span::new(BytePos(START), BytePos(START + text.len() as u32));
             assert_eq!(snippet(&text, span), collapsed(&text), "{text:?}");
         }
+        // ASCII-only texts (the eight-byte runs), with controls and every ASCII space.
+        let ascii = [
+            'a', 'Z', '(', ' ', '\t', '\n', '\r', '\u{b}', '\u{c}', '\u{1}', '\u{1f}',
+        ];
+        for _ in 0..2000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 420) as usize;
+            let text: String = (0..len)
+                .map(|k| {
+                    let r = seed.rotate_left(k as u32 % 64) ^ (k as u64).wrapping_mul(0x9e37_79b9);
+                    ascii[(r % ascii.len() as u64) as usize]
+                })
+                .collect();
+            let span = Span::new(BytePos(START), BytePos(START + text.len() as u32));
+            assert_eq!(snippet(&text, span), collapsed(&text), "{text:?}");
+        }
         let wide = "x".repeat(300);
         let span = Span::new(BytePos(START), BytePos(START + 300));
         assert_eq!(snippet(&wide, span).len(), 200);
