@@ -101,6 +101,17 @@ fn is_credential_norm(n: &str) -> bool {
     .any(|w| contains_ignore_ascii_case(n, w))
 }
 
+/// A credential-sounding name that holds where a credential lives or what it is called, not the
+/// credential (`secretPath`, `SecretId`, `tokenUrl`, `apiKeyName`, `passwordResetEndpoint`).
+fn names_a_reference(n: &str) -> bool {
+    [
+        "path", "name", "id", "ids", "arn", "url", "uri", "endpoint", "domain", "file", "header",
+        "field", "param", "type", "version", "ref", "location", "region", "prefix", "label",
+    ]
+    .iter()
+    .any(|suffix| n.ends_with(suffix))
+}
+
 /// A necessary condition for a [`KNOWN_FORMATS`] match: the value holds the literal start of one
 /// of its formats (`AKIA`, `ASIA`, `AIza`, `k_live_`, `xox`, `gh`, `-----BEGIN `, `eyJ`, `SG.`).
 /// One pass over the bytes, so most literals skip the regex search.
@@ -144,7 +155,7 @@ pub fn classify_literal(name: Option<&str>, value: &str) -> Option<SecretKind> {
         return is_auth_header_value(value).then_some(SecretKind::AuthorizationHeader);
     }
     // Every name below is a credential name; others need no look at the value.
-    if !credential_named || !plausible_credential(value) {
+    if !credential_named || names_a_reference(n) || !plausible_credential(value) {
         return None;
     }
     if n == "clientsecret" || (n == "secret" && value.len() >= 16) {

@@ -85,6 +85,33 @@ fn ordinary_strings_are_not_secrets() {
     );
     assert_eq!(classify_literal(Some("tokenType"), "Bearer"), None);
     assert_eq!(classify_literal(Some("apiKeyHeader"), "x-api-key"), None);
+    // Where a secret lives or what it is called (seen in a public Action reading AWS Secrets
+    // Manager): paths, ids, names and URLs of secrets are not secrets.
+    for name in [
+        "secretPath",
+        "SecretId",
+        "secret_name",
+        "tokenUrl",
+        "apiKeyName",
+        "passwordResetEndpoint",
+        "SECRET_ARN",
+    ] {
+        assert_eq!(
+            classify_literal(Some(name), "/iam/auth0/dev/actions"),
+            None,
+            "{name}"
+        );
+        assert_eq!(
+            classify_literal(Some(name), "q8Zr2LwXv0pT5nKdq8Zr"),
+            None,
+            "{name}"
+        );
+    }
+    // A known format is still found under such a name.
+    assert_eq!(
+        classify_literal(Some("secretId"), "AKIAIOSFODNN7EXAMPLQ"),
+        Some(SecretKind::KnownFormat)
+    );
     assert_eq!(
         classify_literal(None, "q8Zr2LwXv0pT5nKdq8Zr2LwXv0pT5nKd"),
         None
