@@ -40,14 +40,30 @@ pub struct FnDef<'a> {
     pub scope_depth: usize,
 }
 
+impl FnDef<'_> {
+    fn param_count(&self) -> usize {
+        self.params.1.saturating_sub(self.params.0) as usize
+    }
+}
+
 /// A local function of the file: its number in the analyzer's function table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FnId(u32);
 
 impl FnId {
+    fn from_index(i: usize) -> Self {
+        FnId(table_index(i))
+    }
+
     fn index(self) -> usize {
         self.0 as usize
     }
+}
+
+/// A position in the analyzer's function or parameter table as stored (a file of at most 2 MiB
+/// has far fewer than `u32::MAX` functions).
+fn table_index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 /// The analyzer of one file.
@@ -113,7 +129,7 @@ impl<'a> Analyzer<'a> {
         let mut i = 0;
         while i < self.fns.len() {
             if !self.called.get(i).copied().unwrap_or(true) {
-                self.call_fn(FnId(u32::try_from(i).unwrap_or(u32::MAX)), Vec::new());
+                self.call_fn(FnId::from_index(i), Vec::new());
             }
             i += 1;
         }
@@ -243,12 +259,11 @@ impl<'a> Analyzer<'a> {
         if let Some(id) = self.fn_index.get(&span.lo.0) {
             return *id;
         }
-        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        let first = at(self.fn_params.len());
+        let first = table_index(self.fn_params.len());
         self.fn_params.extend(params);
-        let id = FnId(at(self.fns.len()));
+        let id = FnId::from_index(self.fns.len());
         self.fns.push(FnDef {
-            params: (first, at(self.fn_params.len())),
+            params: (first, table_index(self.fn_params.len())),
             body,
             scope_depth: self.scopes.depth(),
         });
@@ -342,10 +357,7 @@ impl<'a> Analyzer<'a> {
     /// Runs a function as an entry point when `name` / the code kind says it is one.
     pub fn maybe_entry(&mut self, name: Option<&str>, f: &Val) -> bool {
         let Some(id) = f.func else { return false };
-        let nparams = self
-            .fns
-            .get(id.index())
-            .map_or(0, |d| (d.params.1 - d.params.0) as usize);
+        let nparams = self.fns.get(id.index()).map_or(0, FnDef::param_count);
         let Some(roots) = self.entry_roots(name, nparams) else {
             return false;
         };

@@ -171,42 +171,31 @@ mod tests {
             assert_eq!(got, collapsed(text), "{text:?}");
             assert!(got.chars().count() <= 200);
         }
-        // Seeded random texts over an alphabet of ASCII, control, non-ASCII and Unicode spaces.
-        let alphabet = [
+        // Seeded random texts: over ASCII, control, non-ASCII and Unicode spaces (the `char`
+        // path), then over ASCII only, with controls and every ASCII space (the eight-byte runs).
+        let mixed = [
             'a', 'Z', ' ', '\t', '\n', '\u{b}', '\u{1}', 'é', '\u{2003}', '\u{a0}', '字',
         ];
-        let mut seed: u64 = 0x5eed;
-        for _ in 0..2000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 420) as usize;
-            let text: String = (0..len)
-                .map(|k| {
-                    let r = seed.rotate_left(k as u32 % 64) ^ (k as u64).wrapping_mul(0x9e37_79b9);
-                    alphabet[(r % alphabet.len() as u64) as usize]
-                })
-                .collect();
-            let span = Span::new(BytePos(START), BytePos(START + text.len() as u32));
-            assert_eq!(snippet(&text, span), collapsed(&text), "{text:?}");
-        }
-        // ASCII-only texts (the eight-byte runs), with controls and every ASCII space.
         let ascii = [
             'a', 'Z', '(', ' ', '\t', '\n', '\r', '\u{b}', '\u{c}', '\u{1}', '\u{1f}',
         ];
-        for _ in 0..2000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 420) as usize;
-            let text: String = (0..len)
-                .map(|k| {
-                    let r = seed.rotate_left(k as u32 % 64) ^ (k as u64).wrapping_mul(0x9e37_79b9);
-                    ascii[(r % ascii.len() as u64) as usize]
-                })
-                .collect();
-            let span = Span::new(BytePos(START), BytePos(START + text.len() as u32));
-            assert_eq!(snippet(&text, span), collapsed(&text), "{text:?}");
+        let mut seed: u64 = 0x5eed;
+        for alphabet in [&mixed, &ascii] {
+            for _ in 0..2000 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let len = (seed % 420) as usize;
+                let text: String = (0..len)
+                    .map(|k| {
+                        let r =
+                            seed.rotate_left(k as u32 % 64) ^ (k as u64).wrapping_mul(0x9e37_79b9);
+                        alphabet[(r % alphabet.len() as u64) as usize]
+                    })
+                    .collect();
+                let span = Span::new(BytePos(START), BytePos(START + text.len() as u32));
+                assert_eq!(snippet(&text, span), collapsed(&text), "{text:?}");
+            }
         }
         let wide = "x".repeat(300);
         let span = Span::new(BytePos(START), BytePos(START + 300));
