@@ -27,6 +27,8 @@ const ITERATORS: [&str; 10] = [
     "reduce",
     "sort",
 ];
+/// Methods that store their arguments in the receiver (arrays, `Map`, `Set`, `URLSearchParams`).
+const MUTATORS: [&str; 6] = ["push", "unshift", "splice", "set", "add", "append"];
 const SUBSTRING_CHECKS: [&str; 5] = ["includes", "indexOf", "endsWith", "match", "search"];
 
 impl<'a> Analyzer<'a> {
@@ -64,6 +66,7 @@ impl<'a> Analyzer<'a> {
             other => (None, None, self.eval(other)),
         };
         let vals: Vec<Val> = args.iter().map(|a| self.eval(&a.expr)).collect();
+        self.note_mutation(callee, &callee_val, method.as_deref(), args, &vals);
         self.check_header_call(&vals, span);
         if let (Some(r), Some(m)) = (&recv, &method) {
             self.check_substring_email(r, m, &vals, span);
@@ -78,6 +81,41 @@ impl<'a> Analyzer<'a> {
             return self.call_fn(idx, vals);
         }
         self.generic_call(recv.as_ref(), method.as_deref(), &callee_val, vals, false)
+    }
+
+    /// A call that stores its arguments into a local variable (`scopes.push(v)`,
+    /// `Object.assign(claims, v)`) taints that variable, with the conditions it happens under.
+    fn note_mutation(
+        &mut self,
+        callee: &'a Expr,
+        callee_val: &Val,
+        method: Option<&str>,
+        args: &'a [ExprOrSpread],
+        vals: &[Val],
+    ) {
+        let (target, stored): (&'a Expr, &[Val]) = match (unwrap(callee), method) {
+            (Expr::Member(m), Some(method)) if MUTATORS.contains(&method) => (&m.obj, vals),
+            _ if is_object_assign(callee_val) => match (args.first(), vals.get(1..)) {
+                (Some(first), Some(rest)) => (&first.expr, rest),
+                _ => return,
+            },
+            _ => return,
+        };
+        let Expr::Ident(id) = unwrap(target) else {
+            return;
+        };
+        for v in stored {
+            match &v.props {
+                // `Object.assign(claims, { admin: md.admin })`: the known properties stay known.
+                Some(props) => {
+                    for (k, pv) in props.iter() {
+                        self.taint_var(&id.sym, k, pv);
+                    }
+                    self.taint_var(&id.sym, "*", &v.taint_only());
+                }
+                None => self.taint_var(&id.sym, "*", v),
+            }
+        }
     }
 
     /// An unknown call: taint flows from the receiver and arguments to the result; function
@@ -195,8 +233,14 @@ impl<'a> Analyzer<'a> {
         if let Some(idx) = callee.func {
             self.call_fn(idx, vals.clone());
         }
-        vals.iter()
-            .fold(Val::default(), |acc, v| acc.join(&v.taint_only()))
+        let mut out = vals
+            .iter()
+            .fold(Val::default(), |acc, v| acc.join(&v.taint_only()));
+        // An instance of a local class has the class's methods.
+        if callee.path.is_none() {
+            out.props.clone_from(&callee.props);
+        }
+        out
     }
 
     /// `x.set('Authorization', 'Bearer ...')`, `setHeader(name, literal)`.
@@ -279,4 +323,13 @@ pub fn union_of(vals: &[Val]) -> SourceSet {
         all.union_with(&v.sources);
     }
     all
+}
+
+/// Is this callee `Object.assign`?
+fn is_object_assign(callee: &Val) -> bool {
+    callee.path.as_ref().is_some_and(|p| {
+        matches!(&p.root, Root::Global(g) if &**g == "Object")
+            && p.segs.len() == 1
+            && p.seg(0) == Some("assign")
+    })
 }

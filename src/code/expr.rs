@@ -65,15 +65,25 @@ impl<'a> Analyzer<'a> {
             Expr::Tpl(t) => self.eval_tpl(t),
             Expr::Member(m) => {
                 let obj = self.eval(&m.obj);
-                let key = self.member_key(&m.prop);
-                self.member(&obj, &key)
+                let (key, key_sources) = self.member_key_with_sources(&m.prop);
+                let mut v = self.member(&obj, &key);
+                // A computed key picks the value: `roleScopes[md.role]` is decided by
+                // `md.role` whatever the table holds.
+                if !key_sources.is_empty() {
+                    v.sources.union_with(&key_sources);
+                }
+                v
             }
             Expr::SuperProp(_) => Val::default(),
             Expr::OptChain(o) => match &*o.base {
                 OptChainBase::Member(m) => {
                     let obj = self.eval(&m.obj);
-                    let key = self.member_key(&m.prop);
-                    self.member(&obj, &key)
+                    let (key, key_sources) = self.member_key_with_sources(&m.prop);
+                    let mut v = self.member(&obj, &key);
+                    if !key_sources.is_empty() {
+                        v.sources.union_with(&key_sources);
+                    }
+                    v
                 }
                 OptChainBase::Call(c) => self.eval_call(&c.callee, &c.args, c.span),
             },
@@ -92,8 +102,12 @@ impl<'a> Analyzer<'a> {
                 let pos = asserts_verified(&c.test, true, &leaf);
                 let neg = asserts_verified(&c.test, false, &leaf);
                 let cons = self.guarded(test.sources.clone(), pos, |a| a.eval(&c.cons));
-                let alt = self.guarded(test.sources, neg, |a| a.eval(&c.alt));
-                cons.join(&alt)
+                let alt = self.guarded(test.sources.clone(), neg, |a| a.eval(&c.alt));
+                // The test picks the value: `md.admin ? 'admin' : 'user'` is decided by
+                // `md.admin` even though both branches are constants.
+                let mut v = cons.join(&alt);
+                v.sources.union_with(&test.sources);
+                v
             }
             Expr::Seq(s) => s.exprs.iter().fold(Val::default(), |_, e| self.eval(e)),
             Expr::Array(a) => {
@@ -118,10 +132,7 @@ impl<'a> Analyzer<'a> {
                     ..Val::default()
                 }
             }
-            Expr::Class(c) => {
-                self.register_class(&c.class);
-                Val::default()
-            }
+            Expr::Class(c) => self.class_val(&c.class),
             Expr::Paren(p) => self.eval(&p.expr),
             Expr::Await(a) => self.eval(&a.arg),
             Expr::Yield(y) => y.arg.as_ref().map(|a| self.eval(a)).unwrap_or_default(),
@@ -148,13 +159,21 @@ impl<'a> Analyzer<'a> {
     }
 
     pub fn member_key(&mut self, prop: &'a MemberProp) -> Cow<'a, str> {
+        self.member_key_with_sources(prop).0
+    }
+
+    /// The property name of a member access (`*` when computed and not constant) and the
+    /// sources of a computed key.
+    pub fn member_key_with_sources(&mut self, prop: &'a MemberProp) -> (Cow<'a, str>, SourceSet) {
         match prop {
-            MemberProp::Ident(i) => Cow::Borrowed(&i.sym),
-            MemberProp::PrivateName(p) => Cow::Borrowed(&p.name),
+            MemberProp::Ident(i) => (Cow::Borrowed(&i.sym), SourceSet::new()),
+            MemberProp::PrivateName(p) => (Cow::Borrowed(&p.name), SourceSet::new()),
             MemberProp::Computed(c) => {
                 let v = self.eval(&c.expr);
-                v.const_str()
-                    .map_or(Cow::Borrowed("*"), |s| Cow::Owned(s.to_string()))
+                let key = v
+                    .const_str()
+                    .map_or(Cow::Borrowed("*"), |s| Cow::Owned(s.to_string()));
+                (key, v.sources)
             }
         }
     }

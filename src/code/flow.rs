@@ -12,7 +12,7 @@ use swc_ecma_ast::{Expr, ModuleItem, Pat, Program, Stmt};
 
 use super::collect::Collected;
 use super::effects::CodeKind;
-use super::guards::GuardFrame;
+use super::guards::{GuardFrame, sources_since};
 use super::parse::LineTable;
 use super::paths::{Interned, PathTable};
 use super::scopes::Scopes;
@@ -185,22 +185,40 @@ impl<'a> Analyzer<'a> {
     }
 
     pub fn declare(&mut self, name: &'a Atom, v: Val) {
-        self.scopes.declare(name, v);
+        self.scopes.declare(name, v, table_index(self.guards.len()));
     }
 
-    /// Assignment: strong update outside conditions of the current function, union inside.
-    pub fn assign_var(&mut self, name: &'a Atom, v: Val) {
-        let conditional = self.guards.len() > self.fn_guard_base;
-        self.scopes.assign(name, v, conditional);
-    }
-
-    /// Adds taint (and a known property) to a variable after `x.k = v`.
-    pub fn taint_var(&mut self, name: &Atom, key: &str, v: &Val) {
-        if let Some(old) = self.scopes.get_mut(name) {
-            old.sources.union_with(&v.sources);
-            if let Some(props) = &mut old.props {
-                Rc::make_mut(props).push((Atom::from(key), v.clone()));
+    /// Assignment: a strong update unless guard frames were opened since the variable was
+    /// bound; then the value is joined with the old one. A data-free value (a constant, `[]`,
+    /// `{}`) assigned under such frames carries their sources (implicit flow: after
+    /// `if (md.role === 'admin') isAdmin = true;`, `isAdmin` is decided by `user_metadata.role`).
+    /// A value that carries data keeps only its own sources, so a copy loop guarded by a
+    /// wildcard comparison does not taint every key it copies with every key it compared.
+    pub fn assign_var(&mut self, name: &'a Atom, mut v: Val) {
+        let guards = &self.guards;
+        self.scopes.assign(name, |depth| {
+            let conditional = (depth as usize) < guards.len();
+            if conditional && v.sources.is_empty() {
+                v.sources = sources_since(guards, depth);
             }
+            (v, conditional)
+        });
+    }
+
+    /// Adds taint (and a known property) to a variable after `x.k = v` (or `x.push(v)`, with
+    /// key `*`); a data-free value carries the sources of the guard frames opened since the
+    /// variable was bound, as in [`Analyzer::assign_var`].
+    pub fn taint_var(&mut self, name: &Atom, key: &str, v: &Val) {
+        let Some((depth, old)) = self.scopes.binding_mut(name) else {
+            return;
+        };
+        let mut v = v.clone();
+        if v.sources.is_empty() {
+            v.sources = sources_since(&self.guards, depth);
+        }
+        old.sources.union_with(&v.sources);
+        if let Some(props) = &mut old.props {
+            Rc::make_mut(props).push((Atom::from(key), v));
         }
     }
 

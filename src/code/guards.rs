@@ -28,6 +28,16 @@ pub fn summarise(frames: &[GuardFrame]) -> (SourceList, bool) {
     (sources, verified)
 }
 
+/// Union of the sources of the frames above the first `depth`: the conditions opened since a
+/// binding made under `depth` frames.
+pub fn sources_since(frames: &[GuardFrame], depth: u32) -> SourceSet {
+    let mut out = SourceSet::new();
+    for f in frames.get(depth as usize..).unwrap_or(&[]) {
+        out.union_with(&f.sources);
+    }
+    out
+}
+
 /// Strips parentheses, `await` and TypeScript-free wrappers.
 pub fn unwrap(mut e: &Expr) -> &Expr {
     loop {

@@ -121,4 +121,6 @@ fn analyze_on_stack(source: &str, file: &str, hint: &CodeHint) -> CodeReport {
 #[cfg(test)]
 mod tests_flow;
 #[cfg(test)]
+mod tests_implicit;
+#[cfg(test)]
 mod tests_sinks;

@@ -2,7 +2,9 @@
 //! swc atoms of the identifiers, so comparing two names is comparing two words in the common
 //! case, and looking a name up scans a few hundred bytes that stay in the L1 cache — cheaper
 //! than hashing the name once per enclosing scope. Shadowing works because the innermost
-//! binding is the last one on the stack.
+//! binding is the last one on the stack. Each binding also keeps the number of guard frames
+//! that were open when it was made, so an assignment knows which conditions it happens under
+//! that the binding does not (implicit flow: `if (md.admin) isAdmin = true;`).
 
 use swc_atoms::Atom;
 
@@ -15,6 +17,8 @@ pub struct Scopes<'a> {
     tags: Vec<u32>,
     names: Vec<&'a Atom>,
     vals: Vec<Val>,
+    /// Guard frames open when each binding was made.
+    guard_depths: Vec<u32>,
     /// Index into `names` / `vals` where each scope starts; `starts[0] == 0`.
     starts: Vec<usize>,
 }
@@ -24,6 +28,7 @@ pub struct Detached<'a> {
     tags: Vec<u32>,
     names: Vec<&'a Atom>,
     vals: Vec<Val>,
+    guard_depths: Vec<u32>,
     starts: Vec<usize>,
 }
 
@@ -33,6 +38,7 @@ impl Default for Scopes<'_> {
             tags: Vec::with_capacity(64),
             names: Vec::with_capacity(64),
             vals: Vec::with_capacity(64),
+            guard_depths: Vec::with_capacity(64),
             starts: vec![0],
         }
     }
@@ -54,10 +60,15 @@ impl<'a> Scopes<'a> {
         if self.starts.len() > 1
             && let Some(start) = self.starts.pop()
         {
-            self.tags.truncate(start);
-            self.names.truncate(start);
-            self.vals.truncate(start);
+            self.truncate(start);
         }
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.tags.truncate(len);
+        self.names.truncate(len);
+        self.vals.truncate(len);
+        self.guard_depths.truncate(len);
     }
 
     fn position(&self, name: &Atom) -> Option<usize> {
@@ -81,9 +92,12 @@ impl<'a> Scopes<'a> {
         self.position(name).and_then(|i| self.vals.get(i))
     }
 
-    /// The innermost binding of `name`, to change it in place.
-    pub fn get_mut(&mut self, name: &Atom) -> Option<&mut Val> {
-        self.position(name).and_then(|i| self.vals.get_mut(i))
+    /// The innermost binding of `name`, to change it in place, with the number of guard
+    /// frames that were open when it was made.
+    pub fn binding_mut(&mut self, name: &Atom) -> Option<(u32, &mut Val)> {
+        let i = self.position(name)?;
+        let depth = self.guard_depths.get(i).copied().unwrap_or(0);
+        self.vals.get_mut(i).map(|v| (depth, v))
     }
 
     /// Is `name` bound in any scope?
@@ -91,39 +105,51 @@ impl<'a> Scopes<'a> {
         self.names.iter().any(|n| &***n == name)
     }
 
-    /// Binds `name` in the innermost scope (replacing a binding of it in that scope).
-    pub fn declare(&mut self, name: &'a Atom, v: Val) {
+    /// Binds `name` in the innermost scope (replacing a binding of it in that scope), made
+    /// under `guard_depth` open guard frames.
+    pub fn declare(&mut self, name: &'a Atom, v: Val, guard_depth: u32) {
         let start = self.starts.last().copied().unwrap_or(0);
         match self.position_from(start, name) {
             Some(i) => {
-                if let Some(slot) = self.vals.get_mut(i) {
+                if let (Some(slot), Some(d)) = (self.vals.get_mut(i), self.guard_depths.get_mut(i))
+                {
                     *slot = v;
+                    *d = guard_depth;
                 }
             }
             None => {
                 self.tags.push(tag(name));
                 self.names.push(name);
                 self.vals.push(v);
+                self.guard_depths.push(guard_depth);
             }
         }
     }
 
-    /// Sets the innermost binding of `name` (joined with its old value when `conditional`);
-    /// a name bound nowhere is bound in the file's scope, like a JavaScript global.
-    pub fn assign(&mut self, name: &'a Atom, v: Val, conditional: bool) {
-        match self.position(name).and_then(|i| self.vals.get_mut(i)) {
-            Some(old) => {
-                *old = if conditional {
-                    std::mem::take(old).join(&v)
-                } else {
-                    v
-                };
+    /// Sets the innermost binding of `name`. `update` gets the number of guard frames open
+    /// when the binding was made (0 for a name bound nowhere, which is then bound in the
+    /// file's scope like a JavaScript global) and returns the new value and whether the
+    /// assignment only may happen (then the value is joined with the old one).
+    pub fn assign(&mut self, name: &'a Atom, update: impl FnOnce(u32) -> (Val, bool)) {
+        match self.position(name) {
+            Some(i) => {
+                let depth = self.guard_depths.get(i).copied().unwrap_or(0);
+                let (v, conditional) = update(depth);
+                if let Some(old) = self.vals.get_mut(i) {
+                    *old = if conditional {
+                        std::mem::take(old).join(&v)
+                    } else {
+                        v
+                    };
+                }
             }
             None => {
+                let (v, _) = update(0);
                 let at = self.starts.get(1).copied().unwrap_or(self.names.len());
                 self.tags.insert(at, tag(name));
                 self.names.insert(at, name);
                 self.vals.insert(at, v);
+                self.guard_depths.insert(at, 0);
                 for s in self.starts.iter_mut().skip(1) {
                     *s += 1;
                 }
@@ -138,6 +164,7 @@ impl<'a> Scopes<'a> {
             tags: self.tags.split_off(at),
             names: self.names.split_off(at),
             vals: self.vals.split_off(at),
+            guard_depths: self.guard_depths.split_off(at),
             starts: self.starts.split_off(keep.min(self.starts.len())),
         }
     }
@@ -146,12 +173,11 @@ impl<'a> Scopes<'a> {
     pub fn reattach(&mut self, keep: usize, detached: Detached<'a>) {
         let at = self.starts.get(keep).copied().unwrap_or(self.names.len());
         self.starts.truncate(keep.max(1));
-        self.tags.truncate(at);
-        self.names.truncate(at);
-        self.vals.truncate(at);
+        self.truncate(at);
         self.tags.extend(detached.tags);
         self.names.extend(detached.names);
         self.vals.extend(detached.vals);
+        self.guard_depths.extend(detached.guard_depths);
         self.starts.extend(detached.starts);
     }
 }
@@ -175,12 +201,12 @@ mod tests {
     fn inner_bindings_shadow_and_go_away_with_their_scope() {
         let (x, y) = (Atom::from("x"), Atom::from("y_long_name_here"));
         let mut s = Scopes::default();
-        s.declare(&x, lit("outer"));
+        s.declare(&x, lit("outer"), 0);
         s.push();
-        s.declare(&x, lit("inner"));
-        s.declare(&y, lit("y"));
+        s.declare(&x, lit("inner"), 0);
+        s.declare(&y, lit("y"), 0);
         assert_eq!(s.get(&x).and_then(Val::const_str), Some("inner"));
-        s.declare(&x, lit("inner2"));
+        s.declare(&x, lit("inner2"), 0);
         assert_eq!(s.get(&x).and_then(Val::const_str), Some("inner2"));
         s.pop();
         assert_eq!(s.get(&x).and_then(Val::const_str), Some("outer"));
@@ -195,10 +221,10 @@ mod tests {
         // Same length, first and last byte: the same one-word tag.
         let (abc, axc) = (Atom::from("abc"), Atom::from("axc"));
         let mut s = Scopes::default();
-        s.declare(&abc, lit("outer abc"));
+        s.declare(&abc, lit("outer abc"), 0);
         s.push();
-        s.declare(&axc, lit("inner axc"));
-        s.declare(&abc, lit("inner abc"));
+        s.declare(&axc, lit("inner axc"), 0);
+        s.declare(&abc, lit("inner abc"), 0);
         assert_eq!(s.get(&axc).and_then(Val::const_str), Some("inner axc"));
         assert_eq!(s.get(&abc).and_then(Val::const_str), Some("inner abc"));
         s.pop();
@@ -210,14 +236,17 @@ mod tests {
     fn assignment_updates_the_innermost_binding_or_binds_a_global() {
         let (x, g) = (Atom::from("x"), Atom::from("g"));
         let mut s = Scopes::default();
-        s.declare(&x, lit("a"));
+        s.declare(&x, lit("a"), 0);
         s.push();
-        s.assign(&x, lit("b"), false);
-        s.assign(&g, lit("global"), false);
+        s.assign(&x, |_| (lit("b"), false));
+        s.assign(&g, |depth| {
+            assert_eq!(depth, 0, "a global is bound under no guard");
+            (lit("global"), false)
+        });
         s.pop();
         assert_eq!(s.get(&x).and_then(Val::const_str), Some("b"));
         assert_eq!(s.get(&g).and_then(Val::const_str), Some("global"));
-        s.assign(&x, lit("c"), true);
+        s.assign(&x, |_| (lit("c"), true));
         assert_eq!(
             s.get(&x).and_then(Val::const_str),
             None,
@@ -226,12 +255,36 @@ mod tests {
     }
 
     #[test]
+    fn bindings_keep_the_guard_depth_they_were_made_under() {
+        let (x, y) = (Atom::from("x"), Atom::from("y"));
+        let mut s = Scopes::default();
+        s.declare(&x, lit("a"), 2);
+        s.push();
+        s.declare(&y, lit("b"), 5);
+        let detached = s.detach(1);
+        s.push();
+        assert_eq!(s.binding_mut(&x).map(|(d, _)| d), Some(2));
+        s.reattach(1, detached);
+        assert_eq!(s.binding_mut(&y).map(|(d, _)| d), Some(5));
+        let mut seen = None;
+        s.assign(&x, |depth| {
+            seen = Some(depth);
+            (lit("c"), false)
+        });
+        assert_eq!(seen, Some(2));
+        s.declare(&y, lit("d"), 1);
+        assert_eq!(s.binding_mut(&y).map(|(d, _)| d), Some(1), "redeclared");
+        s.pop();
+        assert!(s.binding_mut(&y).is_none());
+    }
+
+    #[test]
     fn detached_scopes_come_back_unchanged() {
         let (a, b, p) = (Atom::from("a"), Atom::from("b"), Atom::from("p"));
         let mut s = Scopes::default();
-        s.declare(&a, lit("file"));
+        s.declare(&a, lit("file"), 0);
         s.push();
-        s.declare(&b, lit("caller"));
+        s.declare(&b, lit("caller"), 0);
         let keep = 1;
         let detached = s.detach(keep);
         assert!(
@@ -239,7 +292,7 @@ mod tests {
             "the caller's locals are not visible in the callee"
         );
         s.push();
-        s.declare(&p, lit("param"));
+        s.declare(&p, lit("param"), 0);
         s.push();
         s.reattach(keep, detached);
         assert!(s.get(&p).is_none());

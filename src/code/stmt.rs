@@ -179,7 +179,10 @@ impl<'a> Analyzer<'a> {
                 self.eval(&e.expr);
             }
             Stmt::Decl(Decl::Var(v)) => self.walk_var(v),
-            Stmt::Decl(Decl::Class(c)) => self.register_class(&c.class),
+            Stmt::Decl(Decl::Class(c)) => {
+                let v = self.class_val(&c.class);
+                self.declare(&c.ident.sym, v);
+            }
             Stmt::Decl(_) => {}
             Stmt::Return(r) => {
                 let v = r.arg.as_ref().map(|e| self.eval(e)).unwrap_or_default();
@@ -286,19 +289,36 @@ impl<'a> Analyzer<'a> {
         self.scopes.pop();
     }
 
-    pub fn register_class(&mut self, c: &'a swc_ecma_ast::Class) {
+    /// A class as a value: its methods (static and instance alike) as known properties and its
+    /// constructor as the function `new` runs, so `Grants.apply(api, event.user)` and
+    /// `new Grants().apply(...)` are analysed like any local helper.
+    pub fn class_val(&mut self, c: &'a swc_ecma_ast::Class) -> Val {
+        let mut props: Vec<(swc_atoms::Atom, Val)> = Vec::new();
+        let mut ctor = None;
         for m in &c.body {
             match m {
                 swc_ecma_ast::ClassMember::Method(m) => {
-                    self.fn_val(&m.function);
+                    let v = self.fn_val(&m.function);
+                    if let Some(k) = super::expr::prop_name_key(&m.key) {
+                        props.push((k, v));
+                    }
                 }
                 swc_ecma_ast::ClassMember::Constructor(c) => {
                     if let Some(b) = &c.body {
-                        self.register_fn(c.span(), [], FnBody::Block(&b.stmts));
+                        let params = c.params.iter().filter_map(|p| match p {
+                            swc_ecma_ast::ParamOrTsParamProp::Param(p) => Some(&p.pat),
+                            swc_ecma_ast::ParamOrTsParamProp::TsParamProp(_) => None,
+                        });
+                        ctor = Some(self.register_fn(c.span(), params, FnBody::Block(&b.stmts)));
                     }
                 }
                 _ => {}
             }
+        }
+        Val {
+            props: Some(std::rc::Rc::new(props)),
+            func: ctor,
+            ..Val::default()
         }
     }
 }

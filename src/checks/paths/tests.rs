@@ -77,6 +77,37 @@ fn laundered_metadata_path_reaches_the_api() {
 }
 
 #[test]
+fn laundered_path_is_found_through_a_flag_set_under_the_condition() {
+    // The grant decides on a local flag, not on app_metadata directly.
+    let via_flag = r#"
+exports.onExecutePostLogin = async (event, api) => {
+  let isStaff = false;
+  if (event.user.app_metadata.account_type === 'staff') {
+    isStaff = true;
+  }
+  if (isStaff) api.accessToken.addScope('admin:orders');
+};"#;
+    let findings = laundering_tenant(true, true, via_flag).run(&SIGNUP_METADATA_LAUNDERED);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].severity, Severity::Critical);
+    assert!(
+        findings[0]
+            .path
+            .iter()
+            .any(|s| s.name == "app_metadata.account_type")
+    );
+    let on_roles = via_flag.replace(
+        "event.user.app_metadata.account_type === 'staff'",
+        "(event.authorization?.roles || []).includes('staff')",
+    );
+    assert!(
+        laundering_tenant(true, true, &on_roles)
+            .run(&SIGNUP_METADATA_LAUNDERED)
+            .is_empty()
+    );
+}
+
+#[test]
 fn closed_signup_or_role_based_scope_is_no_path() {
     assert!(
         laundering_tenant(false, true, SCOPE_ON_TYPE)

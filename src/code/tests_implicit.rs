@@ -1,0 +1,173 @@
+//! Analyzer tests for values decided by a condition rather than copied from data: flags set
+//! under a guard, `?:` choices, values pushed into a local array or merged with
+//! `Object.assign`, lookup tables indexed by user data, and helpers that are class methods.
+//! Each positive case has a clean look-alike that must stay clean.
+
+use super::effects::{Effect, EffectKind, Source};
+use super::tests_flow::{action, effect, run};
+
+fn md(key: &str) -> Source {
+    Source::UserMetadata {
+        key: Some(key.into()),
+    }
+}
+
+fn app(key: Option<&str>) -> Source {
+    Source::AppMetadata {
+        key: key.map(Into::into),
+    }
+}
+
+fn scope(r: &super::CodeReport) -> &Effect {
+    effect(r, |k| matches!(k, EffectKind::AddScope { .. }))
+}
+
+fn decided_by(e: &Effect, s: &Source) -> bool {
+    e.value_sources.contains(s) || e.guard_sources.contains(s)
+}
+
+#[test]
+fn a_flag_set_under_a_condition_carries_the_condition() {
+    let r = action(
+        "let isAdmin = false;\nif (event.user.user_metadata.role === 'admin') isAdmin = true;\nif (isAdmin) api.accessToken.addScope('admin');",
+    );
+    assert!(scope(&r).guard_sources.contains(&md("role")), "{r:#?}");
+    // The same shape deciding on app_metadata: no user-writable source appears.
+    let r = action(
+        "let isAdmin = false;\nif (event.user.app_metadata.role === 'admin') isAdmin = true;\nif (isAdmin) api.accessToken.addScope('admin');",
+    );
+    let s = scope(&r);
+    assert!(s.guard_sources.contains(&app(Some("role"))), "{s:#?}");
+    assert!(!s.guard_sources.iter().any(Source::is_attacker_controlled));
+}
+
+#[test]
+fn early_exits_and_else_branches_decide_a_flag_too() {
+    let r = action(
+        "let tier = 'basic';\nif (!event.user.user_metadata.beta) { tier = 'none'; } else { tier = 'beta'; }\napi.accessToken.setCustomClaim('https://a/tier', tier);",
+    );
+    let claim = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+    assert!(claim.value_sources.contains(&md("beta")), "{claim:#?}");
+}
+
+#[test]
+fn a_variable_bound_inside_the_condition_is_not_decided_by_it() {
+    // `label` lives inside the `if`: every reader is already under the condition, so the
+    // condition guards the claim but is not its value.
+    let r = action(
+        "if (event.user.user_metadata.vip) {\n  let label = 'a';\n  label = 'b';\n  api.accessToken.setCustomClaim('https://a/l', label);\n}",
+    );
+    let claim = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+    assert!(claim.guard_sources.contains(&md("vip")));
+    assert!(!claim.value_sources.contains(&md("vip")), "{claim:#?}");
+}
+
+#[test]
+fn a_conditional_expression_is_decided_by_its_test() {
+    let r = action(
+        "api.accessToken.setCustomClaim('https://a/role', event.user.user_metadata.admin ? 'admin' : 'user');",
+    );
+    let claim = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+    assert!(claim.value_sources.contains(&md("admin")), "{claim:#?}");
+    let r = action(
+        "api.accessToken.setCustomClaim('https://a/role', event.user.app_metadata.admin ? 'admin' : 'user');",
+    );
+    let claim = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+    assert!(
+        !claim
+            .value_sources
+            .iter()
+            .any(Source::is_attacker_controlled)
+    );
+}
+
+#[test]
+fn values_pushed_under_a_condition_taint_the_array() {
+    let r = action(
+        "const scopes = [];\nif (event.user.user_metadata.beta) scopes.push('beta:write');\nscopes.forEach((s) => api.accessToken.addScope(s));",
+    );
+    assert!(decided_by(scope(&r), &md("beta")), "{r:#?}");
+    let r = action(
+        "const scopes = [];\nscopes.push(event.request.query.extra);\nfor (const s of scopes) api.accessToken.addScope(s);",
+    );
+    let s = scope(&r);
+    assert!(
+        s.value_sources
+            .iter()
+            .any(|x| matches!(x, Source::RequestQuery { .. })),
+        "{s:#?}"
+    );
+    let r = action(
+        "const scopes = [];\nif (event.user.app_metadata.beta) scopes.push('beta:write');\nscopes.forEach((s) => api.accessToken.addScope(s));",
+    );
+    assert!(!decided_by(scope(&r), &md("beta")));
+    assert!(
+        !scope(&r)
+            .value_sources
+            .iter()
+            .any(Source::is_attacker_controlled)
+    );
+}
+
+#[test]
+fn object_assign_merges_known_properties_into_a_local_object() {
+    let r = action(
+        "const claims = { plan: 'free' };\nObject.assign(claims, { role: event.user.user_metadata.role });\napi.accessToken.setCustomClaim('https://a/role', claims.role);\napi.idToken.setCustomClaim('https://a/plan', claims.plan);",
+    );
+    let role = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+    assert!(role.value_sources.contains(&md("role")), "{role:#?}");
+    let plan = effect(&r, |k| matches!(k, EffectKind::IdTokenClaim { .. }));
+    assert!(plan.value_sources.is_empty(), "{plan:#?}");
+}
+
+#[test]
+fn a_copy_loop_keeps_each_value_s_own_sources() {
+    // Copying changed fields guarded by a comparison against `app_metadata[field]` must not
+    // make every copied value depend on the whole of app_metadata.
+    let r = action(
+        "const changed = {};\nfor (const f of ['plan']) {\n  const v = event.user.user_metadata[f];\n  if (event.user.app_metadata[f] !== v) changed[f] = v;\n}\napi.user.setAppMetadata('plan', changed.plan);",
+    );
+    let w = effect(&r, |k| matches!(k, EffectKind::SetAppMetadata { .. }));
+    assert!(
+        w.value_sources
+            .iter()
+            .any(|s| matches!(s, Source::UserMetadata { .. })),
+        "{w:#?}"
+    );
+    assert!(!w.value_sources.contains(&app(None)), "{w:#?}");
+}
+
+#[test]
+fn a_lookup_table_indexed_by_user_data_is_decided_by_the_index() {
+    let r = action(
+        "const map = { admin: 'admin:all', user: 'read' };\napi.accessToken.addScope(map[event.user.user_metadata.role]);",
+    );
+    assert!(scope(&r).value_sources.contains(&md("role")), "{r:#?}");
+    let r = action(
+        "const map = { admin: 'admin:all', user: 'read' };\napi.accessToken.addScope(map[event.user.app_metadata.role]);",
+    );
+    assert!(
+        !scope(&r)
+            .value_sources
+            .iter()
+            .any(Source::is_attacker_controlled)
+    );
+}
+
+#[test]
+fn class_methods_are_analysed_as_helpers() {
+    let src = "class Grants {\n  static apply(api, user) {\n    if (user.user_metadata.vip) api.accessToken.addScope('vip');\n  }\n}\nexports.onExecutePostLogin = async (event, api) => {\n  Grants.apply(api, event.user);\n};";
+    let r = run(src);
+    let s = scope(&r);
+    assert!(s.guard_sources.contains(&md("vip")), "{s:#?}");
+    assert_eq!(s.line, 3);
+    let src = "class Claims {\n  constructor(ns) { this.ns = ns; }\n  role(user) { return user.user_metadata.role; }\n}\nexports.onExecutePostLogin = async (event, api) => {\n  const c = new Claims('https://a/');\n  api.accessToken.setCustomClaim('https://a/role', c.role(event.user));\n};";
+    let r = run(src);
+    let claim = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+    assert!(claim.value_sources.contains(&md("role")), "{claim:#?}");
+    let src = "const Grants = class {\n  static apply(api, user) {\n    if (user.app_metadata.vip) api.accessToken.addScope('vip');\n  }\n};\nexports.onExecutePostLogin = async (event, api) => {\n  Grants.apply(api, event.user);\n};";
+    let r = run(src);
+    let s = scope(&r);
+    assert!(s.guard_sources.contains(&app(Some("vip"))), "{s:#?}");
+    assert!(!s.guard_sources.iter().any(Source::is_attacker_controlled));
+}
