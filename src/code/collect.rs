@@ -174,6 +174,21 @@ impl Analyzer<'_> {
         }
     }
 
+    /// Records that an already recorded secret is used as `kind` (a client secret).
+    pub fn upgrade_secret_kind(&mut self, fp: &str, kind: SecretKind) {
+        for e in &mut self.out.effects {
+            if let EffectKind::HardcodedSecret {
+                fingerprint,
+                secret_kind,
+                ..
+            } = &mut e.kind
+                && fingerprint == fp
+            {
+                *secret_kind = kind;
+            }
+        }
+    }
+
     /// Fills the client id / domain of an already recorded secret (token request bodies).
     pub fn annotate_secret(&mut self, fp: &str, client_id: Option<String>, domain: Option<String>) {
         for e in &mut self.out.effects {

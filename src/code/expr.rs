@@ -15,6 +15,7 @@ use swc_ecma_ast::{
 use super::effects::{SecretKind, Source};
 use super::flow::{Analyzer, FnBody, MAX_WALK_DEPTH, keep_path_join};
 use super::guards::asserts_verified;
+use super::literal_secrets::note_secret;
 use super::secrets::classify_literal;
 use super::sources::SourceSet;
 use super::value::Val;
@@ -54,6 +55,8 @@ impl<'a> Analyzer<'a> {
                 if let (Some(kind), Some(text)) = (secret, v.lit.clone()) {
                     let src = self.record_secret(kind, &text, s.span, None, None);
                     v.sources.insert(src);
+                } else if let Some(text) = v.lit.clone() {
+                    self.record_embedded_credential(&text, s.span, &mut v);
                 }
                 v
             }
@@ -234,6 +237,8 @@ impl<'a> Analyzer<'a> {
         if exact && let Some(kind) = classify_literal(None, &text) {
             let src = self.record_secret(kind, &text, t.span, None, None);
             out.sources.insert(src);
+        } else if exact {
+            self.record_embedded_credential(&text, t.span, &mut out);
         }
         out
     }
@@ -252,7 +257,12 @@ impl<'a> Analyzer<'a> {
                 if b.op == BinaryOp::LogicalAnd {
                     return right.join(&left.taint_only());
                 }
-                keep_path_join(left, &right)
+                let fallback = self.record_secret_fallback(&left, &right, b.right.span());
+                let mut v = keep_path_join(left, &right);
+                if let Some(src) = fallback {
+                    v.sources.insert(src);
+                }
+                v
             }
             BinaryOp::Add => {
                 let right = self.eval(&b.right);
@@ -342,50 +352,18 @@ impl<'a> Analyzer<'a> {
         if !secrets.is_empty() {
             self.record_object_secrets(&mut props, &secrets);
         }
+        if out
+            .sources
+            .iter()
+            .any(|s| matches!(s, Source::HardcodedSecret { .. }))
+        {
+            self.mark_client_secrets(&props);
+        }
         for (_, v) in &props {
             out.sources.union_with(&v.sources);
         }
         out.props = Some(Rc::new(props));
         out
-    }
-
-    /// Records the credential-named literal properties of an object literal, with the literal
-    /// `clientId` / `domain` beside them, and marks each property with its secret source.
-    fn record_object_secrets(
-        &mut self,
-        props: &mut [(Atom, Val)],
-        secrets: &[(usize, swc_common::Span, SecretKind)],
-    ) {
-        let find = |props: &[(Atom, Val)], names: &[&str]| {
-            props
-                .iter()
-                .find(|(k, _)| names.contains(&&**k))
-                .and_then(|(_, v)| v.const_str().map(str::to_string))
-        };
-        let client_id = find(props, &["clientId", "client_id", "clientID"]);
-        let domain = find(props, &["domain", "host", "issuerBaseURL"]);
-        for (at, span, kind) in secrets {
-            let Some(value) = props
-                .get(*at)
-                .and_then(|(_, v)| v.const_str().map(str::to_string))
-            else {
-                continue;
-            };
-            let src = self.record_secret(*kind, &value, *span, client_id.clone(), domain.clone());
-            if let Some((_, v)) = props.get_mut(*at) {
-                v.sources.insert(src);
-            }
-        }
-    }
-
-    /// A credential literal bound to a variable or property name.
-    pub fn check_named_secret(&mut self, name: &str, v: &Val, span: swc_common::Span) {
-        if let Some(value) = v.const_str()
-            && let Some(kind) = classify_literal(Some(name), value)
-        {
-            let value = value.to_string();
-            self.record_secret(kind, &value, span, None, None);
-        }
     }
 
     /// Does this leaf expression read `email_verified`?
@@ -409,17 +387,4 @@ impl<'a> Analyzer<'a> {
 /// A claim / key name unless it is the unknown marker.
 pub fn named(key: &str) -> Option<String> {
     (key != "*").then(|| key.to_string())
-}
-
-/// Notes property `at` when its value is a literal that its name marks as a credential.
-fn note_secret(
-    secrets: &mut Vec<(usize, swc_common::Span, SecretKind)>,
-    at: usize,
-    key: &str,
-    v: &Val,
-    span: swc_common::Span,
-) {
-    if let Some(kind) = v.const_str().and_then(|s| classify_literal(Some(key), s)) {
-        secrets.push((at, span, kind));
-    }
 }

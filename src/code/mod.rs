@@ -21,6 +21,7 @@ pub mod findings;
 pub mod flow;
 pub mod guards;
 pub mod infer;
+pub mod literal_secrets;
 pub mod nesting;
 pub mod parse;
 pub mod paths;
@@ -122,5 +123,7 @@ fn analyze_on_stack(source: &str, file: &str, hint: &CodeHint) -> CodeReport {
 mod tests_flow;
 #[cfg(test)]
 mod tests_implicit;
+#[cfg(test)]
+mod tests_secrets;
 #[cfg(test)]
 mod tests_sinks;

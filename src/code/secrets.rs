@@ -180,6 +180,40 @@ pub fn classify_literal(name: Option<&str>, value: &str) -> Option<SecretKind> {
     (credential_named && high_entropy(value)).then_some(SecretKind::CredentialName)
 }
 
+/// A credential inside a form-encoded body or query string literal
+/// (`grant_type=client_credentials&client_id=..&client_secret=..`, `https://x/v1?api_key=..`):
+/// its kind, the credential itself and the `client_id` beside it.
+pub fn embedded_credential(value: &str) -> Option<(SecretKind, &str, Option<&str>)> {
+    if value.len() < 8 || !value.contains('=') {
+        return None;
+    }
+    let query = value.rsplit_once('?').map_or(value, |(_, q)| q);
+    let mut found = None;
+    let mut client_id = None;
+    for (key, v) in query.split('&').filter_map(|pair| pair.split_once('=')) {
+        if key == "client_id" {
+            client_id = Some(v);
+        } else if found.is_none()
+            && let Some(kind) = classify_literal(Some(key), v)
+        {
+            found = Some((kind, v));
+        }
+    }
+    found.map(|(kind, v)| (kind, v, client_id))
+}
+
+/// A literal fallback for a configured secret (`event.secrets.MGMT_SECRET || '...'`): a copy
+/// of the secret in the code, unless it is a placeholder, a reference (a URL, a path, a
+/// domain) or too plain to be a credential.
+pub fn fallback_secret(secret_name: &str, value: &str) -> Option<SecretKind> {
+    if let Some(kind) = classify_literal(Some(secret_name), value) {
+        return Some(kind);
+    }
+    let name = Norm::of(secret_name);
+    (!names_a_reference(name.as_str()) && plausible_credential(value) && high_entropy(value))
+        .then_some(SecretKind::CredentialName)
+}
+
 /// An `Authorization` header value with a literal credential (`Bearer abc...`, `Basic ...`).
 pub fn is_auth_header_value(value: &str) -> bool {
     AUTH_HEADER

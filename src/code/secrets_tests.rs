@@ -231,3 +231,44 @@ fn normalised_names_match_the_char_by_char_definition() {
     assert!(is_credential_name("db-Passwd"));
     assert!(!is_credential_name("requestId"));
 }
+
+#[test]
+fn credentials_inside_form_bodies_and_query_strings() {
+    let secret = "Zq8Xw2Lr5Tn9Vb3Hm6Kc1Pd4Sg7Jf0Ya2Ue5Io8";
+    let body = format!("grant_type=client_credentials&client_id=abc123&client_secret={secret}");
+    assert_eq!(
+        embedded_credential(&body),
+        Some((SecretKind::ClientSecret, secret, Some("abc123")))
+    );
+    let url = format!("https://api.example.com/v1/users?limit=5&api_key={secret}");
+    assert!(matches!(
+        embedded_credential(&url),
+        Some((SecretKind::CredentialName, s, None)) if s == secret
+    ));
+    for clean in [
+        "grant_type=client_credentials&client_id=abc123&audience=https://x/",
+        "https://app.example.com/callback?state=af0ifjsldkj&redirect_uri=https://a/b",
+        "client_secret=",
+        "a == b && c = d",
+        "password=changeme",
+    ] {
+        assert_eq!(embedded_credential(clean), None, "{clean}");
+    }
+}
+
+#[test]
+fn fallbacks_for_configured_secrets() {
+    let secret = "Zq8Xw2Lr5Tn9Vb3Hm6Kc1Pd4Sg7Jf0Ya2Ue5Io8";
+    assert!(fallback_secret("MGMT_SECRET", secret).is_some());
+    assert!(fallback_secret("CRM_KEY", secret).is_some());
+    for (name, value) in [
+        ("API_URL", "https://api.example.com/v1"),
+        ("REGION", "eu-west-1"),
+        ("AUTH0_DOMAIN", "acme.eu.auth0.com"),
+        ("CLIENT_ID", "aB3dE5gH7jK9mN1pQ3sT5vX7"),
+        ("TOKEN", "changeme"),
+        ("LOG_LEVEL", "debug"),
+    ] {
+        assert_eq!(fallback_secret(name, value), None, "{name} = {value}");
+    }
+}

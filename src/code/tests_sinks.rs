@@ -201,37 +201,6 @@ fn hardcoded_secret_forms() {
     }
 }
 
-/// A credential-named literal after a spread is found on its own line, with its sibling client
-/// id; the spread object's own properties are not blamed on it.
-#[test]
-fn credential_after_a_spread_in_an_object_literal() {
-    let r = action(
-        "const base = { audience: 'https://api.example.com/' };\nconst m = new ManagementClient({\n  ...base,\n  domain: 'acme.eu.auth0.com',\n  clientId: 'aB3dE5gH7jK9mN1pQ3sT5vX7',\n  clientSecret: 'Zq8Xw2Lr5Tn9Vb3Hm6Kc1Pd4Sg7Jf0Ya2Ue5Io8',\n});",
-    );
-    let secrets: Vec<(u32, SecretKind, Option<String>, Option<String>)> = r
-        .effects
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EffectKind::HardcodedSecret {
-                secret_kind,
-                client_id,
-                domain,
-                ..
-            } => Some((e.line, *secret_kind, client_id.clone(), domain.clone())),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(
-        secrets,
-        vec![(
-            7, // line 6 of the body, after the wrapper's first line
-            SecretKind::ClientSecret,
-            Some("aB3dE5gH7jK9mN1pQ3sT5vX7".to_string()),
-            Some("acme.eu.auth0.com".to_string())
-        )]
-    );
-}
-
 #[test]
 fn ordinary_literals_are_not_secrets() {
     let r = action(
