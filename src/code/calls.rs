@@ -78,7 +78,11 @@ impl<'a> Analyzer<'a> {
             }
         }
         if let Some(idx) = callee_val.func {
-            return self.call_fn(idx, vals);
+            let ret = self.call_fn(idx, vals);
+            if self.last_call_verifies {
+                self.verified_calls.push(span.lo.0);
+            }
+            return ret;
         }
         self.generic_call(recv.as_ref(), method.as_deref(), &callee_val, vals, false)
     }

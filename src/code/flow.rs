@@ -12,7 +12,7 @@ use swc_ecma_ast::{Expr, ModuleItem, Pat, Program, Stmt};
 
 use super::collect::Collected;
 use super::effects::CodeKind;
-use super::guards::{GuardFrame, sources_since};
+use super::guards::{GuardFrame, asserts_verified, is_falsy_literal, sources_since};
 use super::parse::LineTable;
 use super::paths::{Interned, PathTable};
 use super::scopes::Scopes;
@@ -82,6 +82,14 @@ pub struct Analyzer<'a> {
     pub(super) called: Vec<bool>,
     pub(super) call_stack: Vec<FnId>,
     pub(super) returns: Vec<Val>,
+    /// Per running call: (every truthy `return` asserts `email_verified`, some return can be
+    /// truthy).
+    pub(super) return_checks: Vec<(bool, bool)>,
+    /// Whether the local function call that just ended returns truthy only for a verified
+    /// e-mail (`function isVerified(u) { return u.email_verified === true; }`).
+    pub(super) last_call_verifies: bool,
+    /// Start positions of call sites whose result asserts `email_verified` when truthy.
+    pub(super) verified_calls: Vec<u32>,
     pub depth: u32,
     pub(super) last_if_test: Option<SourceSet>,
     pub(super) paths: PathTable,
@@ -104,6 +112,9 @@ impl<'a> Analyzer<'a> {
             called: Vec::new(),
             call_stack: Vec::new(),
             returns: Vec::new(),
+            return_checks: Vec::new(),
+            last_call_verifies: false,
+            verified_calls: Vec::new(),
             depth: 0,
             last_if_test: None,
             paths: PathTable::take(kind),
@@ -298,6 +309,7 @@ impl<'a> Analyzer<'a> {
         if let Some(c) = self.called.get_mut(id.index()) {
             *c = true;
         }
+        self.last_call_verifies = false;
         if self.call_stack.contains(&id) || self.call_stack.len() >= MAX_INLINE {
             return args
                 .iter()
@@ -309,6 +321,7 @@ impl<'a> Analyzer<'a> {
         let saved_base = std::mem::replace(&mut self.fn_guard_base, self.guards.len());
         self.call_stack.push(id);
         self.returns.push(Val::default());
+        self.return_checks.push((true, false));
         let mut args = args.into_iter();
         for at in def.params.0..def.params.1 {
             let Some(p) = self.fn_params.get(at as usize).copied() else {
@@ -325,9 +338,14 @@ impl<'a> Analyzer<'a> {
             FnBody::Expr(e) => {
                 let v = self.eval(e);
                 self.add_return(v);
+                self.note_return_assertion(Some(e));
             }
         }
         let ret = self.returns.pop().unwrap_or_default();
+        self.last_call_verifies = self
+            .return_checks
+            .pop()
+            .is_some_and(|(all, any)| all && any);
         self.call_stack.pop();
         self.fn_guard_base = saved_base;
         self.scopes.reattach(keep, saved_scopes);
@@ -342,6 +360,25 @@ impl<'a> Analyzer<'a> {
             } else {
                 old.join(&v)
             };
+        }
+    }
+
+    /// Notes whether a `return` of the running call asserts `email_verified` when the value
+    /// it returns is truthy; `return;` and falsy literals never return truthy.
+    pub(super) fn note_return_assertion(&mut self, e: Option<&Expr>) {
+        let Some(e) = e.filter(|e| !is_falsy_literal(e)) else {
+            return;
+        };
+        let leaf = |e: &Expr| self.is_verified_leaf(e);
+        // `if (!u.email_verified) return false; return true;`: the guard asserts it.
+        let under_verified_guard = self
+            .guards
+            .get(self.fn_guard_base..)
+            .is_some_and(|frames| frames.iter().any(|f| f.verified));
+        let verifies = under_verified_guard || asserts_verified(e, true, &leaf);
+        if let Some((all, any)) = self.return_checks.last_mut() {
+            *all &= verifies;
+            *any = true;
         }
     }
 

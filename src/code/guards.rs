@@ -94,6 +94,18 @@ fn asserts_at(cond: &Expr, positive: bool, leaf: &dyn Fn(&Expr) -> bool, depth: 
     }
 }
 
+/// `false`, `null`, `undefined`, `0` or `''`: a value that is never truthy.
+pub fn is_falsy_literal(e: &Expr) -> bool {
+    match unwrap(e) {
+        Expr::Lit(Lit::Bool(b)) => !b.value,
+        Expr::Lit(Lit::Null(_)) => true,
+        Expr::Lit(Lit::Num(n)) => n.value == 0.0,
+        Expr::Lit(Lit::Str(s)) => s.value.is_empty(),
+        Expr::Ident(i) => &*i.sym == "undefined",
+        _ => false,
+    }
+}
+
 fn bool_lit(e: &Expr) -> Option<bool> {
     match unwrap(e) {
         Expr::Lit(Lit::Bool(b)) => Some(b.value),

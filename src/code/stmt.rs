@@ -187,6 +187,7 @@ impl<'a> Analyzer<'a> {
             Stmt::Return(r) => {
                 let v = r.arg.as_ref().map(|e| self.eval(e)).unwrap_or_default();
                 self.add_return(v);
+                self.note_return_assertion(r.arg.as_deref());
             }
             Stmt::Throw(t) => {
                 self.eval(&t.arg);

@@ -307,3 +307,36 @@ fn hint_wins_over_inference() {
         (CodeKind::Rule, "login_success")
     );
 }
+
+/// A local helper counts as an `email_verified` check only when every truthy return asserts it.
+#[test]
+fn verification_helpers_guard_like_the_check_they_return() {
+    let domain_scope =
+        "if (event.user.email.split('@')[1] === 'acme.com') api.accessToken.addScope('staff');";
+    let unverified = |r: &CodeReport| {
+        r.findings
+            .iter()
+            .any(|f| f.rule == "code.unverified-email-trust")
+    };
+    for helper in [
+        "function isVerified(u) { return u.email_verified === true; }",
+        "const isVerified = (u) => u && u.email_verified;",
+        "function isVerified(u) { if (!u.email_verified) return false; return true; }",
+        "function isVerified(u) { if (u.blocked) return null; return !!u.email_verified; }",
+    ] {
+        let r = run(&format!(
+            "{helper}\nexports.onExecutePostLogin = async (event, api) => {{\n  if (!isVerified(event.user)) return;\n  {domain_scope}\n}};"
+        ));
+        assert!(!unverified(&r), "{helper}: {:?}", r.findings);
+    }
+    for helper in [
+        "function isVerified(u) { return u.email_verified || u.email.endsWith('@acme.com'); }",
+        "function isVerified(u) { if (u.email_verified) return true; return u.app_metadata.trusted; }",
+        "function isVerified(u) { return true; }",
+    ] {
+        let r = run(&format!(
+            "{helper}\nexports.onExecutePostLogin = async (event, api) => {{\n  if (!isVerified(event.user)) return;\n  {domain_scope}\n}};"
+        ));
+        assert!(unverified(&r), "{helper} is not a check: {:?}", r.findings);
+    }
+}
