@@ -74,6 +74,20 @@ pub fn host_of(url: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
+/// The request body of an options object (`body`, `data`, `json` or `form`).
+fn body_of(opts: &Val) -> Option<Val> {
+    ["body", "data", "json", "form"]
+        .iter()
+        .find_map(|k| opts.prop(k))
+        .cloned()
+}
+
+/// The literal HTTP method of an options object, upper-cased.
+fn method_of(opts: &Val) -> Option<String> {
+    opts.prop("method")
+        .and_then(|m| m.const_str().map(str::to_uppercase))
+}
+
 /// True for hosts that are Auth0 itself.
 pub fn is_auth0_host(host: &str) -> bool {
     let h = host.to_ascii_lowercase();
@@ -91,31 +105,24 @@ impl<'a> Analyzer<'a> {
                     .or_else(|| first.prop("uri"))
                     .cloned()
                     .or_else(|| node_options_url(&first, style));
-                let method = first
-                    .prop("method")
-                    .and_then(|m| m.const_str().map(str::to_uppercase));
-                let body = first
-                    .prop("data")
-                    .or_else(|| first.prop("body"))
-                    .or_else(|| first.prop("json"))
-                    .or_else(|| first.prop("form"))
-                    .cloned();
+                let method = method_of(&first);
+                let body = body_of(&first);
                 (url, method, body, Some(first.clone()))
             }
             Style::Direct | Style::NodeHttp { .. } => {
                 let opts = args.get(1).cloned();
-                let method = opts
-                    .as_ref()
-                    .and_then(|o| o.prop("method"))
-                    .and_then(|m| m.const_str().map(str::to_uppercase));
-                let body = opts.as_ref().and_then(|o| {
-                    o.prop("body")
-                        .or_else(|| o.prop("json"))
-                        .or_else(|| o.prop("data"))
-                        .or_else(|| o.prop("form"))
-                        .cloned()
-                });
+                let method = opts.as_ref().and_then(method_of);
+                let body = opts.as_ref().and_then(body_of);
                 (Some(first.clone()), method, body, opts)
+            }
+            // `request.post({ url, form })`, `axios.request({ url, method, data })`: one
+            // options object instead of a URL.
+            Style::Method(m) if first.props.is_some() => {
+                let url = first.prop("url").or_else(|| first.prop("uri")).cloned();
+                let method = method_of(&first)
+                    .or_else(|| (m != "request" && m != "fetch").then(|| m.to_uppercase()));
+                let body = body_of(&first);
+                (url, method, body, Some(first.clone()))
             }
             Style::Method(m) => {
                 let with_body = matches!(m, "post" | "put" | "patch");

@@ -131,6 +131,39 @@ fn egress_clients_urls_and_cleartext() {
     );
 }
 
+/// `request.get({ uri })`, `request.post({ url, form })`, `axios.request({ url, method })`:
+/// the URL, method and body come from the one options object.
+#[test]
+fn http_method_calls_with_an_options_object() {
+    let r = rule(
+        "request.get({ uri: 'http://legacy.example.com/p?e=' + user.email, json: true }, function (e, r, b) {});\nrequest.post({ url: 'https://acme.auth0.com/api/v2/users/' + user.user_id, json: { app_metadata: {} } });\nconst axios = require('axios');\naxios.request({ url: 'https://ax.example.com/r', method: 'put', data: { id: user.user_id } });\ncallback(null, user, context);",
+    );
+    let egress: Vec<(Option<String>, bool)> = r
+        .effects
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EffectKind::Egress { url, cleartext, .. } => Some((url.clone(), *cleartext)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        egress.contains(&(Some("http://legacy.example.com/p?e=".into()), true)),
+        "{egress:?}"
+    );
+    assert!(egress.contains(&(Some("https://ax.example.com/r".into()), false)));
+    assert!(r.effects.iter().any(|e| e.kind
+        == EffectKind::ManagementApiCall {
+            method: "POST /api/v2/users/".into()
+        }));
+    assert_eq!(
+        rules(&r)
+            .iter()
+            .filter(|x| **x == "code.insecure-http-call")
+            .count(),
+        1
+    );
+}
+
 #[test]
 fn secret_to_external_endpoint() {
     let bad = action(
