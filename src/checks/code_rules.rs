@@ -114,10 +114,10 @@ code_rule!(
     eval_uet,
     Category::UnverifiedEmailTrust,
     "code.unverified-email-trust",
-    "Access is decided by an e-mail address without checking email_verified",
+    "An e-mail address is trusted without checking email_verified",
     Severity::High,
-    "The e-mail address or its domain decides access, a scope or a role, and no email_verified check guards it (or the domain is matched by substring).",
-    "Check event.user.email_verified first and compare the parsed domain exactly; better, use organisations or roles.",
+    "The e-mail address or its domain decides access, a scope or a role, and no email_verified check guards it (or the domain is matched by substring); or a database / profile script returns email_verified: true for every user.",
+    "Check event.user.email_verified first and compare the parsed domain exactly; better, use organisations or roles. In database and profile scripts, return email_verified only from a real verification, never as a constant.",
     ["GAP authz-on-unverified-email", "GAP email-substring-match"]
 );
 code_rule!(

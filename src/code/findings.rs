@@ -8,6 +8,7 @@
 //! | `code.user-input-to-app-metadata` | high | `app_metadata` is written from user-writable data |
 //! | `code.unverified-email-trust` | critical | accounts are linked using the e-mail without an `email_verified` guard |
 //! | `code.unverified-email-trust` | high | a claim, scope, deny, role or `app_metadata` write is decided by the e-mail without an `email_verified` guard; or the e-mail domain is checked by substring (`includes`, `indexOf`, `match`, `endsWith` without `@`) |
+//! | `code.unverified-email-trust` | medium | a database or profile script returns the constant `email_verified: true` (the attack path through it is `path.email-verified-trust-to-privilege`) |
 //! | `code.hardcoded-secret` | critical | a client secret literal (SDK constructor / token body), which is a Management API credential when paired with a client id or domain |
 //! | `code.hardcoded-secret` | high | any other recognised credential literal (known key format, `Authorization` header, credential-named high-entropy literal) |
 //! | `code.secret-to-external-endpoint` | high | a hard-coded secret, the whole `event` / `event.secrets`, or an Auth0 credential secret (`*CLIENT_SECRET*`, `*AUTH0*`, `*MGMT*`, `*MANAGEMENT*`) is sent to a literal non-Auth0 host. A third-party API key sent to a third-party host is its expected use and is not reported |
@@ -200,6 +201,16 @@ fn email_trust(e: &Effect, out: &mut Out) {
                 ),
             )
         }
+        EffectKind::AssertsEmailVerified {
+            constant_true: true,
+        } => out.push(
+            Category::UnverifiedEmailTrust,
+            Severity::Medium,
+            e.line,
+            "the script returns `email_verified: true` for every user without verifying the \
+             address; anything that trusts `email_verified` trusts this connection's users"
+                .into(),
+        ),
         k if is_role_call(k) && (in_guard || in_value) => out.push(
             Category::UnverifiedEmailTrust,
             Severity::High,
@@ -234,7 +245,9 @@ fn other(e: &Effect, out: &mut Out) {
             ..
         } => {
             let mgmt = *secret_kind == SecretKind::ClientSecret;
-            let paired = client_id.is_some() || domain.is_some();
+            // A client id / domain beside another credential (a database `host`) says
+            // nothing about whose credential it is.
+            let paired = mgmt && (client_id.is_some() || domain.is_some());
             out.push(
                 Category::HardcodedSecret,
                 if mgmt {

@@ -88,3 +88,18 @@ fn a_literal_fallback_for_a_configured_secret_is_a_copy_of_it() {
     );
     assert!(secrets_of(&r).is_empty(), "{:?}", secrets_of(&r));
 }
+
+#[test]
+fn a_database_password_beside_a_host_is_not_called_a_client_credential() {
+    let r = super::tests_flow::run(
+        "function login(email, password, callback) {\n  const c = mysql.createConnection({ host: 'db.example.com', user: 'auth0', password: 'S3cr3tDbPassw0rd!xyz' });\n  callback(null, { user_id: '1', email: email });\n}",
+    );
+    let messages: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "code.hardcoded-secret")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(messages.len(), 1, "{:?}", r.findings);
+    assert!(!messages[0].contains("client id"), "{messages:?}");
+}

@@ -261,6 +261,8 @@ fn profile_script_email_verified() {
         }
     );
     assert!(e.value_sources.contains(&Source::ProviderProfile));
+    // Passing the provider's own claim through is not a forged constant.
+    assert!(!has(&r, "code.unverified-email-trust"), "{:?}", r.findings);
     let r = run("function (accessToken, ctx, cb) { cb(null, { user_id: ctx.id }); }");
     assert!(
         !r.effects
@@ -279,6 +281,17 @@ fn db_script_returns_verified_profile() {
         == EffectKind::AssertsEmailVerified {
             constant_true: true
         }));
+    let forged: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "code.unverified-email-trust")
+        .map(|f| (f.line, f.severity))
+        .collect();
+    assert_eq!(forged, [(2, crate::findings::Severity::Medium)]);
+    let r = run(
+        "function login(email, password, callback) {\n  db.get(email, function (err, row) {\n    callback(null, { user_id: row.id, email: email, email_verified: row.verified === 1 });\n  });\n}",
+    );
+    assert!(!has(&r, "code.unverified-email-trust"), "{:?}", r.findings);
 }
 
 #[test]
