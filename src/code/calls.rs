@@ -71,6 +71,11 @@ impl<'a> Analyzer<'a> {
         if let (Some(r), Some(m)) = (&recv, &method) {
             self.check_substring_email(r, m, &vals, span);
         }
+        if let (Some(f), Some(m @ ("bind" | "call"))) = (&recv, method.as_deref())
+            && (f.path.is_some() || f.func.is_some())
+        {
+            return self.bound_call(f, m == "bind", args, &vals, span);
+        }
         if let Some(path) = callee_val.path.clone() {
             let handled = self.path_sink(&path, args, &vals, span);
             if let Some(v) = handled {
@@ -85,6 +90,32 @@ impl<'a> Analyzer<'a> {
             return ret;
         }
         self.generic_call(recv.as_ref(), method.as_deref(), &callee_val, vals, false)
+    }
+
+    /// `f.bind(thisArg)` is `f` itself; `f.call(thisArg, ...args)` calls `f` with the rest of
+    /// the arguments, so `api.accessToken.setCustomClaim.call(api.accessToken, k, v)` is a sink.
+    fn bound_call(
+        &mut self,
+        f: &Val,
+        bind: bool,
+        args: &'a [ExprOrSpread],
+        vals: &[Val],
+        span: Span,
+    ) -> Val {
+        if bind {
+            return f.clone();
+        }
+        let rest_args = args.get(1..).unwrap_or(&[]);
+        let rest_vals = vals.get(1..).unwrap_or(&[]).to_vec();
+        if let Some(path) = f.path.clone()
+            && let Some(v) = self.path_sink(&path, rest_args, &rest_vals, span)
+        {
+            return v;
+        }
+        match f.func {
+            Some(idx) => self.call_fn(idx, rest_vals),
+            None => self.generic_call(None, None, f, rest_vals, false),
+        }
     }
 
     /// A call that stores its arguments into a local variable (`scopes.push(v)`,

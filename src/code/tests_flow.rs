@@ -340,3 +340,34 @@ fn verification_helpers_guard_like_the_check_they_return() {
         assert!(unverified(&r), "{helper} is not a check: {:?}", r.findings);
     }
 }
+
+/// `f.bind(x)` is `f`; `f.call(x, ...args)` calls `f` with the rest of the arguments.
+#[test]
+fn bound_and_called_functions_reach_their_sinks() {
+    let r = action(
+        "const set = api.accessToken.setCustomClaim.bind(api.accessToken);\nset('https://a/r', event.user.user_metadata.role);",
+    );
+    assert!(claim(&r).value_sources.contains(&md("role")), "{r:#?}");
+    let r = action(
+        "api.accessToken.setCustomClaim.call(api.accessToken, 'https://a/r', event.user.user_metadata.role);",
+    );
+    let c = claim(&r);
+    assert!(c.value_sources.contains(&md("role")), "{c:#?}");
+    assert_eq!(
+        c.kind,
+        EffectKind::AccessTokenClaim {
+            name: Some("https://a/r".into())
+        },
+        "the claim name is the first argument after thisArg"
+    );
+    let r = action(
+        "function grant(name, v) { api.accessToken.setCustomClaim(name, v); }\ngrant.call(null, 'https://a/p', event.user.app_metadata.plan);",
+    );
+    assert!(
+        !claim(&r)
+            .value_sources
+            .iter()
+            .any(Source::is_attacker_controlled),
+        "{r:#?}"
+    );
+}
