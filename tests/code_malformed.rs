@@ -128,6 +128,19 @@ fn odd_inputs_return() {
     run(&binary);
 }
 
+/// Found by the fuzzer: this input trips a debug assertion inside swc's regexp lexer. Builds
+/// with debug assertions (tests, `cargo run`) panic inside the parser; the analyzer turns that
+/// into a parse error like any other, and release builds report swc's own message.
+#[test]
+fn a_parser_panic_is_a_parse_error() {
+    for src in ["=======\n/", "exports.x = 1;\n=======\n/"] {
+        assert_unanalysable(src);
+    }
+    // The analyzer keeps working on this thread afterwards.
+    let r = run(ACTION);
+    assert!(r.parse_error.is_none(), "{:?}", r.parse_error);
+}
+
 #[test]
 fn every_prefix_of_a_real_action() {
     let mut unanalysable = 0;

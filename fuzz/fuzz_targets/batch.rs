@@ -5,10 +5,10 @@
 
 use std::sync::Arc;
 
+use authpath::receiver::MemoryFindingIndex;
 use authpath::receiver::batch::parse_batch;
 use authpath::receiver::metrics::Metrics;
 use authpath::receiver::pipeline::{Pipeline, PipelineConfig};
-use authpath::receiver::MemoryFindingIndex;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -142,7 +142,15 @@ fn parse_text(text: &str) -> Result<Program, ParseError> {
     });
     let lexer = Lexer::new(syntax, EsVersion::latest(), input, None);
     let mut parser = Parser::new_from(lexer);
-    parser.parse_program().map_err(|e| {
+    // swc has internal assertions that some malformed inputs trip (`=======\n/` fails a
+    // debug assertion in its regexp lexer); a parser panic is this input's parse error, not
+    // the end of the scan.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse_program()))
+        .map_err(|_| ParseError::Syntax {
+            message: "the JavaScript parser failed on this input".into(),
+            line: 1,
+        })?;
+    parsed.map_err(|e| {
         let lines = LineTable::new(text);
         let line = span_range(e.span(), text.len()).map_or(1, |r| lines.line_of(r.start));
         ParseError::Syntax {
