@@ -11,6 +11,7 @@ use super::effects::{EffectKind, Source};
 use super::egress::recognise;
 use super::flow::Analyzer;
 use super::guards::unwrap;
+use super::library_calls::is_path_getter;
 use super::secrets::classify_literal;
 use super::sources::SourceSet;
 use super::value::{Path, Root, Val};
@@ -75,6 +76,12 @@ impl<'a> Analyzer<'a> {
             && (f.path.is_some() || f.func.is_some())
         {
             return self.bound_call(f, m == "bind", args, &vals, span);
+        }
+        if let Some(path) = &callee_val.path
+            && is_path_getter(path)
+            && let Some(v) = self.path_getter_call(args, &vals)
+        {
+            return v;
         }
         if let Some(path) = callee_val.path.clone() {
             let handled = self.path_sink(&path, args, &vals, span);

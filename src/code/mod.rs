@@ -21,6 +21,7 @@ pub mod findings;
 pub mod flow;
 pub mod guards;
 pub mod infer;
+pub mod library_calls;
 pub mod literal_secrets;
 pub mod nesting;
 pub mod parse;
