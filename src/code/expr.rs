@@ -8,7 +8,7 @@ use std::rc::Rc;
 use swc_atoms::Atom;
 use swc_common::Spanned;
 use swc_ecma_ast::{
-    BinExpr, BinaryOp, Expr, Lit, MemberProp, ObjectLit, OptChainBase, Prop, PropName,
+    BinExpr, BinaryOp, Expr, Lit, MemberExpr, MemberProp, ObjectLit, OptChainBase, Prop, PropName,
     PropOrSpread, Tpl,
 };
 
@@ -66,28 +66,10 @@ impl<'a> Analyzer<'a> {
             },
             Expr::Lit(_) | Expr::This(_) | Expr::MetaProp(_) => Val::default(),
             Expr::Tpl(t) => self.eval_tpl(t),
-            Expr::Member(m) => {
-                let obj = self.eval(&m.obj);
-                let (key, key_sources) = self.member_key_with_sources(&m.prop);
-                let mut v = self.member(&obj, &key);
-                // A computed key picks the value: `roleScopes[md.role]` is decided by
-                // `md.role` whatever the table holds.
-                if !key_sources.is_empty() {
-                    v.sources.union_with(&key_sources);
-                }
-                v
-            }
+            Expr::Member(m) => self.eval_member(m),
             Expr::SuperProp(_) => Val::default(),
             Expr::OptChain(o) => match &*o.base {
-                OptChainBase::Member(m) => {
-                    let obj = self.eval(&m.obj);
-                    let (key, key_sources) = self.member_key_with_sources(&m.prop);
-                    let mut v = self.member(&obj, &key);
-                    if !key_sources.is_empty() {
-                        v.sources.union_with(&key_sources);
-                    }
-                    v
-                }
+                OptChainBase::Member(m) => self.eval_member(m),
                 OptChainBase::Call(c) => self.eval_call(&c.callee, &c.args, c.span),
             },
             Expr::Call(c) => match &c.callee {
@@ -159,6 +141,19 @@ impl<'a> Analyzer<'a> {
         let out = f(self);
         self.guards.truncate(len - 1);
         out
+    }
+
+    /// `obj.key` / `obj[key]` (also inside `?.`).
+    fn eval_member(&mut self, m: &'a MemberExpr) -> Val {
+        let obj = self.eval(&m.obj);
+        let (key, key_sources) = self.member_key_with_sources(&m.prop);
+        let mut v = self.member(&obj, &key);
+        // A computed key picks the value: `roleScopes[md.role]` is decided by `md.role`
+        // whatever the table holds.
+        if !key_sources.is_empty() {
+            v.sources.union_with(&key_sources);
+        }
+        v
     }
 
     pub fn member_key(&mut self, prop: &'a MemberProp) -> Cow<'a, str> {
