@@ -146,6 +146,9 @@ impl<'a> Analyzer<'a> {
     /// `obj.key` / `obj[key]` (also inside `?.`).
     fn eval_member(&mut self, m: &'a MemberExpr) -> Val {
         let obj = self.eval(&m.obj);
+        if let MemberProp::Ident(i) = &m.prop {
+            return self.member(&obj, &i.sym);
+        }
         let (key, key_sources) = self.member_key_with_sources(&m.prop);
         let mut v = self.member(&obj, &key);
         // A computed key picks the value: `roleScopes[md.role]` is decided by `md.role`

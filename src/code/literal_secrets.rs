@@ -15,7 +15,12 @@ use super::value::Val;
 impl Analyzer<'_> {
     /// A credential inside a form body or query string literal, recorded with the `client_id`
     /// beside it; the literal's value then carries the secret.
+    #[inline]
     pub(super) fn record_embedded_credential(&mut self, text: &str, span: Span, v: &mut Val) {
+        // Most literals hold no `=`; only those are split into pairs.
+        if text.len() < 8 || !text.bytes().any(|b| b == b'=') {
+            return;
+        }
         if let Some((kind, secret, client_id)) = embedded_credential(text) {
             let src = self.record_secret(kind, secret, span, client_id.map(str::to_string), None);
             v.sources.insert(src);
