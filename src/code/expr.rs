@@ -13,7 +13,8 @@ use swc_ecma_ast::{
 };
 
 use super::effects::{SecretKind, Source};
-use super::flow::{Analyzer, FnBody, MAX_WALK_DEPTH, keep_path_join};
+use super::flow::{Analyzer, MAX_WALK_DEPTH, keep_path_join};
+use super::functions::FnBody;
 use super::guards::asserts_verified;
 use super::literal_secrets::note_secret;
 use super::secrets::classify_literal;

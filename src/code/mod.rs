@@ -19,6 +19,7 @@ pub mod egress;
 pub mod expr;
 pub mod findings;
 pub mod flow;
+pub mod functions;
 pub mod guards;
 pub mod infer;
 pub mod library_calls;

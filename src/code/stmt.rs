@@ -5,7 +5,8 @@ use swc_common::Spanned;
 use swc_ecma_ast::{Decl, Expr, ForHead, ModuleDecl, Pat, Stmt, VarDecl};
 
 use super::effects::CodeKind;
-use super::flow::{Analyzer, FnBody, MAX_WALK_DEPTH};
+use super::flow::{Analyzer, MAX_WALK_DEPTH};
+use super::functions::FnBody;
 use super::guards::{GuardFrame, always_exits, asserts_verified};
 use super::sources::SourceSet;
 use super::value::{Root, Val};

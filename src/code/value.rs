@@ -8,7 +8,7 @@ use swc_atoms::Atom;
 
 use super::classify::classify;
 use super::effects::CodeKind;
-use super::flow::FnId;
+use super::functions::FnId;
 use super::sources::SourceSet;
 
 /// Where a known object comes from.
