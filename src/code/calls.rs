@@ -9,6 +9,7 @@ use swc_ecma_ast::{Expr, ExprOrSpread, NewExpr};
 
 use super::effects::{EffectKind, Source};
 use super::egress::recognise;
+use super::expr::const_elements;
 use super::flow::Analyzer;
 use super::guards::unwrap;
 use super::library_calls::is_path_getter;
@@ -181,6 +182,14 @@ impl<'a> Analyzer<'a> {
             let Some(idx) = v.func else { continue };
             let params = match method {
                 Some(m) if ITERATORS.contains(&m) => {
+                    let (elems, complete) = const_elements(&base);
+                    for elem in elems {
+                        let ret = self.call_fn(idx, vec![elem.clone(), elem, base.clone()]);
+                        out = out.join(&ret.taint_only());
+                    }
+                    if complete {
+                        continue;
+                    }
                     let elem = self.member(&base, "*");
                     vec![elem.clone(), elem, base.clone()]
                 }

@@ -96,15 +96,7 @@ impl<'a> Analyzer<'a> {
                 v
             }
             Expr::Seq(s) => s.exprs.iter().fold(Val::default(), |_, e| self.eval(e)),
-            Expr::Array(a) => {
-                let mut out = Val::default();
-                for el in a.elems.iter().flatten() {
-                    let v = self.eval(&el.expr);
-                    out.sources.union_with(&v.sources);
-                    out.from_egress |= v.from_egress;
-                }
-                out
-            }
+            Expr::Array(a) => self.eval_array(a),
             Expr::Object(o) => self.eval_object(o),
             Expr::Fn(f) => self.fn_val(&f.function),
             Expr::Arrow(a) => {
@@ -141,6 +133,27 @@ impl<'a> Analyzer<'a> {
         let len = self.guards.len();
         let out = f(self);
         self.guards.truncate(len - 1);
+        out
+    }
+
+    /// An array literal: the union of its elements' taint, and the elements themselves as
+    /// properties `0`, `1`, ... so that a loop over constant scopes can see each scope (see
+    /// [`const_elements`]); values pushed later are added as properties `*`.
+    fn eval_array(&mut self, a: &'a swc_ecma_ast::ArrayLit) -> Val {
+        let mut out = Val::default();
+        let mut elems: Vec<(Atom, Val)> = Vec::new();
+        let mut exact = true;
+        for (i, el) in a.elems.iter().enumerate() {
+            let Some(el) = el else { continue };
+            let v = self.eval(&el.expr);
+            out.sources.union_with(&v.sources);
+            out.from_egress |= v.from_egress;
+            exact &= el.spread.is_none();
+            if exact && elems.len() < MAX_CONST_ELEMENTS {
+                elems.push((Atom::from(i.to_string()), v));
+            }
+        }
+        out.props = Some(Rc::new(elems));
         out
     }
 
@@ -188,7 +201,10 @@ impl<'a> Analyzer<'a> {
             let p = Rc::clone(p);
             return self.child_val(&p, key);
         }
-        if let Some(v) = obj.prop(key) {
+        // An unknown key (`*`) may be any property: the union of them all, below.
+        if key != "*"
+            && let Some(v) = obj.prop(key)
+        {
             return v.clone();
         }
         let mut v = obj.taint_only();
@@ -388,4 +404,26 @@ impl<'a> Analyzer<'a> {
 /// A claim / key name unless it is the unknown marker.
 pub fn named(key: &str) -> Option<String> {
     (key != "*").then(|| key.to_string())
+}
+
+/// Most elements of an array literal kept one by one (and most loop runs per constant).
+const MAX_CONST_ELEMENTS: usize = 16;
+
+/// The constant-string elements of a local array (`['read:a', 'admin:b']`, or constants pushed
+/// into one), at most [`MAX_CONST_ELEMENTS`]: a loop over them runs once per element as well,
+/// so `for (const s of ADMIN_SCOPES) api.accessToken.addScope(s)` adds scopes with names.
+/// The flag is true when these are all the elements the array can hold, so the loop needs no
+/// run with an unknown element.
+pub fn const_elements(coll: &Val) -> (Vec<Val>, bool) {
+    let Some(props) = coll.props.as_ref().filter(|_| coll.path.is_none()) else {
+        return (Vec::new(), false);
+    };
+    let elems: Vec<Val> = props
+        .iter()
+        .filter(|(_, v)| v.const_str().is_some())
+        .take(MAX_CONST_ELEMENTS)
+        .map(|(_, v)| v.clone())
+        .collect();
+    let complete = !elems.is_empty() && elems.len() == props.len();
+    (elems, complete)
 }

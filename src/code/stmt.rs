@@ -5,6 +5,7 @@ use swc_common::Spanned;
 use swc_ecma_ast::{Decl, Expr, ForHead, ModuleDecl, Pat, Stmt, VarDecl};
 
 use super::effects::CodeKind;
+use super::expr::const_elements;
 use super::flow::{Analyzer, MAX_WALK_DEPTH};
 use super::functions::FnBody;
 use super::guards::{GuardFrame, always_exits, asserts_verified};
@@ -262,8 +263,8 @@ impl<'a> Analyzer<'a> {
                 });
                 self.scopes.pop();
             }
-            Stmt::ForIn(f) => self.walk_for_each(&f.left, &f.right, &f.body),
-            Stmt::ForOf(f) => self.walk_for_each(&f.left, &f.right, &f.body),
+            Stmt::ForIn(f) => self.walk_for_each(&f.left, &f.right, &f.body, false),
+            Stmt::ForOf(f) => self.walk_for_each(&f.left, &f.right, &f.body, true),
             Stmt::Labeled(l) => self.walk_stmt(&l.body),
             Stmt::With(w) => {
                 self.eval(&w.obj);
@@ -273,9 +274,24 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn walk_for_each(&mut self, left: &'a ForHead, right: &'a Expr, body: &'a Stmt) {
+    fn walk_for_each(&mut self, left: &'a ForHead, right: &'a Expr, body: &'a Stmt, of: bool) {
         let coll = self.eval(right);
+        if of {
+            let (elems, complete) = const_elements(&coll);
+            for elem in elems {
+                self.walk_loop_body(left, elem, coll.sources.clone(), body);
+            }
+            if complete {
+                return;
+            }
+        }
         let elem = self.member(&coll, "*");
+        self.walk_loop_body(left, elem, coll.sources, body);
+    }
+
+    /// One run of a loop body with the loop variable bound to `elem`, guarded by the
+    /// collection's sources.
+    fn walk_loop_body(&mut self, left: &'a ForHead, elem: Val, sources: SourceSet, body: &'a Stmt) {
         self.scopes.push();
         match left {
             ForHead::VarDecl(v) => {
@@ -286,7 +302,6 @@ impl<'a> Analyzer<'a> {
             ForHead::Pat(p) => self.bind_pat(p, elem),
             ForHead::UsingDecl(_) => {}
         }
-        let sources = coll.sources.clone();
         self.with_guard(sources, false, |a| a.walk_body(body));
         self.scopes.pop();
     }

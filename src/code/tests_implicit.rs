@@ -171,3 +171,54 @@ fn class_methods_are_analysed_as_helpers() {
     assert!(s.guard_sources.contains(&app(Some("vip"))), "{s:#?}");
     assert!(!s.guard_sources.iter().any(Source::is_attacker_controlled));
 }
+
+fn scopes_added(r: &super::CodeReport) -> Vec<Option<String>> {
+    r.effects
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EffectKind::AddScope { scope } => Some(scope.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_loop_over_constant_scopes_adds_each_scope_by_name() {
+    let r = action(
+        "const ADMIN = ['admin:orders', 'admin:users'];\nif (event.user.user_metadata.is_admin) {\n  for (const s of ADMIN) api.accessToken.addScope(s);\n}\nconst extra = [];\nif (event.user.user_metadata.beta) extra.push('beta:write');\nextra.forEach((s) => api.accessToken.addScope(s));",
+    );
+    let scopes = scopes_added(&r);
+    for name in ["admin:orders", "admin:users", "beta:write"] {
+        assert!(scopes.contains(&Some(name.to_string())), "{scopes:?}");
+    }
+    let admin = effect(
+        &r,
+        |k| matches!(k, EffectKind::AddScope { scope: Some(s) } if s == "admin:users"),
+    );
+    assert!(admin.guard_sources.contains(&md("is_admin")), "{admin:#?}");
+    let beta = effect(
+        &r,
+        |k| matches!(k, EffectKind::AddScope { scope: Some(s) } if s == "beta:write"),
+    );
+    assert!(decided_by(beta, &md("beta")), "{beta:#?}");
+}
+
+#[test]
+fn an_unknown_element_of_a_local_array_is_any_element() {
+    let r = action(
+        "const picks = [event.user.user_metadata.role, 'viewer'];\napi.accessToken.setCustomClaim('https://a/r', picks[event.stats.logins_count % 2]);",
+    );
+    let claim = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+    assert!(claim.value_sources.contains(&md("role")), "{claim:#?}");
+    // A loop over the user's own list still runs once for the unknown element.
+    let r = action(
+        "for (const s of event.user.user_metadata.scopes || []) api.accessToken.addScope(s);",
+    );
+    assert_eq!(scopes_added(&r), [None]);
+    assert!(
+        scope(&r)
+            .value_sources
+            .iter()
+            .any(|s| matches!(s, Source::UserMetadata { .. }))
+    );
+}

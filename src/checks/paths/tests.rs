@@ -108,6 +108,26 @@ exports.onExecutePostLogin = async (event, api) => {
 }
 
 #[test]
+fn laundered_path_is_found_through_a_loop_over_constant_scopes() {
+    let via_array = r#"
+exports.onExecutePostLogin = async (event, api) => {
+  const STAFF_SCOPES = ['read:orders', 'admin:orders'];
+  if (event.user.app_metadata.account_type === 'staff') {
+    STAFF_SCOPES.forEach((s) => api.accessToken.addScope(s));
+  }
+};"#;
+    let findings = laundering_tenant(true, true, via_array).run(&SIGNUP_METADATA_LAUNDERED);
+    // One path per scope the API trusts, each named.
+    let mut reached: Vec<&str> = findings
+        .iter()
+        .filter_map(|f| f.path.iter().find(|s| s.kind == ObjectKind::Scope))
+        .map(|s| s.name.as_str())
+        .collect();
+    reached.sort_unstable();
+    assert_eq!(reached, ["admin:orders", "read:orders"], "{findings:#?}");
+}
+
+#[test]
 fn closed_signup_or_role_based_scope_is_no_path() {
     assert!(
         laundering_tenant(false, true, SCOPE_ON_TYPE)
