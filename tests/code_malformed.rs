@@ -133,7 +133,10 @@ fn odd_inputs_return() {
 /// into a parse error like any other, and release builds report swc's own message.
 #[test]
 fn a_parser_panic_is_a_parse_error() {
-    for src in ["=======\n/", "exports.x = 1;\n=======\n/"] {
+    // The second one was also found by the fuzzer: a database script whose parse panics and
+    // is then retried wrapped in parentheses.
+    let script = "function login(email, password, callback) {\n  const mysql = require('\u{00}\n=======\n\n\n\n=====\n\n\n\n=======\u{00}\u{00}\u{00}\u{00}%{@=//\n///\n//\n///u\n\n////\u{00}\u{00}\u{00}\u{00}%{@=//\n//%\u{0b}//\n///u\u{00}\u{00}\u{00}\u{00}\u{00}\u{0c}\u{00}<$?$nction\u{0e}//\n//\n/sert\u{0c}\u{0c}\u{0c}\u{0c}\u{0c}\u{0c}\u{0c}\u{0c}\u{0c}\u{0c}\u{0c}f*/O/voPostCha////\u{00}\u{00}\u{00}\u{00}%{@=//\n//%\u{0b}//\n///u\u{00}\u{00}\u{00}\u{00}\u{00}\u{0c}\u{00}<$?$n(in(1in[sctiile`);\n  });\n}\n";
+    for src in ["=======\n/", "exports.x = 1;\n=======\n/", script] {
         assert_unanalysable(src);
     }
     // The analyzer keeps working on this thread afterwards.
