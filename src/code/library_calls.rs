@@ -71,13 +71,9 @@ impl<'a> Analyzer<'a> {
 #[cfg(test)]
 mod tests {
     use crate::code::effects::{EffectKind, Source};
-    use crate::code::tests_flow::{action, effect, run};
-
-    fn md(key: &str) -> Source {
-        Source::UserMetadata {
-            key: Some(key.into()),
-        }
-    }
+    use crate::code::tests_flow::{
+        action, any_attacker_controlled, claim as access_claim, effect, md, run,
+    };
 
     #[test]
     fn lodash_get_reads_the_path_it_names() {
@@ -102,7 +98,7 @@ mod tests {
             let r = run(&format!(
                 "{import}\nexports.onExecutePostLogin = async (event, api) => {{\n  api.accessToken.setCustomClaim('https://a/r', {call});\n}};"
             ));
-            let claim = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+            let claim = access_claim(&r);
             assert_eq!(
                 claim.value_sources.iter().collect::<Vec<_>>(),
                 [&md("role")],
@@ -120,13 +116,7 @@ mod tests {
         assert!(scope.guard_sources.contains(&Source::AppMetadata {
             key: Some("role".into())
         }));
-        assert!(
-            !scope
-                .guard_sources
-                .iter()
-                .any(Source::is_attacker_controlled),
-            "{scope:#?}"
-        );
+        assert!(!any_attacker_controlled(&scope.guard_sources), "{scope:#?}");
         assert!(r.findings.is_empty(), "{:?}", r.findings);
     }
 
@@ -136,12 +126,12 @@ mod tests {
         let r = run(
             "const _ = require('lodash');\nexports.onExecutePostLogin = async (event, api) => {\n  api.accessToken.setCustomClaim('https://a/r', _.get(event.user, event.request.query.f));\n};",
         );
-        let claim = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+        let claim = access_claim(&r);
         assert!(claim.value_sources.contains(&Source::Email), "{claim:#?}");
         let r = action(
             "const get = require('some-get');\napi.accessToken.setCustomClaim('https://a/r', get(event.user, 'app_metadata.role'));",
         );
-        let claim = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+        let claim = access_claim(&r);
         assert!(claim.value_sources.contains(&Source::Email), "{claim:#?}");
     }
 }

@@ -27,11 +27,16 @@ pub fn effect(r: &CodeReport, pred: impl Fn(&EffectKind) -> bool) -> &Effect {
         .unwrap_or_else(|| panic!("no such effect in {:#?}", r.effects))
 }
 
+/// Does any of these sources come from someone who is not the tenant?
+pub fn any_attacker_controlled(sources: &super::source_list::SourceList) -> bool {
+    sources.iter().any(Source::is_attacker_controlled)
+}
+
 pub fn claim(r: &CodeReport) -> &Effect {
     effect(r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }))
 }
 
-fn md(key: &str) -> Source {
+pub fn md(key: &str) -> Source {
     Source::UserMetadata {
         key: Some(key.into()),
     }

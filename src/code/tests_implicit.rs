@@ -4,13 +4,7 @@
 //! Each positive case has a clean look-alike that must stay clean.
 
 use super::effects::{Effect, EffectKind, Source};
-use super::tests_flow::{action, effect, run};
-
-fn md(key: &str) -> Source {
-    Source::UserMetadata {
-        key: Some(key.into()),
-    }
-}
+use super::tests_flow::{action, any_attacker_controlled, claim as access_claim, effect, md, run};
 
 fn app(key: Option<&str>) -> Source {
     Source::AppMetadata {
@@ -38,7 +32,7 @@ fn a_flag_set_under_a_condition_carries_the_condition() {
     );
     let s = scope(&r);
     assert!(s.guard_sources.contains(&app(Some("role"))), "{s:#?}");
-    assert!(!s.guard_sources.iter().any(Source::is_attacker_controlled));
+    assert!(!any_attacker_controlled(&s.guard_sources));
 }
 
 #[test]
@@ -46,7 +40,7 @@ fn early_exits_and_else_branches_decide_a_flag_too() {
     let r = action(
         "let tier = 'basic';\nif (!event.user.user_metadata.beta) { tier = 'none'; } else { tier = 'beta'; }\napi.accessToken.setCustomClaim('https://a/tier', tier);",
     );
-    let claim = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+    let claim = access_claim(&r);
     assert!(claim.value_sources.contains(&md("beta")), "{claim:#?}");
 }
 
@@ -57,7 +51,7 @@ fn a_variable_bound_inside_the_condition_is_not_decided_by_it() {
     let r = action(
         "if (event.user.user_metadata.vip) {\n  let label = 'a';\n  label = 'b';\n  api.accessToken.setCustomClaim('https://a/l', label);\n}",
     );
-    let claim = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+    let claim = access_claim(&r);
     assert!(claim.guard_sources.contains(&md("vip")));
     assert!(!claim.value_sources.contains(&md("vip")), "{claim:#?}");
 }
@@ -67,18 +61,13 @@ fn a_conditional_expression_is_decided_by_its_test() {
     let r = action(
         "api.accessToken.setCustomClaim('https://a/role', event.user.user_metadata.admin ? 'admin' : 'user');",
     );
-    let claim = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+    let claim = access_claim(&r);
     assert!(claim.value_sources.contains(&md("admin")), "{claim:#?}");
     let r = action(
         "api.accessToken.setCustomClaim('https://a/role', event.user.app_metadata.admin ? 'admin' : 'user');",
     );
-    let claim = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
-    assert!(
-        !claim
-            .value_sources
-            .iter()
-            .any(Source::is_attacker_controlled)
-    );
+    let claim = access_claim(&r);
+    assert!(!any_attacker_controlled(&claim.value_sources));
 }
 
 #[test]
@@ -101,12 +90,7 @@ fn values_pushed_under_a_condition_taint_the_array() {
         "const scopes = [];\nif (event.user.app_metadata.beta) scopes.push('beta:write');\nscopes.forEach((s) => api.accessToken.addScope(s));",
     );
     assert!(!decided_by(scope(&r), &md("beta")));
-    assert!(
-        !scope(&r)
-            .value_sources
-            .iter()
-            .any(Source::is_attacker_controlled)
-    );
+    assert!(!any_attacker_controlled(&scope(&r).value_sources));
 }
 
 #[test]
@@ -114,7 +98,7 @@ fn object_assign_merges_known_properties_into_a_local_object() {
     let r = action(
         "const claims = { plan: 'free' };\nObject.assign(claims, { role: event.user.user_metadata.role });\napi.accessToken.setCustomClaim('https://a/role', claims.role);\napi.idToken.setCustomClaim('https://a/plan', claims.plan);",
     );
-    let role = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+    let role = access_claim(&r);
     assert!(role.value_sources.contains(&md("role")), "{role:#?}");
     let plan = effect(&r, |k| matches!(k, EffectKind::IdTokenClaim { .. }));
     assert!(plan.value_sources.is_empty(), "{plan:#?}");
@@ -146,12 +130,7 @@ fn a_lookup_table_indexed_by_user_data_is_decided_by_the_index() {
     let r = action(
         "const map = { admin: 'admin:all', user: 'read' };\napi.accessToken.addScope(map[event.user.app_metadata.role]);",
     );
-    assert!(
-        !scope(&r)
-            .value_sources
-            .iter()
-            .any(Source::is_attacker_controlled)
-    );
+    assert!(!any_attacker_controlled(&scope(&r).value_sources));
 }
 
 #[test]
@@ -163,13 +142,13 @@ fn class_methods_are_analysed_as_helpers() {
     assert_eq!(s.line, 3);
     let src = "class Claims {\n  constructor(ns) { this.ns = ns; }\n  role(user) { return user.user_metadata.role; }\n}\nexports.onExecutePostLogin = async (event, api) => {\n  const c = new Claims('https://a/');\n  api.accessToken.setCustomClaim('https://a/role', c.role(event.user));\n};";
     let r = run(src);
-    let claim = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+    let claim = access_claim(&r);
     assert!(claim.value_sources.contains(&md("role")), "{claim:#?}");
     let src = "const Grants = class {\n  static apply(api, user) {\n    if (user.app_metadata.vip) api.accessToken.addScope('vip');\n  }\n};\nexports.onExecutePostLogin = async (event, api) => {\n  Grants.apply(api, event.user);\n};";
     let r = run(src);
     let s = scope(&r);
     assert!(s.guard_sources.contains(&app(Some("vip"))), "{s:#?}");
-    assert!(!s.guard_sources.iter().any(Source::is_attacker_controlled));
+    assert!(!any_attacker_controlled(&s.guard_sources));
 }
 
 fn scopes_added(r: &super::CodeReport) -> Vec<Option<String>> {
@@ -208,7 +187,7 @@ fn an_unknown_element_of_a_local_array_is_any_element() {
     let r = action(
         "const picks = [event.user.user_metadata.role, 'viewer'];\napi.accessToken.setCustomClaim('https://a/r', picks[event.stats.logins_count % 2]);",
     );
-    let claim = effect(&r, |k| matches!(k, EffectKind::AccessTokenClaim { .. }));
+    let claim = access_claim(&r);
     assert!(claim.value_sources.contains(&md("role")), "{claim:#?}");
     // A loop over the user's own list still runs once for the unknown element.
     let r = action(

@@ -95,19 +95,23 @@ fn management_over_http_and_token_endpoint() {
     assert!(!has(&r, "code.secret-to-external-endpoint"));
 }
 
-#[test]
-fn egress_clients_urls_and_cleartext() {
-    let r = action(
-        "const got = require('got');\nconst request = require('request');\nconst https = require('https');\nawait fetch(`https://api.example.com/u/${event.user.user_id}`);\nawait got.post('http://plain.example.com/x', { json: { e: event.user.email } });\nrequest({ url: 'https://r.example.com/a', method: 'POST' }, () => {});\nhttps.request({ hostname: 'h.example.com', path: '/p' });",
-    );
-    let urls: Vec<(Option<String>, bool)> = r
-        .effects
+/// (URL prefix, cleartext) of each outbound call.
+fn egress_urls(r: &CodeReport) -> Vec<(Option<String>, bool)> {
+    r.effects
         .iter()
         .filter_map(|e| match &e.kind {
             EffectKind::Egress { url, cleartext, .. } => Some((url.clone(), *cleartext)),
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn egress_clients_urls_and_cleartext() {
+    let r = action(
+        "const got = require('got');\nconst request = require('request');\nconst https = require('https');\nawait fetch(`https://api.example.com/u/${event.user.user_id}`);\nawait got.post('http://plain.example.com/x', { json: { e: event.user.email } });\nrequest({ url: 'https://r.example.com/a', method: 'POST' }, () => {});\nhttps.request({ hostname: 'h.example.com', path: '/p' });",
+    );
+    let urls = egress_urls(&r);
     assert!(urls.contains(&(Some("https://api.example.com/u/".into()), false)));
     assert!(urls.contains(&(Some("http://plain.example.com/x".into()), true)));
     assert!(urls.contains(&(Some("https://r.example.com/a".into()), false)));
@@ -124,8 +128,8 @@ fn egress_clients_urls_and_cleartext() {
     assert!(got.value_sources.contains(&Source::Email));
     assert_eq!(
         rules(&r)
-            .iter()
-            .filter(|x| **x == "code.insecure-http-call")
+            .into_iter()
+            .filter(|x| *x == "code.insecure-http-call")
             .count(),
         1
     );
@@ -138,14 +142,7 @@ fn http_method_calls_with_an_options_object() {
     let r = rule(
         "request.get({ uri: 'http://legacy.example.com/p?e=' + user.email, json: true }, function (e, r, b) {});\nrequest.post({ url: 'https://acme.auth0.com/api/v2/users/' + user.user_id, json: { app_metadata: {} } });\nconst axios = require('axios');\naxios.request({ url: 'https://ax.example.com/r', method: 'put', data: { id: user.user_id } });\ncallback(null, user, context);",
     );
-    let egress: Vec<(Option<String>, bool)> = r
-        .effects
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EffectKind::Egress { url, cleartext, .. } => Some((url.clone(), *cleartext)),
-            _ => None,
-        })
-        .collect();
+    let egress = egress_urls(&r);
     assert!(
         egress.contains(&(Some("http://legacy.example.com/p?e=".into()), true)),
         "{egress:?}"
@@ -157,8 +154,8 @@ fn http_method_calls_with_an_options_object() {
         }));
     assert_eq!(
         rules(&r)
-            .iter()
-            .filter(|x| **x == "code.insecure-http-call")
+            .into_iter()
+            .filter(|x| *x == "code.insecure-http-call")
             .count(),
         1
     );
