@@ -1,11 +1,13 @@
 //! Analysis cost against the parser alone: a seeded corpus of 2,000 realistic Actions (40-200
-//! lines, mixes of the patterns the analyzer looks for) is parsed (`parse_only`, the same swc
-//! setup) and fully analysed (`analyze`) in the same run; best of N, ratio printed.
-//! Run with `cargo bench --bench analysis`. For profiling, `AUTHPATH_BENCH_ACTIONS` and
-//! `AUTHPATH_BENCH_ROUNDS` shrink the corpus and the number of rounds (the reported figures use
-//! the defaults). `AUTHPATH_BENCH_ONLY=parse|analyze|none` runs one side once and prints
-//! nothing else, so an instruction counter (`valgrind --tool=callgrind`) can compare the two
-//! sides exactly: Ir(parse) - Ir(none) against Ir(analyze) - Ir(none).
+//! lines, mixes of the patterns the analyzer looks for) is parsed by swc alone
+//! (`swc_parse_only`: the analyzer's swc configuration and nothing else, the baseline the
+//! target is set against), by authpath's parse stage (`parse_only`: swc plus the nesting
+//! pre-scan and the line table), and fully analysed (`analyze`) in the same run; best of N,
+//! ratios printed. Run with `cargo bench --bench analysis`. For profiling,
+//! `AUTHPATH_BENCH_ACTIONS` and `AUTHPATH_BENCH_ROUNDS` shrink the corpus and the number of
+//! rounds (the reported figures use the defaults). `AUTHPATH_BENCH_ONLY=swc|parse|analyze|none`
+//! runs one side once and prints nothing else, so an instruction counter (`valgrind
+//! --tool=callgrind`) can compare the sides exactly: Ir(side) - Ir(none).
 //! `AUTHPATH_BENCH_SPLIT=1` times the parts of a full analysis per file instead (the parse, the
 //! analyzer walk, the findings and report, dropping it all), best of N each, next to a
 //! parse-only round.
@@ -13,7 +15,7 @@
 //! Like a tenant scan (`analyze_tenant_code`), each round runs on one analysis stack, so no
 //! file pays for mapping a stack of its own; parse-only rounds run the same way.
 //!
-//! The two measurements alternate round by round after a warm-up round, so both see the same
+//! The three measurements alternate round by round after a warm-up round, so all see the same
 //! machine load; each is timed both by the wall clock and by this thread's CPU time (Linux
 //! `/proc/thread-self/schedstat`, user + system), which a busy machine disturbs far less.
 
@@ -24,7 +26,7 @@ use std::time::{Duration, Instant};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use authpath::code::parse::with_analysis_stack;
-use authpath::code::{CodeHint, analyze, clear_thread_tables, parse_only};
+use authpath::code::{CodeHint, analyze, clear_thread_tables, parse_only, swc_parse_only};
 
 const ACTIONS: usize = 2000;
 const ROUNDS: usize = 10;
@@ -109,18 +111,16 @@ fn measure<F: FnMut()>(f: &mut F) -> (Duration, Option<Duration>) {
     (wall, cpu)
 }
 
-/// Best (wall, CPU) times of `a` and of `b` over [`ROUNDS`] alternating rounds.
+/// Best (wall, CPU) times of each of `sides` over [`ROUNDS`] alternating rounds, after one
+/// warm-up run of each.
 type Best = (Duration, Option<Duration>);
-fn best_alternating<A: FnMut(), B: FnMut()>(rounds: usize, mut a: A, mut b: B) -> (Best, Best) {
-    measure(&mut a);
-    measure(&mut b);
-    let mut best_a: Best = (Duration::MAX, None);
-    let mut best_b: Best = (Duration::MAX, None);
+fn best_alternating(rounds: usize, sides: &mut [&mut dyn FnMut()]) -> Vec<Best> {
+    for f in sides.iter_mut() {
+        measure(&mut || f());
+    }
+    let mut best: Vec<Best> = vec![(Duration::MAX, None); sides.len()];
     for _ in 0..rounds {
-        for (f, best) in [
-            (&mut a as &mut dyn FnMut(), &mut best_a),
-            (&mut b as &mut dyn FnMut(), &mut best_b),
-        ] {
+        for (f, best) in sides.iter_mut().zip(best.iter_mut()) {
             let (wall, cpu) = measure(&mut || f());
             best.0 = best.0.min(wall);
             best.1 = match (best.1, cpu) {
@@ -129,7 +129,7 @@ fn best_alternating<A: FnMut(), B: FnMut()>(rounds: usize, mut a: A, mut b: B) -
             };
         }
     }
-    (best_a, best_b)
+    best
 }
 
 /// Best per-part times of full analysis rounds, split with a timer around each part of each
@@ -199,6 +199,7 @@ fn main() {
         with_analysis_stack(|| {
             for c in &corpus {
                 match only.as_str() {
+                    "swc" => drop(std::hint::black_box(swc_parse_only(c))),
                     "parse" => drop(std::hint::black_box(parse_only(c))),
                     "analyze" => drop(std::hint::black_box(analyze(c, "bench.js", &hint))),
                     _ => {}
@@ -207,38 +208,50 @@ fn main() {
         });
         return;
     }
-    let ((parse, parse_cpu), (full, full_cpu)) = best_alternating(
-        rounds,
-        || {
-            with_analysis_stack(|| {
-                for c in &corpus {
-                    std::hint::black_box(parse_only(c));
-                }
-            })
-        },
-        || {
-            // Each round is one cold scan: interned paths are shared between the files of a
-            // round, never carried over from the previous round.
-            clear_thread_tables();
-            with_analysis_stack(|| {
-                for c in &corpus {
-                    std::hint::black_box(analyze(c, "bench.js", &hint));
-                }
-            })
-        },
-    );
+    let mut swc = || {
+        with_analysis_stack(|| {
+            for c in &corpus {
+                std::hint::black_box(swc_parse_only(c));
+            }
+        })
+    };
+    let mut stage = || {
+        with_analysis_stack(|| {
+            for c in &corpus {
+                std::hint::black_box(parse_only(c));
+            }
+        })
+    };
+    let mut full = || {
+        // Each round is one cold scan: interned paths are shared between the files of a
+        // round, never carried over from the previous round.
+        clear_thread_tables();
+        with_analysis_stack(|| {
+            for c in &corpus {
+                std::hint::black_box(analyze(c, "bench.js", &hint));
+            }
+        })
+    };
+    let best = best_alternating(rounds, &mut [&mut swc, &mut stage, &mut full]);
+    let [swc, stage, full] = [best[0], best[1], best[2]];
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
-    println!("corpus: {actions} actions, {lines} lines, {bytes} bytes");
-    println!("parse only (best of {rounds}): wall {parse:?}, cpu {parse_cpu:?}");
-    println!("full analyze (best of {rounds}): wall {full:?}, cpu {full_cpu:?}");
-    println!(
-        "ratio analyze/parse (wall): {:.2} (target <= 1.5)",
-        ratio(full, parse)
-    );
-    if let (Some(p), Some(f)) = (parse_cpu, full_cpu) {
-        println!(
-            "ratio analyze/parse (cpu):  {:.2} (target <= 1.5)",
-            ratio(f, p)
-        );
+    println!("corpus: {actions} actions, {lines} lines, {bytes} bytes; best of {rounds}");
+    for (name, (wall, cpu)) in [
+        ("swc parse only", swc),
+        ("authpath parse stage", stage),
+        ("full analysis", full),
+    ] {
+        println!("{name:<22} wall {wall:>12?}  cpu {cpu:?}");
     }
+    let print_ratio = |what: &str, a: Best, b: Best| {
+        let cpu = a.1.zip(b.1).map(|(x, y)| format!("{:.2}", ratio(x, y)));
+        println!(
+            "{what}: wall {:.2}, cpu {}",
+            ratio(a.0, b.0),
+            cpu.as_deref().unwrap_or("n/a")
+        );
+    };
+    print_ratio("full analysis / swc parse (target <= 1.5)", full, swc);
+    print_ratio("full analysis / authpath parse stage", full, stage);
+    print_ratio("authpath parse stage / swc parse", stage, swc);
 }

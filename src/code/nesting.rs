@@ -1,6 +1,10 @@
 //! The nesting pre-scan that runs before swc sees the text: a linear pass bounding bracket
 //! depth and the estimated AST depth of operator chains, so neither swc's recursion nor dropping
 //! the AST can exhaust the stack.
+//!
+//! The pass classifies each byte through one lookup table and skips runs of bytes that cannot
+//! change the estimate (whitespace, digits, identifier characters) without looking at them one
+//! by one through the full dispatch.
 
 use super::parse::{LineTable, MAX_BRACKET_DEPTH, MAX_DEPTH_SCORE, ParseError};
 
@@ -15,128 +19,253 @@ struct Level {
     template: bool,
 }
 
+/// What a byte means to the pre-scan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Whitespace: leaves the previous significant byte as it is.
+    Space,
+    /// Digits, non-ASCII bytes and punctuation that neither nests nor chains.
+    Other,
+    /// A letter, `_` or `$`: the start of a word.
+    Word,
+    /// An operator or chain token (`.`, `+`, `=`, `?`, ...).
+    Op,
+    Open,
+    Close,
+    /// `;` and `,` end an operator chain.
+    Separator,
+    Quote,
+    Backtick,
+    Slash,
+}
+
+const fn class_table() -> [Class; 256] {
+    let mut table = [Class::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = match c {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0c => Class::Space,
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'$' => Class::Word,
+            b'.' | b'+' | b'-' | b'*' | b'%' | b'&' | b'|' | b'^' | b'!' | b'~' | b'?' | b':'
+            | b'=' | b'<' | b'>' => Class::Op,
+            b'(' | b'[' | b'{' => Class::Open,
+            b')' | b']' | b'}' => Class::Close,
+            b';' | b',' => Class::Separator,
+            b'\'' | b'"' => Class::Quote,
+            b'`' => Class::Backtick,
+            b'/' => Class::Slash,
+            _ => Class::Other,
+        };
+        b += 1;
+    }
+    table
+}
+
+static CLASS: [Class; 256] = class_table();
+
+const fn word_table() -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+        b += 1;
+    }
+    table
+}
+
+/// Bytes that continue a word (letters, digits, `_`, `$`).
+static WORD_BYTE: [bool; 256] = word_table();
+
+/// End of the word starting at `start`.
+fn word_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while bytes.get(i).is_some_and(|b| WORD_BYTE[usize::from(*b)]) {
+        i += 1;
+    }
+    i
+}
+
+/// Where a template literal's text that starts at `start` ends: at its closing backtick
+/// (`Close`) or at a `${` (`Substitution`), with the position after it; or at the end of the
+/// text.
+fn template_text_end(bytes: &[u8], start: usize) -> (usize, bool) {
+    let mut i = start;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' => i += 2,
+            b'`' => return (i + 1, false),
+            b'$' if bytes.get(i + 1) == Some(&b'{') => return (i + 2, true),
+            _ => i += 1,
+        }
+    }
+    (bytes.len(), false)
+}
+
+/// Words that add a level to the estimated AST depth: unary / relational keywords and the
+/// heads of nested statements.
+fn nests(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"typeof"
+            | b"new"
+            | b"await"
+            | b"void"
+            | b"delete"
+            | b"yield"
+            | b"in"
+            | b"instanceof"
+            | b"if"
+            | b"for"
+            | b"while"
+            | b"with"
+            | b"do"
+    )
+}
+
+/// The scan's running state.
+struct Scan {
+    stack: Vec<Level>,
+    score: u32,
+    /// The last significant byte was `)`, `]` or `}` (a following `(` or `[` chains).
+    after_close: bool,
+}
+
+impl Scan {
+    fn bump(&mut self, is_else: bool) {
+        if let Some(level) = self.stack.last_mut() {
+            if is_else {
+                level.elses += 1;
+            } else {
+                level.ops += 1;
+            }
+            self.score += 1;
+        }
+    }
+
+    fn open(&mut self, template: bool) {
+        self.stack.push(Level {
+            template,
+            ..Level::default()
+        });
+        self.score += 1;
+    }
+}
+
 /// Linear scan that bounds bracket depth and the estimated AST depth of operator chains
 /// (`a+a+...`, `!!!...`, `a()()()`, `a.b.c...`, else-if chains), so neither swc's recursion
 /// nor dropping the AST can exhaust the stack.
 pub fn check_nesting(text: &str) -> Result<(), ParseError> {
     let bytes = text.as_bytes();
-    let mut stack: Vec<Level> = vec![Level::default()];
-    let mut score: u32 = 1;
-    let mut prev_sig = b' ';
-    let mut in_template = false;
+    let mut scan = Scan {
+        stack: vec![Level::default()],
+        score: 1,
+        after_close: false,
+    };
     let mut i = 0;
     let line_at = |i: usize| LineTable::new(text).line_of(i);
-    while let Some(&b) = bytes.get(i) {
-        if in_template {
-            match b {
-                b'\\' => i += 1,
-                b'`' => in_template = false,
-                b'$' if bytes.get(i + 1) == Some(&b'{') => {
-                    i += 1;
-                    in_template = false;
-                    stack.push(Level {
-                        template: true,
-                        ..Level::default()
-                    });
-                    score += 1;
-                }
-                _ => {}
-            }
-            i += 1;
-            continue;
+    // Inside a template literal's text, skip to its end or to its next `${`.
+    let template_text = |scan: &mut Scan, from: usize| {
+        let (end, substitution) = template_text_end(bytes, from);
+        if substitution {
+            scan.open(true);
         }
-        match b {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = memchr(bytes, i, b'\n');
+        end
+    };
+    while let Some(&b) = bytes.get(i) {
+        let class = CLASS[usize::from(b)];
+        match class {
+            Class::Space => {
+                i += 1;
                 continue;
             }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = text
+            Class::Other => {
+                scan.after_close = false;
+                i += 1;
+                continue;
+            }
+            Class::Word => {
+                let end = word_end(bytes, i);
+                let word = bytes.get(i..end).unwrap_or_default();
+                if word == b"else" {
+                    scan.bump(true);
+                } else if nests(word) {
+                    scan.bump(false);
+                }
+                scan.after_close = false;
+                i = end;
+            }
+            Class::Quote => {
+                i = skip_string(bytes, i, b);
+                scan.after_close = false;
+                continue;
+            }
+            Class::Slash if bytes.get(i + 1) == Some(&b'/') => {
+                i = bytes
+                    .get(i..)
+                    .and_then(|rest| memchr::memchr(b'\n', rest))
+                    .map_or(bytes.len(), |p| i + p);
+                continue;
+            }
+            Class::Slash if bytes.get(i + 1) == Some(&b'*') => {
+                i = bytes
                     .get(i + 2..)
-                    .and_then(|r| r.find("*/"))
+                    .and_then(|r| memchr::memmem::find(r, b"*/"))
                     .map_or(bytes.len(), |p| i + p + 4);
                 continue;
             }
-            b'\'' | b'"' => {
-                i = skip_string(bytes, i, b);
-                prev_sig = b'a';
-                continue;
+            Class::Slash | Class::Op => {
+                scan.bump(false);
+                scan.after_close = false;
+                i += 1;
             }
-            b'`' => in_template = true,
-            b'(' | b'[' | b'{' => {
-                if matches!(prev_sig, b')' | b']' | b'}') && b != b'{' {
-                    bump(&mut stack, &mut score, false);
-                }
-                stack.push(Level::default());
-                score += 1;
-                if stack.len() > MAX_BRACKET_DEPTH {
-                    return Err(ParseError::TooDeep { line: line_at(i) });
-                }
+            Class::Backtick => {
+                scan.after_close = false;
+                i = template_text(&mut scan, i + 1);
             }
-            b')' | b']' | b'}' if stack.len() > 1 => {
-                if let Some(level) = stack.pop() {
-                    score = score.saturating_sub(level.ops + level.elses + 1);
+            Class::Open => {
+                if scan.after_close && b != b'{' {
+                    scan.bump(false);
+                }
+                scan.open(false);
+                scan.after_close = false;
+                i += 1;
+            }
+            Class::Close => {
+                scan.after_close = true;
+                i += 1;
+                if scan.stack.len() > 1
+                    && let Some(level) = scan.stack.pop()
+                {
+                    scan.score = scan.score.saturating_sub(level.ops + level.elses + 1);
                     if level.template && b == b'}' {
-                        in_template = true;
+                        i = template_text(&mut scan, i);
                     }
                 }
             }
-            b';' | b',' => {
-                if let Some(level) = stack.last_mut() {
-                    score = score.saturating_sub(level.ops);
+            Class::Separator => {
+                if let Some(level) = scan.stack.last_mut() {
+                    scan.score = scan.score.saturating_sub(level.ops);
                     level.ops = 0;
                 }
+                scan.after_close = false;
+                i += 1;
             }
-            b'.' | b'+' | b'-' | b'*' | b'%' | b'&' | b'|' | b'^' | b'!' | b'~' | b'?' | b':'
-            | b'=' | b'<' | b'>' | b'/' => bump(&mut stack, &mut score, false),
-            b if b.is_ascii_alphabetic() || b == b'_' || b == b'$' => {
-                let end = bytes
-                    .iter()
-                    .skip(i)
-                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c == b'$'))
-                    .map_or(bytes.len(), |p| i + p);
-                match text.get(i..end).unwrap_or("") {
-                    "else" => bump(&mut stack, &mut score, true),
-                    "typeof" | "new" | "await" | "void" | "delete" | "yield" | "in"
-                    | "instanceof" | "if" | "for" | "while" | "with" | "do" => {
-                        bump(&mut stack, &mut score, false)
-                    }
-                    _ => {}
-                }
-                prev_sig = b'a';
-                i = end;
-                continue;
-            }
-            _ => {}
         }
-        if !b.is_ascii_whitespace() {
-            prev_sig = b;
+        // Both checks follow the byte (or `${`) that raised the level or the score, at `i - 1`.
+        if scan.stack.len() > MAX_BRACKET_DEPTH {
+            return Err(ParseError::TooDeep {
+                line: line_at(i - 1),
+            });
         }
-        if score > MAX_DEPTH_SCORE {
-            return Err(ParseError::ChainTooLong { line: line_at(i) });
+        if scan.score > MAX_DEPTH_SCORE {
+            return Err(ParseError::ChainTooLong {
+                line: line_at(i - 1),
+            });
         }
-        i += 1;
     }
     Ok(())
-}
-
-fn bump(stack: &mut [Level], score: &mut u32, is_else: bool) {
-    if let Some(level) = stack.last_mut() {
-        if is_else {
-            level.elses += 1;
-        } else {
-            level.ops += 1;
-        }
-        *score += 1;
-    }
-}
-
-fn memchr(bytes: &[u8], from: usize, needle: u8) -> usize {
-    bytes
-        .iter()
-        .skip(from)
-        .position(|c| *c == needle)
-        .map_or(bytes.len(), |p| from + p)
 }
 
 /// Skips a `'`/`"` string starting at `start`; unterminated strings end at the newline.
@@ -151,4 +280,65 @@ fn skip_string(bytes: &[u8], start: usize, quote: u8) -> usize {
         }
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deep(open: &str, close: &str, n: usize) -> String {
+        format!("x = {}1{};", open.repeat(n), close.repeat(n))
+    }
+
+    #[test]
+    fn brackets_in_strings_comments_and_template_text_do_not_nest() {
+        let many = "(".repeat(MAX_BRACKET_DEPTH * 2);
+        for text in [
+            format!("const s = '{many}';"),
+            format!("const s = \"{many}\";"),
+            format!("// {many}\nx = 1;"),
+            format!("/* {many} */ x = 1;"),
+            format!("const s = `{many}`;"),
+        ] {
+            assert_eq!(check_nesting(&text), Ok(()), "{text}");
+        }
+    }
+
+    #[test]
+    fn template_substitutions_nest_like_brackets() {
+        let n = MAX_BRACKET_DEPTH + 1;
+        let nested = format!("x = {}1{};", "`${".repeat(n), "}`".repeat(n));
+        assert!(matches!(
+            check_nesting(&nested),
+            Err(ParseError::TooDeep { .. })
+        ));
+        let flat = "x = `${a}${b}`;\n".repeat(MAX_BRACKET_DEPTH * 2);
+        assert_eq!(check_nesting(&flat), Ok(()));
+    }
+
+    #[test]
+    fn the_error_names_the_line_where_the_limit_is_crossed() {
+        let text = format!("a = 1;\nb = 2;\n{}", deep("[", "]", MAX_BRACKET_DEPTH + 5));
+        assert_eq!(check_nesting(&text), Err(ParseError::TooDeep { line: 3 }));
+        let chain = format!(
+            "a = 1;\n\nb = {}c;",
+            "!".repeat(MAX_DEPTH_SCORE as usize + 5)
+        );
+        assert_eq!(
+            check_nesting(&chain),
+            Err(ParseError::ChainTooLong { line: 3 })
+        );
+    }
+
+    #[test]
+    fn only_keyword_words_count() {
+        // `elsewhere`, `newt` and `format` are words, not the keywords they start with.
+        let words = "elsewhere newt format ".repeat(MAX_DEPTH_SCORE as usize);
+        assert_eq!(check_nesting(&format!("x = {words};")), Ok(()));
+        let keywords = "typeof ".repeat(MAX_DEPTH_SCORE as usize + 1);
+        assert!(matches!(
+            check_nesting(&format!("x = {keywords}a;")),
+            Err(ParseError::ChainTooLong { .. })
+        ));
+    }
 }
