@@ -25,13 +25,17 @@ pub enum ParseError {
     ChainTooLong { line: u32 },
     #[error("{message}")]
     Syntax { message: String, line: u32 },
+    /// swc itself panicked (an internal assertion); the text is not parsed again, wrapped or
+    /// otherwise, after that.
+    #[error("the JavaScript parser failed on this input")]
+    ParserFailed,
 }
 
 impl ParseError {
     /// 1-based line of the problem, where known.
     pub fn line(&self) -> Option<u32> {
         match self {
-            ParseError::TooLarge(_) => None,
+            ParseError::TooLarge(_) | ParseError::ParserFailed => None,
             ParseError::TooDeep { line }
             | ParseError::ChainTooLong { line }
             | ParseError::Syntax { line, .. } => Some(*line),
@@ -95,7 +99,7 @@ pub fn parse(source: &str) -> Result<Parsed, ParseError> {
     super::nesting::check_nesting(body)?;
     match parse_text(body) {
         Ok(program) => Ok(finish(program, body.to_string())),
-        Err(first) if starts_with_function(body) => {
+        Err(first) if first != ParseError::ParserFailed && starts_with_function(body) => {
             let wrapped = format!("({body}\n)");
             parse_text(&wrapped)
                 .map(|p| finish(p, wrapped))
@@ -148,12 +152,9 @@ fn parse_text(text: &str) -> Result<Program, ParseError> {
     let mut parser = Parser::new_from(lexer);
     // swc has internal assertions that some malformed inputs trip (`=======\n/` fails a
     // debug assertion in its regexp lexer); a parser panic is this input's parse error, not
-    // the end of the scan.
+    // the end of the scan, and the text is not handed to swc again.
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse_program()))
-        .map_err(|_| ParseError::Syntax {
-            message: "the JavaScript parser failed on this input".into(),
-            line: 1,
-        })?;
+        .map_err(|_| ParseError::ParserFailed)?;
     parsed.map_err(|e| {
         let lines = LineTable::new(text);
         let line = span_range(e.span(), text.len()).map_or(1, |r| lines.line_of(r.start));
@@ -246,6 +247,19 @@ mod tests {
         assert!(parse(&many).is_ok());
         let tpl = "const s = `a ${ `b ${ c } d` } e`;";
         assert!(parse(tpl).is_ok());
+    }
+
+    #[test]
+    fn a_parser_panic_is_its_own_error_and_not_retried_wrapped() {
+        // Starts like an anonymous function, so a plain syntax error would be retried wrapped.
+        let err = parse("function f() {}\n=======\n/").err();
+        if cfg!(debug_assertions) {
+            // swc's regexp lexer asserts on this input in builds with debug assertions.
+            assert_eq!(err, Some(ParseError::ParserFailed));
+            assert_eq!(ParseError::ParserFailed.line(), None);
+        } else {
+            assert!(matches!(err, Some(ParseError::Syntax { .. })), "{err:?}");
+        }
     }
 
     #[test]
