@@ -2,9 +2,8 @@
 //! depth and the estimated AST depth of operator chains, so neither swc's recursion nor dropping
 //! the AST can exhaust the stack.
 //!
-//! The pass classifies each byte through one lookup table and skips runs of bytes that cannot
-//! change the estimate (whitespace, digits, identifier characters) without looking at them one
-//! by one through the full dispatch.
+//! The pass classifies each byte through one table of bit flags, tested most frequent class
+//! first; words are skipped through a second table, template text and comments in inner loops.
 
 use super::parse::{LineTable, MAX_BRACKET_DEPTH, MAX_DEPTH_SCORE, ParseError};
 
