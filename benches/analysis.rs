@@ -10,10 +10,10 @@
 //! --tool=callgrind`) can compare the sides exactly: Ir(side) - Ir(none).
 //! `AUTHPATH_BENCH_SPLIT=1` times the parts of a full analysis per file instead (the parse, the
 //! analyzer walk, the findings and report, dropping it all), best of N each, next to a
-//! parse-only round.
+//! parse-stage round (`parse_only`).
 //!
 //! Like a tenant scan (`analyze_tenant_code`), each round runs on one analysis stack, so no
-//! file pays for mapping a stack of its own; parse-only rounds run the same way.
+//! file pays for mapping a stack of its own; parse-only rounds of both kinds run the same way.
 //!
 //! The three measurements alternate round by round after a warm-up round, so all see the same
 //! machine load; each is timed both by the wall clock and by this thread's CPU time (Linux
@@ -174,7 +174,7 @@ fn print_split(corpus: &[String], rounds: usize) {
         }
     }
     println!(
-        "parse-only round (incl. dropping the tree): {:?}\nin a full analysis: parse {:?}, walk {:?}, findings {:?}, drop {:?}",
+        "parse-stage round (incl. dropping the tree): {:?}\nin a full analysis: parse {:?}, walk {:?}, findings {:?}, drop {:?}",
         best[0], best[1], best[2], best[3], best[4]
     );
 }
