@@ -132,19 +132,22 @@ fn best_alternating(rounds: usize, sides: &mut [&mut dyn FnMut()]) -> Vec<Best> 
     best
 }
 
+/// One round: `f` on every file of the corpus, on one analysis stack.
+fn over_corpus<R>(corpus: &[String], mut f: impl FnMut(&str) -> R) {
+    with_analysis_stack(|| {
+        for c in corpus {
+            std::hint::black_box(f(c));
+        }
+    })
+}
+
 /// Best per-part times of full analysis rounds, split with a timer around each part of each
 /// file: what `analyze` does, spelled out with the analyzer's public pieces.
 fn print_split(corpus: &[String], rounds: usize) {
     use authpath::code::{CodeKind, findings::code_findings, flow::Analyzer, parse::parse};
     let mut best = [Duration::MAX; 5];
     for _ in 0..rounds {
-        let (_, parse_round) = measure(&mut || {
-            with_analysis_stack(|| {
-                for c in corpus {
-                    std::hint::black_box(parse_only(c));
-                }
-            })
-        });
+        let (_, parse_round) = measure(&mut || over_corpus(corpus, parse_only));
         clear_thread_tables();
         let mut parts = [Duration::ZERO; 4];
         with_analysis_stack(|| {
@@ -208,29 +211,13 @@ fn main() {
         });
         return;
     }
-    let mut swc = || {
-        with_analysis_stack(|| {
-            for c in &corpus {
-                std::hint::black_box(swc_parse_only(c));
-            }
-        })
-    };
-    let mut stage = || {
-        with_analysis_stack(|| {
-            for c in &corpus {
-                std::hint::black_box(parse_only(c));
-            }
-        })
-    };
+    let mut swc = || over_corpus(&corpus, swc_parse_only);
+    let mut stage = || over_corpus(&corpus, parse_only);
     let mut full = || {
         // Each round is one cold scan: interned paths are shared between the files of a
         // round, never carried over from the previous round.
         clear_thread_tables();
-        with_analysis_stack(|| {
-            for c in &corpus {
-                std::hint::black_box(analyze(c, "bench.js", &hint));
-            }
-        })
+        over_corpus(&corpus, |c| analyze(c, "bench.js", &hint));
     };
     let best = best_alternating(rounds, &mut [&mut swc, &mut stage, &mut full]);
     let [swc, stage, full] = [best[0], best[1], best[2]];

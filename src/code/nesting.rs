@@ -86,9 +86,8 @@ fn word_end(bytes: &[u8], start: usize) -> usize {
     i
 }
 
-/// Where a template literal's text that starts at `start` ends: at its closing backtick
-/// (`Close`) or at a `${` (`Substitution`), with the position after it; or at the end of the
-/// text.
+/// Where a template literal's text that starts at `start` ends: the position after its closing
+/// backtick or after a `${` (then `true`), or the end of the text.
 fn template_text_end(bytes: &[u8], start: usize) -> (usize, bool) {
     let mut i = start;
     while let Some(&b) = bytes.get(i) {
@@ -179,19 +178,19 @@ pub fn check_nesting(text: &str) -> Result<(), ParseError> {
         if class & WORD != 0 {
             let end = word_end(bytes, i);
             let word = bytes.get(i..end).unwrap_or_default();
-            if word.len() >= 2 && word.len() <= 10 {
-                if word == b"else" {
-                    scan.bump(true);
-                } else if nests(word) {
-                    scan.bump(false);
-                }
+            if word == b"else" {
+                scan.bump(true);
+            } else if nests(word) {
+                scan.bump(false);
             }
             scan.after_close = false;
             i = end;
         } else if class & SPACE != 0 {
             i += 1;
             continue;
-        } else if class & OP != 0 {
+        } else if class & OP != 0 || (class & SLASH != 0 && !starts_comment(bytes, i)) {
+            // A `/` that starts no comment is a division or a regular expression: either way
+            // one chain token.
             scan.bump(false);
             scan.after_close = false;
             i += 1;
@@ -237,17 +236,13 @@ pub fn check_nesting(text: &str) -> Result<(), ParseError> {
                 .and_then(|rest| memchr::memchr(b'\n', rest))
                 .map_or(bytes.len(), |p| i + p);
             continue;
-        } else if bytes.get(i + 1) == Some(&b'*') {
+        } else {
+            // The only class left: a `/*` comment.
             i = bytes
                 .get(i + 2..)
                 .and_then(|r| memchr::memmem::find(r, b"*/"))
                 .map_or(bytes.len(), |p| i + p + 4);
             continue;
-        } else {
-            // A `/` operator (or a regular expression: either way one chain token).
-            scan.bump(false);
-            scan.after_close = false;
-            i += 1;
         }
         // Both checks follow the byte (or `${`) that raised the level or the score, at `i - 1`.
         if scan.stack.len() > MAX_BRACKET_DEPTH {
@@ -262,6 +257,11 @@ pub fn check_nesting(text: &str) -> Result<(), ParseError> {
         }
     }
     Ok(())
+}
+
+/// A `//` or `/*` comment starts at `i`.
+fn starts_comment(bytes: &[u8], i: usize) -> bool {
+    matches!(bytes.get(i + 1), Some(b'/' | b'*'))
 }
 
 /// Skips a `'`/`"` string starting at `start`; unterminated strings end at the newline.
