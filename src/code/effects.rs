@@ -83,6 +83,9 @@ pub enum Source {
     Roles,
     /// A response of an outbound HTTP call.
     HttpResponse,
+    /// The response of a cleartext (`http://`) call, made on this 1-based line: anyone on the
+    /// network path can forge it.
+    CleartextResponse { line: u32 },
     /// A literal string value inlined in the code (used for guard comparisons).
     Literal { value: Text },
     /// A credential written into the code (see [`EffectKind::HardcodedSecret`]), by fingerprint.

@@ -180,6 +180,11 @@ impl<'a> Analyzer<'a> {
             ..Val::default()
         };
         resp.sources.insert(Source::HttpResponse);
+        if cleartext {
+            resp.sources.insert(Source::CleartextResponse {
+                line: self.line(span),
+            });
+        }
         if self.kind == super::effects::CodeKind::ProfileScript {
             resp.sources.insert(Source::ProviderProfile);
         }

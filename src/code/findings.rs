@@ -16,12 +16,14 @@
 //! | `code.open-redirect` | medium | the redirect URL comes from request data or `user_metadata` |
 //! | `code.unnamespaced-custom-claim` | medium | the claim name is restricted by Auth0 (`roles`, `permissions`, `sub`, ...) or in an Auth0 namespace (silently dropped) |
 //! | `code.unnamespaced-custom-claim` | low | the claim name has no `https://` / `http://` namespace |
-//! | `code.insecure-http-call` | medium | an outbound call uses `http://` |
+//! | `code.insecure-http-call` | high | an outbound call uses `http://` and sends a secret; or a token claim, scope, access / MFA decision, role call or account linking trusts the response of such a call ([`super::cleartext`]) |
+//! | `code.insecure-http-call` | medium | an outbound call uses `http://`; or an `app_metadata` write stores the response of such a call |
 //! | `code.unanalysable-code` | medium | the code does not parse or is refused (too large / too deeply nested) |
 
 use super::source_list::SourceList;
 
 use super::claims::is_restricted_claim;
+use super::cleartext;
 use super::effects::{CodeFinding, Effect, EffectKind, SecretKind, Source};
 use super::egress::is_auth0_host;
 use super::secrets::contains_ignore_ascii_case;
@@ -38,16 +40,28 @@ fn any(set: &SourceList, f: impl Fn(&Source) -> bool) -> bool {
     set.iter().any(f)
 }
 
-struct Out(Vec<CodeFinding>);
+/// The findings of one file, at most one per rule and line.
+pub(super) struct Out(Vec<CodeFinding>);
 
 impl Out {
-    fn push(&mut self, category: Category, severity: Severity, line: u32, message: String) {
+    /// Adds a finding; of two for the same rule and line, the more severe one stays.
+    pub(super) fn push(
+        &mut self,
+        category: Category,
+        severity: Severity,
+        line: u32,
+        message: String,
+    ) {
         // The rule id is `code.<category>`, so comparing categories compares rule ids.
-        if self
+        if let Some(old) = self
             .0
-            .iter()
-            .any(|f| f.category == category && f.line == line)
+            .iter_mut()
+            .find(|f| f.category == category && f.line == line)
         {
+            if severity > old.severity {
+                old.severity = severity;
+                old.message = message;
+            }
             return;
         }
         self.0.push(CodeFinding {
@@ -70,6 +84,7 @@ pub fn code_findings(
         privilege(e, &mut out);
         email_trust(e, &mut out);
         other(e, &mut out);
+        cleartext::trusts_cleartext_response(e, &mut out);
     }
     for (line, text) in substring_email_checks {
         out.push(
@@ -87,7 +102,7 @@ pub fn code_findings(
 }
 
 /// What an effect does, for finding messages (formatted only when a message is built).
-struct Describe<'a>(&'a EffectKind);
+pub(super) struct Describe<'a>(pub(super) &'a EffectKind);
 
 impl std::fmt::Display for Describe<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -117,7 +132,7 @@ impl std::fmt::Display for Describe<'_> {
     }
 }
 
-fn is_role_call(kind: &EffectKind) -> bool {
+pub(super) fn is_role_call(kind: &EffectKind) -> bool {
     matches!(kind, EffectKind::ManagementApiCall { method } if {
         contains_ignore_ascii_case(method, "role")
             || contains_ignore_ascii_case(method, "permission")
@@ -273,12 +288,7 @@ fn other(e: &Effect, out: &mut Out) {
             host,
         } => {
             if *cleartext {
-                out.push(
-                    Category::InsecureHttpCall,
-                    Severity::Medium,
-                    e.line,
-                    format!("cleartext HTTP call to `{}`", url.as_deref().unwrap_or("?")),
-                );
+                cleartext::cleartext_call(e, url.as_deref(), out);
             }
             let external = host.as_deref().is_some_and(|h| !is_auth0_host(h));
             let leaked = e.value_sources.iter().any(|s| match s {

@@ -13,6 +13,7 @@ pub mod assign;
 pub mod calls;
 pub mod claims;
 pub mod classify;
+pub mod cleartext;
 pub mod collect;
 pub mod effects;
 pub mod egress;
@@ -121,6 +122,8 @@ fn analyze_on_stack(source: &str, file: &str, hint: &CodeHint) -> CodeReport {
     report
 }
 
+#[cfg(test)]
+mod tests_cleartext;
 #[cfg(test)]
 mod tests_flow;
 #[cfg(test)]

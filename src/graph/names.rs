@@ -36,6 +36,7 @@ pub fn attribute_of(source: &Source) -> Option<String> {
         | Source::Connection
         | Source::Roles
         | Source::HttpResponse
+        | Source::CleartextResponse { .. }
         | Source::Literal { .. }
         | Source::HardcodedSecret { .. } => return None,
     })
