@@ -94,7 +94,7 @@ code_rule!(
     "code.metadata-driven-privilege",
     "A scope, claim or role is decided by user-writable data",
     Severity::High,
-    "A scope, claim, role or permission is set from, or under a condition on, user_metadata, request input or an unverified e-mail.",
+    "A scope, claim, role or permission is set from, or under a condition on, user_metadata, request input or an unverified e-mail. A claim whose name is a display preference (locale, theme, timezone, nickname, ...) is rated low: carrying the user's own choice is its purpose.",
     "Decide privileges from roles or app_metadata written by trusted back ends; treat user_metadata and request data as untrusted.",
     ["GAP claims-from-user-metadata", "GAP scope-override"]
 );

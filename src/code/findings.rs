@@ -5,6 +5,7 @@
 //! |---|---|---|
 //! | `code.metadata-driven-privilege` | critical | an access-token claim or added scope takes its value from user-writable data (`user_metadata`, request query / body, requested scopes) |
 //! | `code.metadata-driven-privilege` | high | an ID-token claim takes such a value; or a claim, scope, role / permission Management API call or `api.access.deny` is decided by a condition on such data |
+//! | `code.metadata-driven-privilege` | low | a claim whose name is a display preference (`locale`, `theme`, `timezone`, ... see [`super::preference_claims`]) takes or is decided by such data |
 //! | `code.user-input-to-app-metadata` | high | `app_metadata` is written from user-writable data |
 //! | `code.unverified-email-trust` | critical | accounts are linked using the e-mail without an `email_verified` guard |
 //! | `code.unverified-email-trust` | high | a claim, scope, deny, role or `app_metadata` write is decided by the e-mail without an `email_verified` guard; or the e-mail domain is checked by substring (`includes`, `indexOf`, `match`, `endsWith` without `@`) |
@@ -26,6 +27,7 @@ use super::claims::is_restricted_claim;
 use super::cleartext;
 use super::effects::{CodeFinding, Effect, EffectKind, SecretKind, Source};
 use super::egress::is_auth0_host;
+use super::preference_claims::is_preference_claim;
 use super::secrets::contains_ignore_ascii_case;
 use crate::findings::{Category, Severity};
 
@@ -144,6 +146,25 @@ fn privilege(e: &Effect, out: &mut Out) {
     let guard_tainted = any(&e.guard_sources, user_writable);
     let what = Describe(&e.kind);
     match &e.kind {
+        EffectKind::AccessTokenClaim { name: Some(n) }
+        | EffectKind::IdTokenClaim { name: Some(n) }
+            if (value_tainted || guard_tainted) && is_preference_claim(n) =>
+        {
+            out.push(
+                Category::MetadataDrivenPrivilege,
+                Severity::Low,
+                e.line,
+                format!(
+                    "{what} {} user-writable data; its name says it is a display preference, \
+                     so never authorize on it",
+                    if value_tainted {
+                        "takes its value from"
+                    } else {
+                        "is decided by a condition on"
+                    }
+                ),
+            )
+        }
         EffectKind::AccessTokenClaim { .. } | EffectKind::AddScope { .. } if value_tainted => out
             .push(
                 Category::MetadataDrivenPrivilege,

@@ -28,6 +28,7 @@ pub mod literal_secrets;
 pub mod nesting;
 pub mod parse;
 pub mod paths;
+pub mod preference_claims;
 pub mod scopes;
 pub mod secrets;
 pub mod sinks;
@@ -128,6 +129,8 @@ mod tests_cleartext;
 mod tests_flow;
 #[cfg(test)]
 mod tests_implicit;
+#[cfg(test)]
+mod tests_preferences;
 #[cfg(test)]
 mod tests_secrets;
 #[cfg(test)]
