@@ -1,6 +1,7 @@
 //! Effect texts: the source text of a statement with every run of whitespace collapsed to one
-//! space, at most 200 characters. Runs of plain ASCII are found eight bytes at a time and copied
-//! as slices; anything else goes through the `char` path.
+//! space, at most 200 characters. Runs of plain ASCII (with the single spaces between words,
+//! which collapse to themselves) are found eight bytes at a time and copied as slices; anything
+//! else goes through the `char` path.
 
 use swc_common::Span;
 
@@ -35,6 +36,19 @@ fn plain_ascii_end(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// End of the run starting at `i` that the output keeps byte for byte: printable ASCII, and
+/// single spaces between two printable ASCII characters (a one-space run collapses to itself).
+fn kept_run_end(bytes: &[u8], i: usize) -> usize {
+    let mut end = plain_ascii_end(bytes, i);
+    while end > i
+        && bytes.get(end) == Some(&b' ')
+        && bytes.get(end + 1).is_some_and(|b| *b > b' ' && *b < 0x80)
+    {
+        end = plain_ascii_end(bytes, end + 1);
+    }
+    end
+}
+
 /// The source text of a span, whitespace collapsed, at most 200 characters.
 pub fn snippet(text: &str, span: Span) -> String {
     let raw = span_range(span, text.len())
@@ -50,7 +64,7 @@ pub fn snippet(text: &str, span: Span) -> String {
     let mut space_pending = false;
     let mut i = 0;
     while chars < MAX {
-        let end = plain_ascii_end(bytes, i);
+        let end = kept_run_end(bytes, i);
         if end > i {
             if std::mem::take(&mut space_pending) && push_space(&mut out, &mut chars, MAX) {
                 break;
