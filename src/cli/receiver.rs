@@ -227,3 +227,85 @@ async fn shutdown_signal() {
         _ = term => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crd::DetectionSpec;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Receiver {
+        #[command(flatten)]
+        args: ReceiverArgs,
+    }
+
+    fn config(flags: Vec<String>) -> ReceiverConfig {
+        let argv = std::iter::once("receiver".to_string()).chain(flags);
+        Receiver::try_parse_from(argv)
+            .expect("the flags parse")
+            .args
+            .config()
+            .expect("a valid configuration")
+    }
+
+    fn numbers(t: &Thresholds) -> [u32; 9] {
+        [
+            t.window_secs,
+            t.failed_logins_per_ip,
+            t.failed_logins_per_user,
+            t.stuffing_users_per_ip,
+            t.registrations,
+            t.mfa_pushes_per_user,
+            t.mfa_sms_per_user,
+            t.takeover_window_secs,
+            t.member_deletions,
+        ]
+    }
+
+    /// What the operator writes from `spec.logStream.detection` is what the receiver runs with.
+    #[test]
+    fn every_detection_field_reaches_the_receiver_thresholds() {
+        let spec = DetectionSpec {
+            window_seconds: Some(61),
+            failed_logins_per_ip: Some(3),
+            failed_logins_per_user: Some(4),
+            stuffing_users_per_ip: Some(5),
+            registrations_per_window: Some(6),
+            mfa_pushes_per_user: Some(7),
+            mfa_sms_per_user: Some(8),
+            takeover_window_seconds: Some(900),
+            member_deletions: Some(9),
+            expected_allowlist: vec!["203.0.113.0/24".into(), "2001:db8::1".into()],
+            api_explorer_client_ids: vec!["explorer1".into(), "explorer2".into()],
+        };
+        let c = config(spec.receiver_flags());
+        assert_eq!(
+            numbers(&c.pipeline.thresholds),
+            [61, 3, 4, 5, 6, 7, 8, 900, 9]
+        );
+        let allowlist: Vec<String> = c
+            .pipeline
+            .expected
+            .allowlist
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(allowlist, ["203.0.113.0/24", "2001:db8::1/128"]);
+        assert_eq!(
+            c.pipeline.expected.api_explorer_clients,
+            ["explorer1", "explorer2"]
+        );
+    }
+
+    #[test]
+    fn an_empty_detection_spec_keeps_the_receiver_defaults() {
+        assert!(DetectionSpec::default().receiver_flags().is_empty());
+        let c = config(Vec::new());
+        assert_eq!(
+            numbers(&c.pipeline.thresholds),
+            numbers(&Thresholds::default())
+        );
+        assert!(c.pipeline.expected.allowlist.is_empty());
+    }
+}

@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::credentials::Credentials;
+use super::detection::DetectionSpec;
 use crate::findings::Severity;
 
 /// One Auth0 tenant that authpath scans on a schedule; its findings become `Auth0Finding`s.
@@ -131,6 +132,14 @@ pub struct LogStreamSpec {
     /// Events, set the rescan annotation).
     #[serde(default = "default_receiver_service_account")]
     pub service_account_name: String,
+    /// Detection thresholds and what is expected of this tenant; unset fields keep the
+    /// receiver's defaults.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub detection: DetectionSpec,
+}
+
+fn is_default(d: &DetectionSpec) -> bool {
+    *d == DetectionSpec::default()
 }
 
 impl Default for LogStreamSpec {
@@ -139,6 +148,7 @@ impl Default for LogStreamSpec {
             enabled: false,
             replicas: default_replicas(),
             service_account_name: default_receiver_service_account(),
+            detection: DetectionSpec::default(),
         }
     }
 }

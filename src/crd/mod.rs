@@ -3,6 +3,7 @@
 
 pub mod conditions;
 pub mod credentials;
+pub mod detection;
 pub mod finding;
 pub mod generate;
 pub mod integration;
@@ -12,6 +13,7 @@ pub use credentials::{
     AppRoleAuth, Credentials, KubernetesAuth, SecretCredentials, SecretKeyRef, VaultAuth,
     VaultCredentials, VaultSecret,
 };
+pub use detection::DetectionSpec;
 pub use finding::{
     Auth0Finding, Auth0FindingSpec, Auth0FindingStatus, FindingState, RuntimeSignals,
 };

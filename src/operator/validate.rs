@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use crate::crd::{Auth0IntegrationSpec, Credentials};
+use crate::crd::{Auth0IntegrationSpec, Credentials, DetectionSpec};
+use crate::receiver::detect::Expectations;
 
 /// Shortest scan interval accepted.
 pub const MIN_INTERVAL: Duration = Duration::from_secs(60);
@@ -14,7 +15,10 @@ pub const MIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// Every problem of `spec`, each a sentence naming the field and the fix. Empty when valid.
 pub fn validate(spec: &Auth0IntegrationSpec) -> Vec<String> {
     let mut problems = Vec::new();
-    check_domain(&spec.tenant.domain, &mut problems);
+    check_domain("spec.tenant.domain", &spec.tenant.domain, &mut problems);
+    if let Some(custom) = &spec.tenant.custom_domain {
+        check_domain("spec.tenant.customDomain", custom, &mut problems);
+    }
     let interval = Duration::from(spec.scan.interval);
     let timeout = Duration::from(spec.scan.timeout);
     if spec.scan.interval.is_negative() || interval < MIN_INTERVAL {
@@ -27,10 +31,32 @@ pub fn validate(spec: &Auth0IntegrationSpec) -> Vec<String> {
         problems.push("spec.findings.resolvedRetention must not be negative".to_string());
     }
     check_credentials(&spec.credentials, &mut problems);
+    check_detection(&spec.log_stream.detection, &mut problems);
     problems
 }
 
-fn check_domain(domain: &str, problems: &mut Vec<String>) {
+/// The receiver refuses to start on an allowlist entry it cannot parse, so the spec is refused
+/// first, naming the entry.
+fn check_detection(detection: &DetectionSpec, problems: &mut Vec<String>) {
+    for entry in &detection.expected_allowlist {
+        if Expectations::parse_allowlist(std::slice::from_ref(entry)).is_err()
+            || entry.contains(',')
+        {
+            problems.push(format!(
+                "spec.logStream.detection.expectedAllowlist entry {entry:?} is not an IP address or CIDR range"
+            ));
+        }
+    }
+    for id in &detection.api_explorer_client_ids {
+        if id.is_empty() || id.contains(|c: char| c == ',' || c.is_whitespace()) {
+            problems.push(format!(
+                "spec.logStream.detection.apiExplorerClientIds entry {id:?} is not a client id"
+            ));
+        }
+    }
+}
+
+fn check_domain(field: &str, domain: &str, problems: &mut Vec<String>) {
     let host = domain
         .strip_prefix("https://")
         .or_else(|| domain.strip_prefix("http://"))
@@ -42,7 +68,7 @@ fn check_domain(domain: &str, problems: &mut Vec<String>) {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
     if !valid {
         problems.push(format!(
-            "spec.tenant.domain {domain:?} is not a host name (e.g. example.eu.auth0.com)"
+            "{field} {domain:?} is not a host name (e.g. example.eu.auth0.com)"
         ));
     }
 }
@@ -119,6 +145,29 @@ mod tests {
             "kvVersion",
         ] {
             assert!(problems.contains(needle), "{needle} missing in {problems}");
+        }
+    }
+
+    #[test]
+    fn detection_entries_the_receiver_cannot_parse_are_named() {
+        let good = "credentials: {secretRef: {name: a0}}\ntenant: {domain: t.eu.auth0.com, customDomain: login.acme.example}\nlogStream: {detection: {expectedAllowlist: ['203.0.113.0/24', '2001:db8::1'], apiExplorerClientIds: [abc123]}}\n";
+        assert!(
+            validate(&spec(good)).is_empty(),
+            "{:?}",
+            validate(&spec(good))
+        );
+        let bad = "credentials: {secretRef: {name: a0}}\ntenant: {domain: t.eu.auth0.com, customDomain: 'login acme'}\nlogStream: {detection: {expectedAllowlist: ['203.0.113.0/24', 'office', '10.0.0.1,10.0.0.2'], apiExplorerClientIds: ['a b', '']}}\n";
+        let problems = validate(&spec(bad));
+        let text = problems.join("\n");
+        assert_eq!(problems.len(), 5, "{text}");
+        for needle in [
+            "spec.tenant.customDomain \"login acme\"",
+            "expectedAllowlist entry \"office\"",
+            "expectedAllowlist entry \"10.0.0.1,10.0.0.2\"",
+            "apiExplorerClientIds entry \"a b\"",
+            "apiExplorerClientIds entry \"\"",
+        ] {
+            assert!(text.contains(needle), "{needle} missing in {text}");
         }
     }
 }

@@ -48,3 +48,39 @@ async fn crds_are_established_and_cel_enforces_exactly_one_credentials_source() 
         json!("acme.eu.auth0.com")
     );
 }
+
+/// `spec.logStream.detection`: the apiserver keeps what is in range and refuses what is not,
+/// naming the field, before the operator ever sees it.
+#[tokio::test]
+async fn detection_thresholds_are_kept_and_range_checked_by_the_apiserver() {
+    let (_plane, client, ns) = setup("operator-crds-detection").await;
+    let api = integrations(&client, &ns.name);
+    let with_detection = |name: &str, detection: serde_json::Value| {
+        let mut object = integration(name, json!({"secretRef": {"name": "a0"}}));
+        object.data["spec"]["logStream"] = json!({"enabled": true, "detection": detection});
+        object
+    };
+    let detection = json!({
+        "failedLoginsPerIp": 50, "takeoverWindowSeconds": 1800,
+        "expectedAllowlist": ["203.0.113.0/24"], "apiExplorerClientIds": ["explorer"]
+    });
+    api.create(
+        &PostParams::default(),
+        &with_detection("tuned", detection.clone()),
+    )
+    .await
+    .expect("thresholds in range are accepted");
+    let stored = api.get("tuned").await.expect("stored");
+    assert_eq!(stored.data["spec"]["logStream"]["detection"], detection);
+    for (name, bad, field) in [
+        ("zero", json!({"failedLoginsPerIp": 0}), "failedLoginsPerIp"),
+        ("day", json!({"windowSeconds": 86401}), "windowSeconds"),
+        ("text", json!({"memberDeletions": "two"}), "memberDeletions"),
+    ] {
+        let err = api
+            .create(&PostParams::default(), &with_detection(name, bad))
+            .await
+            .expect_err("an out-of-range threshold is refused");
+        assert!(err.to_string().contains(field), "{field}: {err}");
+    }
+}

@@ -137,7 +137,10 @@ async fn operator_deployed_receiver_signals_findings_and_requests_one_rescan() {
         ],
     );
     let mut spec = integration("acme", json!({"secretRef": {"name": "a0"}}));
-    spec["spec"]["logStream"] = json!({"enabled": true});
+    // Tuned detection: the receiver pod must start with these flags and still answer.
+    spec["spec"]["logStream"] = json!({"enabled": true, "detection": {
+        "failedLoginsPerIp": 50, "expectedAllowlist": ["203.0.113.0/24"]
+    }});
     create(&client, &namespace, spec).await;
 
     let findings_api = findings_api(&client, &namespace);
@@ -171,6 +174,13 @@ async fn operator_deployed_receiver_signals_findings_and_requests_one_rescan() {
         pod.service_account_name.as_deref(),
         Some("authpath-receiver")
     );
+    let args = pod.containers[0].args.clone().unwrap_or_default();
+    for flag in [
+        "--failed-logins-per-ip=50",
+        "--expected-allowlist=203.0.113.0/24",
+    ] {
+        assert!(args.iter().any(|a| a == flag), "{flag} missing in {args:?}");
+    }
     let secret = Api::<Secret>::namespaced(client.clone(), &namespace)
         .get("acme-receiver-token")
         .await

@@ -1,6 +1,7 @@
 //! The Log Stream receiver children: Deployment, Service and the bearer-token Secret (32 random
 //! bytes, created once and never rotated by a reconcile). The receiver runs as
-//! `logStream.serviceAccountName` and reads the token from the Secret mounted as a file.
+//! `logStream.serviceAccountName`, reads the token from the Secret mounted as a file, and gets
+//! the tenant's custom domain and `logStream.detection` as flags.
 
 use std::collections::BTreeMap;
 
@@ -54,20 +55,25 @@ pub fn build_receiver_deployment(
     settings: &OperatorSettings,
 ) -> Result<Deployment, OperatorError> {
     let (name, namespace) = name_and_namespace(integration)?;
+    let mut args = vec![
+        "receiver".to_string(),
+        "--integration".to_string(),
+        format!("{namespace}/{name}"),
+        "--listen".to_string(),
+        format!("0.0.0.0:{}", settings.receiver_port),
+        "--token-file".to_string(),
+        format!("{TOKEN_MOUNT}/{TOKEN_KEY}"),
+    ];
+    if let Some(domain) = &integration.spec.tenant.custom_domain {
+        args.push(format!("--custom-domain={domain}"));
+    }
+    args.extend(integration.spec.log_stream.detection.receiver_flags());
     let container = Container {
         name: "receiver".to_string(),
         image: Some(settings.image.clone()),
         image_pull_policy: Some(settings.image_pull_policy.clone()),
         command: Some(vec!["authpath".to_string()]),
-        args: Some(vec![
-            "receiver".to_string(),
-            "--integration".to_string(),
-            format!("{namespace}/{name}"),
-            "--listen".to_string(),
-            format!("0.0.0.0:{}", settings.receiver_port),
-            "--token-file".to_string(),
-            format!("{TOKEN_MOUNT}/{TOKEN_KEY}"),
-        ]),
+        args: Some(args),
         env: (!settings.receiver_env.is_empty()).then(|| settings.receiver_env.clone()),
         volume_mounts: Some(vec![VolumeMount {
             name: TOKEN_VOLUME.to_string(),
@@ -226,6 +232,36 @@ mod tests {
             .unwrap();
         assert_eq!(pod.service_account_name.as_deref(), Some("rx"));
         assert_eq!(pod.containers[0].env, Some(settings.receiver_env));
+    }
+
+    fn receiver_args(i: &Auth0Integration) -> Vec<String> {
+        let d = build_receiver_deployment(i, &OperatorSettings::default()).unwrap();
+        d.spec.unwrap().template.spec.unwrap().containers[0]
+            .args
+            .clone()
+            .unwrap()
+    }
+
+    #[test]
+    fn custom_domain_and_detection_settings_become_receiver_flags() {
+        let plain = receiver_args(&integration("  logStream: {enabled: true}\n"));
+        assert_eq!(plain.len(), 7, "{plain:?}");
+        assert!(!plain.iter().any(|a| a.starts_with("--custom-domain")));
+        let mut i = integration(
+            "  logStream:\n    enabled: true\n    detection: {failedLoginsPerIp: 5, memberDeletions: 1, expectedAllowlist: [198.51.100.7]}\n",
+        );
+        i.spec.tenant.custom_domain = Some("login.acme.example".into());
+        let args = receiver_args(&i);
+        assert_eq!(args[..7], plain[..]);
+        assert_eq!(
+            args[7..],
+            [
+                "--custom-domain=login.acme.example",
+                "--failed-logins-per-ip=5",
+                "--member-deletions=1",
+                "--expected-allowlist=198.51.100.7",
+            ]
+        );
     }
 
     #[test]
