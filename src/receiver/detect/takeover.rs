@@ -3,7 +3,9 @@
 //! owner, then removes the admins who could undo it). Auth0 logs both as `sapi` events known only
 //! by their `description` ("Create tenant invitations for a given client", "Delete tenant
 //! member"); the invitation's request body names the roles (`roles: ["owner"]`) and the invited
-//! addresses (`owners`). An invitee on a personal mailbox domain raises the severity.
+//! addresses (`owners`). An invitee on a personal mailbox domain raises the severity, and so
+//! does a deletion by the admin who sent the invitation (the top-level `user_id` of a dashboard
+//! change is the admin; only a hash of it is kept, and it is never printed).
 //!
 //! State is bounded: at most [`MAX_TRACKED`] invitations and deletions, each kept only while it can
 //! still fall inside a window. Events may arrive out of order within a batch, so a deletion
@@ -16,6 +18,7 @@ use serde_json::Value;
 use crate::findings::Severity;
 
 use super::super::event::LogEvent;
+use super::super::event_fields::Field;
 use super::{Detection, DetectionKind, Thresholds};
 
 /// `description` of the owner invitation event.
@@ -39,10 +42,24 @@ const PERSONAL_MAIL_DOMAINS: [&str; 10] = [
     "protonmail.com",
 ];
 
+/// Who made a dashboard change: a hash of the event's top-level `user_id` (the admin, for
+/// dashboard changes), so a remembered entry has a fixed size whatever the id's length.
+type Actor = Option<u64>;
+
+fn actor(event: &LogEvent) -> Actor {
+    use std::hash::{Hash, Hasher};
+    let id = event.str_field(Field::UserId).filter(|id| !id.is_empty())?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut h);
+    Some(h.finish())
+}
+
 /// An owner invitation still inside its window.
 #[derive(Debug)]
 struct Invitation {
     at_ms: i64,
+    /// The admin who sent it.
+    inviter: Actor,
     /// The first personal mailbox domain among the invitees, if any.
     personal_domain: Option<String>,
     raised: bool,
@@ -54,7 +71,8 @@ pub struct TakeoverDetector {
     window_secs: u32,
     deletions_needed: usize,
     invitations: VecDeque<Invitation>,
-    deletions: VecDeque<i64>,
+    /// Time and actor of each member deletion.
+    deletions: VecDeque<(i64, Actor)>,
     /// Latest event time seen, the reference point for forgetting old entries.
     latest_ms: i64,
 }
@@ -87,6 +105,7 @@ impl TakeoverDetector {
             }
             self.invitations.push_back(Invitation {
                 at_ms: now_ms,
+                inviter: actor(event),
                 personal_domain: personal_domain(body),
                 raised: false,
             });
@@ -95,7 +114,7 @@ impl TakeoverDetector {
             if self.deletions.len() == MAX_TRACKED {
                 self.deletions.pop_front();
             }
-            self.deletions.push_back(now_ms);
+            self.deletions.push_back((now_ms, actor(event)));
         } else {
             return;
         }
@@ -107,29 +126,46 @@ impl TakeoverDetector {
         let window_ms = self.window_ms();
         for inv in self.invitations.iter_mut().filter(|i| !i.raised) {
             let end = inv.at_ms.saturating_add(window_ms);
-            let count = self
+            let in_window: Vec<Actor> = self
                 .deletions
                 .iter()
-                .filter(|d| (inv.at_ms..=end).contains(*d))
-                .count();
+                .filter(|(at, _)| (inv.at_ms..=end).contains(at))
+                .map(|(_, by)| *by)
+                .collect();
+            let count = in_window.len();
             if count < self.deletions_needed {
                 continue;
             }
             inv.raised = true;
-            let (severity, invitee) = match &inv.personal_domain {
+            let by_inviter = in_window
+                .iter()
+                .filter(|by| by.is_some() && **by == inv.inviter)
+                .count();
+            let (mut severity, invitee) = match &inv.personal_domain {
                 Some(domain) => (
                     Severity::High,
                     format!(" (invitee on personal mail domain {domain})"),
                 ),
                 None => (Severity::Medium, String::new()),
             };
+            let mut summary = format!(
+                "owner invitation{invitee} followed by {count} tenant member deletions within {}s",
+                self.window_secs
+            );
+            if by_inviter > 0 {
+                // The admin who brought in a new owner is removing the others: one step up.
+                severity = match severity {
+                    Severity::Medium => Severity::High,
+                    _ => Severity::Critical,
+                };
+                summary.push_str(&format!(
+                    ", {by_inviter} by the admin who sent the invitation"
+                ));
+            }
             out.push(Detection::new(
                 DetectionKind::TenantTakeoverRisk,
                 severity,
-                format!(
-                    "owner invitation{invitee} followed by {count} tenant member deletions within {}s",
-                    self.window_secs
-                ),
+                summary,
             ));
         }
     }
@@ -144,7 +180,7 @@ impl TakeoverDetector {
         let horizon = self
             .latest_ms
             .saturating_sub(self.window_ms().saturating_mul(2));
-        while self.deletions.front().is_some_and(|d| *d < horizon) {
+        while self.deletions.front().is_some_and(|(at, _)| *at < horizon) {
             self.deletions.pop_front();
         }
         while self.invitations.front().is_some_and(|i| i.at_ms < horizon) {

@@ -182,3 +182,77 @@ fn detector_wires_the_takeover_detection() {
     }
     assert_eq!(ids, vec![DetectionKind::TenantTakeoverRisk]);
 }
+
+/// A dashboard `sapi` event made by the admin `user_id`.
+fn by(admin: &str, description: &str, body: Value) -> LogEvent {
+    event_from(json!({
+        "type": "sapi", "date": "2026-01-01T00:00:00.000Z",
+        "description": description, "user_id": admin,
+        "client_id": "dashboard", "client_name": "",
+        "details": {"request": {"method": "post", "path": "/api/tenants/members", "body": body}}
+    }))
+}
+
+#[test]
+fn deletions_by_the_inviting_admin_raise_the_severity_without_naming_them() {
+    let invite = json!({"owners": ["ops@acme.com"], "roles": ["owner"]});
+    let mut d = TakeoverDetector::new(&thresholds());
+    feed(
+        &mut d,
+        &by("auth0|intruder", INVITATION_DESCRIPTION, invite.clone()),
+        0,
+    );
+    feed(
+        &mut d,
+        &by("auth0|intruder", DELETION_DESCRIPTION, json!({})),
+        MINUTE,
+    );
+    let raised = feed(
+        &mut d,
+        &by("auth0|someone-else", DELETION_DESCRIPTION, json!({})),
+        2 * MINUTE,
+    );
+    assert_eq!(raised.len(), 1);
+    assert_eq!(raised[0].severity, Severity::High);
+    assert_eq!(
+        raised[0].summary,
+        "owner invitation followed by 2 tenant member deletions within 600s, 1 by the admin who sent the invitation"
+    );
+    assert!(!raised[0].summary.contains("intruder"));
+
+    // A personal-mailbox invitee and the inviter deleting: critical.
+    let mut d = TakeoverDetector::new(&thresholds());
+    let personal = json!({"owners": ["x@gmail.com"], "roles": ["owner"]});
+    feed(&mut d, &by("auth0|a", INVITATION_DESCRIPTION, personal), 0);
+    feed(
+        &mut d,
+        &by("auth0|a", DELETION_DESCRIPTION, json!({})),
+        MINUTE,
+    );
+    let raised = feed(
+        &mut d,
+        &by("auth0|a", DELETION_DESCRIPTION, json!({})),
+        2 * MINUTE,
+    );
+    assert_eq!(raised[0].severity, Severity::Critical);
+    assert!(
+        raised[0]
+            .summary
+            .ends_with("2 by the admin who sent the invitation")
+    );
+}
+
+#[test]
+fn deletions_by_other_admins_keep_the_base_severity() {
+    let invite = json!({"owners": ["ops@acme.com"], "roles": ["owner"]});
+    let mut d = TakeoverDetector::new(&thresholds());
+    feed(&mut d, &by("auth0|a", INVITATION_DESCRIPTION, invite), 0);
+    feed(
+        &mut d,
+        &by("auth0|b", DELETION_DESCRIPTION, json!({})),
+        MINUTE,
+    );
+    let raised = feed(&mut d, &by("", DELETION_DESCRIPTION, json!({})), 2 * MINUTE);
+    assert_eq!(raised[0].severity, Severity::Medium);
+    assert!(!raised[0].summary.contains("by the admin"));
+}
