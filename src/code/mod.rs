@@ -44,7 +44,9 @@ pub use effects::{
     Source,
 };
 pub use infer::infer_kind;
-pub use parse::{parse_only, swc_parse_only};
+pub use parse::parse_only;
+#[doc(hidden)]
+pub use parse::swc_parse_only;
 pub use paths::clear_thread_tables;
 pub use source_list::SourceList;
 pub use units::{CodeUnit, Reachability, analyze_tenant_code};

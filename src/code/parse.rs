@@ -127,7 +127,9 @@ pub fn parse_only(source: &str) -> bool {
 
 /// swc alone, configured as [`parse`] configures it, on text swc can take as it is: no size
 /// limit, no nesting pre-scan, no line table (the benchmark's baseline). Only for trusted text:
-/// without the pre-scan, deep nesting can exhaust the stack.
+/// without the pre-scan, deep nesting can exhaust the stack. Public only for the benchmark,
+/// hence hidden from the documentation.
+#[doc(hidden)]
 pub fn swc_parse_only(source: &str) -> bool {
     with_analysis_stack(|| parse_text(source).is_ok())
 }
