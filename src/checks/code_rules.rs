@@ -181,7 +181,7 @@ code_rule!(
     "code.unnamespaced-custom-claim",
     "A custom claim is not namespaced or uses a restricted name",
     Severity::Low,
-    "setCustomClaim (or a Rule's token assignment) uses a claim name without a URL namespace, or a name Auth0 restricts.",
+    "setCustomClaim (or a Rule's token assignment) uses a claim name without a URL namespace, or a name Auth0 restricts. A name built from a part the analyzer cannot know (shown as {…}, e.g. `${event.secrets.NS}/role`) is rated by its known text and not reported when the unknown part is its namespace.",
     "Use a namespaced claim such as https://example.com/roles; Auth0 silently drops restricted names.",
     ["GAP namespacing"]
 );

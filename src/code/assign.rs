@@ -29,7 +29,11 @@ impl<'a> Analyzer<'a> {
                 let obj = self.eval(&m.obj);
                 let key = self.member_key(&m.prop);
                 self.check_named_secret(&key, &rhs, a.span);
-                self.member_assign(&m.obj, &obj, &key, &rhs, a.span);
+                let computed = match &m.prop {
+                    swc_ecma_ast::MemberProp::Computed(c) if key == "*" => Some(&*c.expr),
+                    _ => None,
+                };
+                self.member_assign(&m.obj, &obj, (&key, computed), &rhs, a.span);
             }
             AssignTarget::Pat(p) => {
                 // Destructuring assignment: taint every name it binds.
@@ -70,10 +74,15 @@ impl<'a> Analyzer<'a> {
         &mut self,
         obj_expr: &'a Expr,
         obj: &Val,
-        key: &str,
+        (key, computed): (&str, Option<&'a Expr>),
         rhs: &Val,
         span: swc_common::Span,
     ) {
+        // The name of a token claim, with the known text of a computed key kept.
+        let claim = |this: &mut Self| match computed {
+            Some(e) => this.computed_name(Some(e), None),
+            None => named(key),
+        };
         if let Some(p) = obj.path.clone() {
             let segs: Vec<&str> = p.segs.iter().map(|s| s.as_ref()).collect();
             match (&p.root, segs.as_slice()) {
@@ -88,18 +97,12 @@ impl<'a> Analyzer<'a> {
                 }
                 (Root::Context, ["accessToken"]) if key == "scope" => self.emit_scopes(rhs, span),
                 (Root::Context, ["accessToken"]) => {
-                    self.emit(
-                        EffectKind::AccessTokenClaim { name: named(key) },
-                        span,
-                        &rhs.sources,
-                    );
+                    let name = claim(self);
+                    self.emit(EffectKind::AccessTokenClaim { name }, span, &rhs.sources);
                 }
                 (Root::Context, ["idToken"]) => {
-                    self.emit(
-                        EffectKind::IdTokenClaim { name: named(key) },
-                        span,
-                        &rhs.sources,
-                    );
+                    let name = claim(self);
+                    self.emit(EffectKind::IdTokenClaim { name }, span, &rhs.sources);
                 }
                 (Root::Context, []) if key == "multifactor" => {
                     self.emit(EffectKind::RequireMfa, span, &rhs.sources);
@@ -154,11 +157,8 @@ impl<'a> Analyzer<'a> {
                 if key == "scope" {
                     self.emit_scopes(rhs, span);
                 } else {
-                    self.emit(
-                        EffectKind::AccessTokenClaim { name: named(key) },
-                        span,
-                        &rhs.sources,
-                    );
+                    let name = claim(self);
+                    self.emit(EffectKind::AccessTokenClaim { name }, span, &rhs.sources);
                 }
             }
             self.taint_var(&id.sym, key, rhs);

@@ -213,7 +213,7 @@ impl<'a> Analyzer<'a> {
     ) -> Option<Val> {
         match &path.root {
             Root::Api => {
-                self.api_sink(path, vals, span);
+                self.api_sink(path, args, vals, span);
                 Some(Val::default())
             }
             Root::Callback if path.segs.is_empty() => {

@@ -25,6 +25,7 @@ use super::source_list::SourceList;
 
 use super::claims::is_restricted_claim;
 use super::cleartext;
+use super::computed_names::starts_unknown;
 use super::effects::{CodeFinding, Effect, EffectKind, SecretKind, Source};
 use super::egress::is_auth0_host;
 use super::preference_claims::is_preference_claim;
@@ -369,6 +370,10 @@ fn other(e: &Effect, out: &mut Out) {
 }
 
 fn claim_name(name: &str, line: u32, out: &mut Out) {
+    if starts_unknown(name) {
+        // The namespace is the part the analyzer could not know.
+        return;
+    }
     let lower = name.to_ascii_lowercase();
     if is_restricted_claim(name) {
         out.push(

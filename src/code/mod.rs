@@ -15,6 +15,7 @@ pub mod claims;
 pub mod classify;
 pub mod cleartext;
 pub mod collect;
+pub mod computed_names;
 pub mod effects;
 pub mod egress;
 pub mod expr;

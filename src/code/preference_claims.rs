@@ -4,6 +4,8 @@
 //! name counts, compared after its namespace (`https://app.example.com/locale` -> `locale`),
 //! case, `_`, `-` and `.` are dropped; a name that is not on the list keeps the full rating.
 
+use super::computed_names::UNKNOWN;
+
 /// Display-preference names, normalized (lower case, no `_`, `-` or `.`).
 const PREFERENCES: [&str; 34] = [
     "appearance",
@@ -47,7 +49,9 @@ const LONGEST: usize = 17;
 
 /// Is `claim` (a custom-claim name, namespaced or not) a display preference?
 pub fn is_preference_claim(claim: &str) -> bool {
+    // After the namespace, and after a part the analyzer could not know (`{…}locale`).
     let last = claim.rsplit(['/', '#', ':']).next().unwrap_or(claim);
+    let last = last.rsplit(UNKNOWN).next().unwrap_or(last);
     if last.len() > LONGEST + 8 {
         return false;
     }

@@ -14,7 +14,13 @@ use super::sources::SourceSet;
 use super::value::{Path, Root, Val};
 
 impl<'a> Analyzer<'a> {
-    pub(super) fn api_sink(&mut self, path: &Path, vals: &[Val], span: Span) {
+    pub(super) fn api_sink(
+        &mut self,
+        path: &Path,
+        args: &'a [ExprOrSpread],
+        vals: &[Val],
+        span: Span,
+    ) {
         let [object, method] = path.segs.as_slice() else {
             return;
         };
@@ -25,9 +31,13 @@ impl<'a> Analyzer<'a> {
             ("user", "setAppMetadata") => (EffectKind::SetAppMetadata { key: name(0) }, 1),
             ("user", "setUserMetadata") => (EffectKind::SetUserMetadata { key: name(0) }, 1),
             ("accessToken", "setCustomClaim") => {
-                (EffectKind::AccessTokenClaim { name: name(0) }, 1)
+                let name = self.computed_name(args.first().map(|a| &*a.expr), vals.first());
+                (EffectKind::AccessTokenClaim { name }, 1)
             }
-            ("idToken", "setCustomClaim") => (EffectKind::IdTokenClaim { name: name(0) }, 1),
+            ("idToken", "setCustomClaim") => {
+                let name = self.computed_name(args.first().map(|a| &*a.expr), vals.first());
+                (EffectKind::IdTokenClaim { name }, 1)
+            }
             ("accessToken", "addScope") => (EffectKind::AddScope { scope: name(0) }, 0),
             ("accessToken", "removeScope") => (EffectKind::RemoveScope { scope: name(0) }, 0),
             ("multifactor", "enable")

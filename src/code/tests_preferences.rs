@@ -1,8 +1,9 @@
-//! Analyzer tests: claims whose name is a display preference are rated low when user-writable
-//! data reaches them; the same data in any other claim keeps the full rating.
+//! Analyzer tests: claim names built from an unknown namespace keep their known text, and claims
+//! whose name is a display preference are rated low when user-writable data reaches them; the
+//! same data in any other claim keeps the full rating.
 
-use super::effects::CodeFinding;
-use super::tests_flow::action;
+use super::effects::{CodeFinding, EffectKind};
+use super::tests_flow::{action, claim, effect, rule};
 use crate::findings::Severity;
 
 /// The `code.metadata-driven-privilege` finding on `line` of an Action body.
@@ -62,4 +63,65 @@ fn a_preference_claim_from_trusted_data_stays_clean() {
         )
         .is_none()
     );
+}
+
+#[test]
+fn a_claim_under_an_unknown_namespace_keeps_its_known_text() {
+    let r = action(
+        "const ns = event.secrets.NAMESPACE;\napi.accessToken.setCustomClaim(`${ns}/role`, event.user.user_metadata.role);",
+    );
+    assert_eq!(
+        claim(&r).kind,
+        EffectKind::AccessTokenClaim {
+            name: Some("{…}/role".into())
+        }
+    );
+    let f = privilege_at_report(&r, 3);
+    assert_eq!(f.severity, Severity::Critical);
+    assert!(f.message.contains("`{…}/role`"), "{}", f.message);
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.rule == "code.unnamespaced-custom-claim"),
+        "the unknown part is the namespace: {:#?}",
+        r.findings
+    );
+}
+
+#[test]
+fn a_rules_claim_keyed_by_configuration_plus_text() {
+    let r = rule(
+        "const namespace = configuration.NAMESPACE || 'https://acme.example/';\ncontext.idToken[namespace + 'locale'] = user.user_metadata.locale;\ncontext.accessToken[namespace + 'role'] = user.user_metadata.role;\ncallback(null, user, context);",
+    );
+    let id = effect(&r, |k| matches!(k, EffectKind::IdTokenClaim { .. }));
+    assert_eq!(
+        id.kind,
+        EffectKind::IdTokenClaim {
+            name: Some("{…}locale".into())
+        }
+    );
+    assert_eq!(privilege_at_report(&r, 3).severity, Severity::Low);
+    assert_eq!(privilege_at_report(&r, 4).severity, Severity::Critical);
+}
+
+#[test]
+fn known_namespace_unknown_leaf_and_wholly_unknown_names() {
+    let r = action(
+        "api.accessToken.setCustomClaim('https://acme.example/' + event.request.query.k, 1);",
+    );
+    assert_eq!(
+        claim(&r).kind,
+        EffectKind::AccessTokenClaim {
+            name: Some("https://acme.example/{…}".into())
+        }
+    );
+    let r = action("api.accessToken.setCustomClaim(event.request.query.k, 1);");
+    assert_eq!(claim(&r).kind, EffectKind::AccessTokenClaim { name: None });
+}
+
+fn privilege_at_report(r: &super::CodeReport, line: u32) -> &CodeFinding {
+    r.findings
+        .iter()
+        .find(|f| f.rule == "code.metadata-driven-privilege" && f.line == line)
+        .unwrap_or_else(|| panic!("no finding on line {line}: {:#?}", r.findings))
 }
