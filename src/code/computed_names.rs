@@ -35,8 +35,7 @@ impl<'a> Analyzer<'a> {
         }
         let mut out = String::new();
         self.render(expr?, 0, &mut out);
-        let known = out.replace(UNKNOWN, "");
-        if known.is_empty() {
+        if out.split(UNKNOWN).all(str::is_empty) {
             return None;
         }
         if out.len() > MAX_LEN {
