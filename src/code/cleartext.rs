@@ -79,7 +79,9 @@ pub(super) fn trusts_cleartext_response(e: &Effect, out: &mut Out) {
         | EffectKind::AddScope { .. }
         | EffectKind::DenyAccess
         | EffectKind::RequireMfa
-        | EffectKind::LinkAccounts => Severity::High,
+        | EffectKind::LinkAccounts
+        | EffectKind::SetPrimaryUser
+        | EffectKind::SamlAttribute { .. } => Severity::High,
         k if is_role_call(k) => Severity::High,
         EffectKind::SetAppMetadata { .. } => Severity::Medium,
         _ => return,

@@ -130,6 +130,12 @@ pub enum EffectKind {
     DenyAccess,
     /// `api.redirect.sendUserTo(url)`, Rules `context.redirect = {url}`.
     Redirect,
+    /// `api.authentication.setPrimaryUser(user_id)`: the login continues as another user
+    /// (account linking's last step). The value is the user id.
+    SetPrimaryUser,
+    /// `api.samlResponse.setAttribute(name, value)`: an attribute of the SAML assertion the
+    /// service provider receives (it authorizes on attributes such as roles or groups).
+    SamlAttribute { name: Option<String> },
     /// A call to the Management API (`new ManagementClient(...)` method, or an HTTP call to
     /// `/api/v2/`), `method` is e.g. `users.update`, `users.link`, `POST /api/v2/users`.
     ManagementApiCall { method: String },

@@ -4,10 +4,11 @@
 //! | rule | severity | fires when |
 //! |---|---|---|
 //! | `code.metadata-driven-privilege` | critical | an access-token claim or added scope takes its value from user-writable data (`user_metadata`, request query / body, requested scopes) |
-//! | `code.metadata-driven-privilege` | high | an ID-token claim takes such a value; or a claim, scope, role / permission Management API call or `api.access.deny` is decided by a condition on such data |
+//! | `code.metadata-driven-privilege` | critical | the login continues as a user id taken from such data (`api.authentication.setPrimaryUser`, [`super::primary_user`]) |
+//! | `code.metadata-driven-privilege` | high | an ID-token claim or SAML attribute takes such a value; or a claim, SAML attribute, scope, role / permission Management API call, `api.access.deny` or primary-user switch is decided by a condition on such data |
 //! | `code.metadata-driven-privilege` | low | a claim whose name is a display preference (`locale`, `theme`, `timezone`, ... see [`super::preference_claims`]) takes or is decided by such data |
 //! | `code.user-input-to-app-metadata` | high | `app_metadata` is written from user-writable data |
-//! | `code.unverified-email-trust` | critical | accounts are linked using the e-mail without an `email_verified` guard |
+//! | `code.unverified-email-trust` | critical | accounts are linked, or the login continues as another user, using the e-mail without an `email_verified` guard |
 //! | `code.unverified-email-trust` | high | a claim, scope, deny, role or `app_metadata` write is decided by the e-mail without an `email_verified` guard; or the e-mail domain is checked by substring (`includes`, `indexOf`, `match`, `endsWith` without `@`) |
 //! | `code.unverified-email-trust` | medium | a database or profile script returns the constant `email_verified: true` (the attack path through it is `path.email-verified-trust-to-privilege`) |
 //! | `code.hardcoded-secret` | critical | a client secret literal (SDK constructor / token body), which is a Management API credential when paired with a client id or domain |
@@ -28,18 +29,20 @@ use super::cleartext;
 use super::computed_names::starts_unknown;
 use super::effects::{CodeFinding, Effect, EffectKind, SecretKind, Source};
 use super::egress::is_auth0_host;
-use super::preference_claims::is_preference_claim;
+use super::primary_user;
+use super::privilege_findings;
 use super::secrets::contains_ignore_ascii_case;
 use crate::findings::{Category, Severity};
 
-fn user_writable(s: &Source) -> bool {
+/// Data the user, or anyone calling the login, chooses.
+pub(super) fn user_writable(s: &Source) -> bool {
     matches!(
         s,
         Source::UserMetadata { .. } | Source::RequestQuery { .. } | Source::RequestBody { .. }
     )
 }
 
-fn any(set: &SourceList, f: impl Fn(&Source) -> bool) -> bool {
+pub(super) fn any(set: &SourceList, f: impl Fn(&Source) -> bool) -> bool {
     set.iter().any(f)
 }
 
@@ -84,10 +87,11 @@ pub fn code_findings(
 ) -> Vec<CodeFinding> {
     let mut out = Out(Vec::new());
     for e in effects {
-        privilege(e, &mut out);
-        email_trust(e, &mut out);
+        privilege_findings::privilege(e, &mut out);
+        privilege_findings::email_trust(e, &mut out);
         other(e, &mut out);
         cleartext::trusts_cleartext_response(e, &mut out);
+        primary_user::primary_user(e, &mut out);
     }
     for (line, text) in substring_email_checks {
         out.push(
@@ -116,6 +120,10 @@ impl std::fmt::Display for Describe<'_> {
             EffectKind::IdTokenClaim { name } => {
                 write!(f, "ID-token claim `{}`", name.as_deref().unwrap_or("?"))
             }
+            EffectKind::SamlAttribute { name } => {
+                write!(f, "SAML attribute `{}`", name.as_deref().unwrap_or("?"))
+            }
+            EffectKind::SetPrimaryUser => f.write_str("switch to another primary user"),
             EffectKind::AddScope { scope } => {
                 write!(f, "added scope `{}`", scope.as_deref().unwrap_or("?"))
             }
@@ -140,122 +148,6 @@ pub(super) fn is_role_call(kind: &EffectKind) -> bool {
         contains_ignore_ascii_case(method, "role")
             || contains_ignore_ascii_case(method, "permission")
     })
-}
-
-fn privilege(e: &Effect, out: &mut Out) {
-    let value_tainted = any(&e.value_sources, user_writable);
-    let guard_tainted = any(&e.guard_sources, user_writable);
-    let what = Describe(&e.kind);
-    match &e.kind {
-        EffectKind::AccessTokenClaim { name: Some(n) }
-        | EffectKind::IdTokenClaim { name: Some(n) }
-            if (value_tainted || guard_tainted) && is_preference_claim(n) =>
-        {
-            out.push(
-                Category::MetadataDrivenPrivilege,
-                Severity::Low,
-                e.line,
-                format!(
-                    "{what} {} user-writable data; its name says it is a display preference, \
-                     so never authorize on it",
-                    if value_tainted {
-                        "takes its value from"
-                    } else {
-                        "is decided by a condition on"
-                    }
-                ),
-            )
-        }
-        EffectKind::AccessTokenClaim { .. } | EffectKind::AddScope { .. } if value_tainted => out
-            .push(
-                Category::MetadataDrivenPrivilege,
-                Severity::Critical,
-                e.line,
-                format!("{what} takes its value from user-writable data"),
-            ),
-        EffectKind::IdTokenClaim { .. } if value_tainted => out.push(
-            Category::MetadataDrivenPrivilege,
-            Severity::High,
-            e.line,
-            format!("{what} takes its value from user-writable data"),
-        ),
-        EffectKind::AccessTokenClaim { .. }
-        | EffectKind::IdTokenClaim { .. }
-        | EffectKind::AddScope { .. }
-        | EffectKind::DenyAccess
-            if guard_tainted =>
-        {
-            out.push(
-                Category::MetadataDrivenPrivilege,
-                Severity::High,
-                e.line,
-                format!("{what} is decided by a condition on user-writable data"),
-            )
-        }
-        k if is_role_call(k) && (value_tainted || guard_tainted) => out.push(
-            Category::MetadataDrivenPrivilege,
-            Severity::High,
-            e.line,
-            format!("{what} is driven by user-writable data"),
-        ),
-        EffectKind::SetAppMetadata { .. } if value_tainted => out.push(
-            Category::UserInputToAppMetadata,
-            Severity::High,
-            e.line,
-            format!("{what} stores user-writable data where the tenant expects trusted data"),
-        ),
-        _ => {}
-    }
-}
-
-fn email_trust(e: &Effect, out: &mut Out) {
-    if e.guarded_by_email_verified {
-        return;
-    }
-    let in_guard = e.guard_sources.contains(&Source::Email);
-    let in_value = e.value_sources.contains(&Source::Email);
-    let what = Describe(&e.kind);
-    match &e.kind {
-        EffectKind::LinkAccounts => out.push(
-            Category::UnverifiedEmailTrust,
-            Severity::Critical,
-            e.line,
-            "accounts are linked without checking `email_verified`".into(),
-        ),
-        EffectKind::AccessTokenClaim { .. }
-        | EffectKind::IdTokenClaim { .. }
-        | EffectKind::AddScope { .. }
-        | EffectKind::DenyAccess
-        | EffectKind::SetAppMetadata { .. }
-            if in_guard =>
-        {
-            out.push(
-                Category::UnverifiedEmailTrust,
-                Severity::High,
-                e.line,
-                format!(
-                    "{what} is decided by the e-mail address without an `email_verified` check"
-                ),
-            )
-        }
-        EffectKind::AssertsEmailVerified {
-            constant_true: true,
-        } => out.push(
-            Category::UnverifiedEmailTrust,
-            Severity::Medium,
-            e.line,
-            "the script returns `email_verified: true` for every user without verifying the \
-             address; anything that trusts `email_verified` trusts this connection's users"
-                .into(),
-        ),
-        k if is_role_call(k) && (in_guard || in_value) => out.push(
-            Category::UnverifiedEmailTrust,
-            Severity::High,
-            e.line,
-            format!("{what} is decided by the e-mail address without an `email_verified` check"),
-        ),
-        _ => {}
-    }
 }
 
 fn auth0_credential_name(name: &str) -> bool {

@@ -30,6 +30,8 @@ pub mod nesting;
 pub mod parse;
 pub mod paths;
 pub mod preference_claims;
+pub mod primary_user;
+pub mod privilege_findings;
 pub mod scopes;
 pub mod secrets;
 pub mod sinks;
@@ -130,6 +132,8 @@ fn analyze_on_stack(source: &str, file: &str, hint: &CodeHint) -> CodeReport {
 mod tests_cleartext;
 #[cfg(test)]
 mod tests_flow;
+#[cfg(test)]
+mod tests_identity_sinks;
 #[cfg(test)]
 mod tests_implicit;
 #[cfg(test)]

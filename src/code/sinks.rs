@@ -38,6 +38,11 @@ impl<'a> Analyzer<'a> {
                 let name = self.computed_name(args.first().map(|a| &*a.expr), vals.first());
                 (EffectKind::IdTokenClaim { name }, 1)
             }
+            ("samlResponse", "setAttribute") => {
+                let name = self.computed_name(args.first().map(|a| &*a.expr), vals.first());
+                (EffectKind::SamlAttribute { name }, 1)
+            }
+            ("authentication", "setPrimaryUser") => (EffectKind::SetPrimaryUser, 0),
             ("accessToken", "addScope") => (EffectKind::AddScope { scope: name(0) }, 0),
             ("accessToken", "removeScope") => (EffectKind::RemoveScope { scope: name(0) }, 0),
             ("multifactor", "enable")

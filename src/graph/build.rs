@@ -197,6 +197,13 @@ fn add_code(g: &mut AttackGraph, u: usize, unit: &CodeUnit) {
                 let n = g.node(ObjectKind::Claim, &claim);
                 Some((n, EdgeKind::SetsClaim, format!("sets {token} claim")))
             }
+            EffectKind::SamlAttribute { name } => {
+                let attribute = name
+                    .clone()
+                    .unwrap_or_else(|| "<computed attribute>".into());
+                let n = g.node(ObjectKind::Claim, &attribute);
+                Some((n, EdgeKind::SetsClaim, "sets SAML attribute".to_string()))
+            }
             _ => None,
         };
         let Some((to, kind, label)) = target else {

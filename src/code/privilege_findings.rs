@@ -1,0 +1,133 @@
+//! The code findings where data someone else chose decides a privilege: user-writable data
+//! (`user_metadata`, the request) in or behind a token claim, SAML attribute, scope, role call,
+//! access decision or `app_metadata` write (`code.metadata-driven-privilege`,
+//! `code.user-input-to-app-metadata`), and the e-mail address trusted without `email_verified`
+//! (`code.unverified-email-trust`). Ratings are listed in [`super::findings`].
+
+use super::effects::{Effect, EffectKind, Source};
+use super::findings::{Describe, Out, any, is_role_call, user_writable};
+use super::preference_claims::is_preference_claim;
+use crate::findings::{Category, Severity};
+
+/// User-writable data that sets or decides a claim, SAML attribute, scope, role call, access
+/// decision or `app_metadata` write.
+pub(super) fn privilege(e: &Effect, out: &mut Out) {
+    let value_tainted = any(&e.value_sources, user_writable);
+    let guard_tainted = any(&e.guard_sources, user_writable);
+    let what = Describe(&e.kind);
+    match &e.kind {
+        EffectKind::AccessTokenClaim { name: Some(n) }
+        | EffectKind::IdTokenClaim { name: Some(n) }
+        | EffectKind::SamlAttribute { name: Some(n) }
+            if (value_tainted || guard_tainted) && is_preference_claim(n) =>
+        {
+            out.push(
+                Category::MetadataDrivenPrivilege,
+                Severity::Low,
+                e.line,
+                format!(
+                    "{what} {} user-writable data; its name says it is a display preference, \
+                     so never authorize on it",
+                    if value_tainted {
+                        "takes its value from"
+                    } else {
+                        "is decided by a condition on"
+                    }
+                ),
+            )
+        }
+        EffectKind::AccessTokenClaim { .. } | EffectKind::AddScope { .. } if value_tainted => out
+            .push(
+                Category::MetadataDrivenPrivilege,
+                Severity::Critical,
+                e.line,
+                format!("{what} takes its value from user-writable data"),
+            ),
+        EffectKind::IdTokenClaim { .. } | EffectKind::SamlAttribute { .. } if value_tainted => out
+            .push(
+                Category::MetadataDrivenPrivilege,
+                Severity::High,
+                e.line,
+                format!("{what} takes its value from user-writable data"),
+            ),
+        EffectKind::AccessTokenClaim { .. }
+        | EffectKind::IdTokenClaim { .. }
+        | EffectKind::SamlAttribute { .. }
+        | EffectKind::AddScope { .. }
+        | EffectKind::DenyAccess
+            if guard_tainted =>
+        {
+            out.push(
+                Category::MetadataDrivenPrivilege,
+                Severity::High,
+                e.line,
+                format!("{what} is decided by a condition on user-writable data"),
+            )
+        }
+        k if is_role_call(k) && (value_tainted || guard_tainted) => out.push(
+            Category::MetadataDrivenPrivilege,
+            Severity::High,
+            e.line,
+            format!("{what} is driven by user-writable data"),
+        ),
+        EffectKind::SetAppMetadata { .. } if value_tainted => out.push(
+            Category::UserInputToAppMetadata,
+            Severity::High,
+            e.line,
+            format!("{what} stores user-writable data where the tenant expects trusted data"),
+        ),
+        _ => {}
+    }
+}
+
+/// The e-mail address, unchecked by `email_verified`, deciding a privilege or linking accounts.
+pub(super) fn email_trust(e: &Effect, out: &mut Out) {
+    if e.guarded_by_email_verified {
+        return;
+    }
+    let in_guard = e.guard_sources.contains(&Source::Email);
+    let in_value = e.value_sources.contains(&Source::Email);
+    let what = Describe(&e.kind);
+    match &e.kind {
+        EffectKind::LinkAccounts => out.push(
+            Category::UnverifiedEmailTrust,
+            Severity::Critical,
+            e.line,
+            "accounts are linked without checking `email_verified`".into(),
+        ),
+        EffectKind::AccessTokenClaim { .. }
+        | EffectKind::IdTokenClaim { .. }
+        | EffectKind::SamlAttribute { .. }
+        | EffectKind::AddScope { .. }
+        | EffectKind::DenyAccess
+        | EffectKind::SetAppMetadata { .. }
+            if in_guard =>
+        {
+            out.push(
+                Category::UnverifiedEmailTrust,
+                Severity::High,
+                e.line,
+                format!(
+                    "{what} is decided by the e-mail address without an `email_verified` check"
+                ),
+            )
+        }
+        EffectKind::AssertsEmailVerified {
+            constant_true: true,
+        } => out.push(
+            Category::UnverifiedEmailTrust,
+            Severity::Medium,
+            e.line,
+            "the script returns `email_verified: true` for every user without verifying the \
+             address; anything that trusts `email_verified` trusts this connection's users"
+                .into(),
+        ),
+        k if is_role_call(k) && (in_guard || in_value) => out.push(
+            Category::UnverifiedEmailTrust,
+            Severity::High,
+            e.line,
+            format!("{what} is decided by the e-mail address without an `email_verified` check"),
+        ),
+        _ => {}
+    }
+}
