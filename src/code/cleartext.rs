@@ -4,10 +4,11 @@
 //! - the call itself: high when it sends a secret (`event.secrets.X`, Rules `configuration.X`,
 //!   a hard-coded credential), medium otherwise; the message names the secrets and whether the
 //!   e-mail address goes along;
-//! - what trusts its response: an access- or ID-token claim, an added scope, an access or MFA
-//!   decision, a role / permission Management API call or account linking that takes its value
-//!   from, or is decided by, the response of a cleartext call is high (anyone on the network
-//!   path can forge the response); an `app_metadata` write of it is medium.
+//! - what trusts its response: an access- or ID-token claim, a SAML attribute, an added scope,
+//!   an access or MFA decision, a role / permission Management API call, account linking or a
+//!   switch of the primary user that takes its value from, or is decided by, the response of a
+//!   cleartext call is high (anyone on the network path can forge the response); an
+//!   `app_metadata` write of it is medium.
 
 use std::fmt::Write;
 

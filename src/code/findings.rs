@@ -18,7 +18,7 @@
 //! | `code.open-redirect` | medium | the redirect URL comes from request data or `user_metadata` |
 //! | `code.unnamespaced-custom-claim` | medium | the claim name is restricted by Auth0 (`roles`, `permissions`, `sub`, ...) or in an Auth0 namespace (silently dropped) |
 //! | `code.unnamespaced-custom-claim` | low | the claim name has no `https://` / `http://` namespace |
-//! | `code.insecure-http-call` | high | an outbound call uses `http://` and sends a secret; or a token claim, scope, access / MFA decision, role call or account linking trusts the response of such a call ([`super::cleartext`]) |
+//! | `code.insecure-http-call` | high | an outbound call uses `http://` and sends a secret; or a token claim, SAML attribute, scope, access / MFA decision, role call, account linking or primary-user switch trusts the response of such a call ([`super::cleartext`]) |
 //! | `code.insecure-http-call` | medium | an outbound call uses `http://`; or an `app_metadata` write stores the response of such a call |
 //! | `code.unanalysable-code` | medium | the code does not parse or is refused (too large / too deeply nested) |
 
