@@ -192,7 +192,7 @@ code_rule!(
     "code.insecure-http-call",
     "An outbound call uses cleartext HTTP",
     Severity::Medium,
-    "fetch/axios/request/got or a similar call targets an http:// URL. High when the call sends a secret (event.secrets, configuration, a hard-coded credential), or when a token claim, scope, access or MFA decision, role call or account linking takes its value from, or is decided by, the response of such a call (anyone on the network path can read the one and forge the other); medium otherwise, or when an app_metadata write stores such a response.",
+    "fetch/axios/request/got or a similar call targets an http:// URL. High when the call sends a secret (event.secrets, configuration, a hard-coded credential), or when a token claim, SAML attribute, scope, access or MFA decision, role call, account linking or primary-user switch takes its value from, or is decided by, the response of such a call (anyone on the network path can read the one and forge the other); medium otherwise, or when an app_metadata write stores such a response.",
     "Use https:// for every outbound call; rotate any secret that was sent in cleartext.",
     ["GAP insecure-egress"]
 );
