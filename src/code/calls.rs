@@ -173,6 +173,13 @@ impl<'a> Analyzer<'a> {
     ) -> Val {
         let base = recv.cloned().unwrap_or_else(|| callee.taint_only());
         let mut out = base.taint_only();
+        if let Some(name) = npm_function(callee)
+            && vals.iter().any(is_whole_object)
+        {
+            out.sources.insert(Source::OpaqueCall {
+                callee: name.into(),
+            });
+        }
         for v in &vals {
             if v.func.is_none() {
                 out = out.join(&v.taint_only());
@@ -383,4 +390,29 @@ fn is_object_assign(callee: &Val) -> bool {
             && p.segs.len() == 1
             && p.seg(0) == Some("assign")
     })
+}
+
+/// `module.fn` when `callee` is a function of a `require`d / imported npm module.
+fn npm_function(callee: &Val) -> Option<String> {
+    let path = callee.path.as_ref()?;
+    let Root::Module(module) = &path.root else {
+        return None;
+    };
+    Some(if path.segs.is_empty() {
+        module.to_string()
+    } else {
+        format!("{module}.{}", path.dotted())
+    })
+}
+
+/// `event`, `event.user`, Rules `user` / `context`: an object that holds user-writable data
+/// next to everything else.
+fn is_whole_object(v: &Val) -> bool {
+    v.path
+        .as_ref()
+        .is_some_and(|p| match (&p.root, p.segs.as_slice()) {
+            (Root::Event, []) | (Root::User, []) | (Root::Context, []) => true,
+            (Root::Event, [seg]) => &**seg == "user",
+            _ => false,
+        })
 }

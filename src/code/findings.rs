@@ -6,6 +6,7 @@
 //! | `code.metadata-driven-privilege` | critical | an access-token claim or added scope takes its value from user-writable data (`user_metadata`, request query / body, requested scopes) |
 //! | `code.metadata-driven-privilege` | critical | the login continues as a user id taken from such data (`api.authentication.setPrimaryUser`, [`super::primary_user`]) |
 //! | `code.metadata-driven-privilege` | high | an ID-token claim or SAML attribute takes such a value; or a claim, SAML attribute, scope, role / permission Management API call, `api.access.deny` or primary-user switch is decided by a condition on such data |
+//! | `code.metadata-driven-privilege` | medium / low | user-writable data reaches an access-token claim or scope value (medium) or anything else above (low) only because a whole `event` / `event.user` went into an npm module's function ([`super::opaque_calls`]) |
 //! | `code.metadata-driven-privilege` | low | a claim whose name is a display preference (`locale`, `theme`, `timezone`, ... see [`super::preference_claims`]) takes or is decided by such data |
 //! | `code.user-input-to-app-metadata` | high | `app_metadata` is written from user-writable data |
 //! | `code.unverified-email-trust` | critical | accounts are linked, or the login continues as another user, using the e-mail without an `email_verified` guard |

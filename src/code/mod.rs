@@ -27,6 +27,7 @@ pub mod infer;
 pub mod library_calls;
 pub mod literal_secrets;
 pub mod nesting;
+pub mod opaque_calls;
 pub mod parse;
 pub mod paths;
 pub mod preference_claims;
@@ -136,6 +137,8 @@ mod tests_flow;
 mod tests_identity_sinks;
 #[cfg(test)]
 mod tests_implicit;
+#[cfg(test)]
+mod tests_opaque_calls;
 #[cfg(test)]
 mod tests_preferences;
 #[cfg(test)]

@@ -6,12 +6,30 @@
 
 use super::effects::{Effect, EffectKind, Source};
 use super::findings::{Describe, Out, any, is_role_call, user_writable};
+use super::opaque_calls;
 use super::preference_claims::is_preference_claim;
 use crate::findings::{Category, Severity};
+
+/// Effects the e-mail address must not decide without an `email_verified` check (role calls,
+/// which their value drives too, are rated apart).
+pub(super) fn decided_by_email(kind: &EffectKind) -> bool {
+    matches!(
+        kind,
+        EffectKind::AccessTokenClaim { .. }
+            | EffectKind::IdTokenClaim { .. }
+            | EffectKind::SamlAttribute { .. }
+            | EffectKind::AddScope { .. }
+            | EffectKind::DenyAccess
+            | EffectKind::SetAppMetadata { .. }
+    )
+}
 
 /// User-writable data that sets or decides a claim, SAML attribute, scope, role call, access
 /// decision or `app_metadata` write.
 pub(super) fn privilege(e: &Effect, out: &mut Out) {
+    if opaque_calls::maybe_privilege(e, out) {
+        return;
+    }
     let value_tainted = any(&e.value_sources, user_writable);
     let guard_tainted = any(&e.guard_sources, user_writable);
     let what = Describe(&e.kind);
@@ -85,6 +103,9 @@ pub(super) fn email_trust(e: &Effect, out: &mut Out) {
     if e.guarded_by_email_verified {
         return;
     }
+    if !matches!(e.kind, EffectKind::LinkAccounts) && opaque_calls::maybe_email(e, out) {
+        return;
+    }
     let in_guard = e.guard_sources.contains(&Source::Email);
     let in_value = e.value_sources.contains(&Source::Email);
     let what = Describe(&e.kind);
@@ -95,23 +116,12 @@ pub(super) fn email_trust(e: &Effect, out: &mut Out) {
             e.line,
             "accounts are linked without checking `email_verified`".into(),
         ),
-        EffectKind::AccessTokenClaim { .. }
-        | EffectKind::IdTokenClaim { .. }
-        | EffectKind::SamlAttribute { .. }
-        | EffectKind::AddScope { .. }
-        | EffectKind::DenyAccess
-        | EffectKind::SetAppMetadata { .. }
-            if in_guard =>
-        {
-            out.push(
-                Category::UnverifiedEmailTrust,
-                Severity::High,
-                e.line,
-                format!(
-                    "{what} is decided by the e-mail address without an `email_verified` check"
-                ),
-            )
-        }
+        k if in_guard && decided_by_email(k) => out.push(
+            Category::UnverifiedEmailTrust,
+            Severity::High,
+            e.line,
+            format!("{what} is decided by the e-mail address without an `email_verified` check"),
+        ),
         EffectKind::AssertsEmailVerified {
             constant_true: true,
         } => out.push(

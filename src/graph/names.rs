@@ -37,6 +37,7 @@ pub fn attribute_of(source: &Source) -> Option<String> {
         | Source::Roles
         | Source::HttpResponse
         | Source::CleartextResponse { .. }
+        | Source::OpaqueCall { .. }
         | Source::Literal { .. }
         | Source::HardcodedSecret { .. } => return None,
     })

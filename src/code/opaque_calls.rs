@@ -1,0 +1,111 @@
+//! Ratings when user-writable data reaches an effect only because a whole object (`event`,
+//! `event.user`, Rules `user` / `context`) went into a function of an npm module
+//! ([`Source::OpaqueCall`]). authpath does not analyse module code, so the value may depend on
+//! `user_metadata` or the e-mail address, or on neither: `computeTier(event.user)` is reported as
+//! a lead to check (medium for what would otherwise be critical, low otherwise), not as a proven
+//! flow. A key the code reads itself (`event.user.user_metadata.role`) keeps the full rating.
+
+use super::effects::{Effect, EffectKind, Source};
+use super::findings::{Describe, Out, any, is_role_call, user_writable};
+use super::privilege_findings::decided_by_email;
+use super::source_list::SourceList;
+use crate::findings::{Category, Severity};
+
+/// The module function behind `set`, when `set` went through one and holds no user-writable
+/// source with a key of its own (every such source then came with the whole object).
+fn only_through_opaque(set: &SourceList) -> Option<&str> {
+    let callee = set.iter().find_map(|s| match s {
+        Source::OpaqueCall { callee } => Some(&**callee),
+        _ => None,
+    })?;
+    let keyed = set.iter().any(|s| {
+        matches!(
+            s,
+            Source::UserMetadata { key: Some(_) }
+                | Source::RequestQuery { key: Some(_) }
+                | Source::RequestBody { key: Some(_) }
+        )
+    });
+    (!keyed).then_some(callee)
+}
+
+fn lead(what: &Describe, data: &str, callee: &str) -> String {
+    format!(
+        "{what} may depend on {data}: the whole user object goes into `{callee}`, npm code \
+         authpath does not analyse; check what it reads"
+    )
+}
+
+/// The privilege finding of an effect that user-writable data reaches only through a module
+/// function; `false` when that is not the case (the caller rates it as usual).
+pub(super) fn maybe_privilege(e: &Effect, out: &mut Out) -> bool {
+    let value_tainted = any(&e.value_sources, user_writable);
+    let guard_tainted = any(&e.guard_sources, user_writable);
+    let value_opaque = only_through_opaque(&e.value_sources);
+    let guard_opaque = only_through_opaque(&e.guard_sources);
+    let callee = match (value_tainted, guard_tainted) {
+        (true, true) => value_opaque.filter(|_| guard_opaque.is_some()),
+        (true, false) => value_opaque,
+        (false, true) => guard_opaque,
+        (false, false) => None,
+    };
+    let Some(callee) = callee else {
+        return false;
+    };
+    let (category, severity) = match &e.kind {
+        EffectKind::AccessTokenClaim { .. } | EffectKind::AddScope { .. } if value_tainted => {
+            (Category::MetadataDrivenPrivilege, Severity::Medium)
+        }
+        EffectKind::SetAppMetadata { .. } if value_tainted => {
+            (Category::UserInputToAppMetadata, Severity::Medium)
+        }
+        k if is_role_call(k) => (Category::MetadataDrivenPrivilege, Severity::Medium),
+        EffectKind::AccessTokenClaim { .. }
+        | EffectKind::IdTokenClaim { .. }
+        | EffectKind::SamlAttribute { .. }
+        | EffectKind::AddScope { .. }
+        | EffectKind::DenyAccess => (Category::MetadataDrivenPrivilege, Severity::Low),
+        _ => return false,
+    };
+    let what = Describe(&e.kind);
+    out.push(
+        category,
+        severity,
+        e.line,
+        lead(&what, "user-writable data", callee),
+    );
+    true
+}
+
+/// The e-mail-trust finding of an effect whose e-mail source came with a whole object that went
+/// into a module function; `false` when that is not the case.
+pub(super) fn maybe_email(e: &Effect, out: &mut Out) -> bool {
+    let through = |set: &SourceList| {
+        set.contains(&Source::Email)
+            .then(|| {
+                set.iter().find_map(|s| match s {
+                    Source::OpaqueCall { callee } => Some(callee.clone()),
+                    _ => None,
+                })
+            })
+            .flatten()
+    };
+    // As in the full rating: a condition decides these; a role call is driven by its value too.
+    let callee = if decided_by_email(&e.kind) {
+        through(&e.guard_sources)
+    } else if is_role_call(&e.kind) {
+        through(&e.guard_sources).or_else(|| through(&e.value_sources))
+    } else {
+        None
+    };
+    let Some(callee) = callee else {
+        return false;
+    };
+    out.push(
+        Category::UnverifiedEmailTrust,
+        Severity::Low,
+        e.line,
+        lead(&Describe(&e.kind), "the unverified e-mail address", &callee),
+    );
+    true
+}

@@ -1,0 +1,73 @@
+//! Analyzer tests: a whole user object passed into an npm module's function is a lead to check
+//! (medium / low, naming the function), never a proven flow; what the code reads itself, local
+//! helpers and standard functions keep the full rating.
+
+use super::effects::{CodeFinding, Source};
+use super::tests_flow::{action, claim, run};
+use crate::findings::Severity;
+
+fn at<'r>(r: &'r super::CodeReport, rule: &str, line: u32) -> Option<&'r CodeFinding> {
+    r.findings.iter().find(|f| f.rule == rule && f.line == line)
+}
+
+const MODULE: &str = "const tiers = require('@acme/tiers');\n";
+
+fn with_module(body: &str) -> super::CodeReport {
+    run(&format!(
+        "{MODULE}exports.onExecutePostLogin = async (event, api) => {{\n{body}\n}};"
+    ))
+}
+
+#[test]
+fn a_whole_user_into_a_module_function_is_a_lead_not_a_flow() {
+    let r = with_module(
+        "const tier = tiers.compute(event.user);\napi.accessToken.setCustomClaim('https://acme.example/tier', tier);\nif (tiers.compute(event.user) === 'gold') api.accessToken.addScope('gold');",
+    );
+    assert!(claim(&r).value_sources.contains(&Source::OpaqueCall {
+        callee: "@acme/tiers.compute".into()
+    }));
+    let value = at(&r, "code.metadata-driven-privilege", 4).expect("claim lead");
+    assert_eq!(value.severity, Severity::Medium);
+    assert!(
+        value.message.contains("may depend on user-writable data")
+            && value.message.contains("`@acme/tiers.compute`"),
+        "{}",
+        value.message
+    );
+    let guard = at(&r, "code.metadata-driven-privilege", 5).expect("scope lead");
+    assert_eq!(guard.severity, Severity::Low);
+    let email = at(&r, "code.unverified-email-trust", 5).expect("e-mail lead");
+    assert_eq!(email.severity, Severity::Low);
+    assert!(r.findings.iter().all(|f| f.severity <= Severity::Medium));
+}
+
+#[test]
+fn a_key_the_code_reads_itself_keeps_the_full_rating() {
+    let r = with_module(
+        "const tier = tiers.compute(event.user.user_metadata.plan);\napi.accessToken.setCustomClaim('https://acme.example/tier', tier);\nif (tiers.compute(event.user) && event.user.user_metadata.admin) api.accessToken.addScope('admin');",
+    );
+    assert_eq!(
+        at(&r, "code.metadata-driven-privilege", 4).map(|f| f.severity),
+        Some(Severity::Critical)
+    );
+    assert_eq!(
+        at(&r, "code.metadata-driven-privilege", 5).map(|f| f.severity),
+        Some(Severity::High)
+    );
+}
+
+#[test]
+fn local_helpers_and_standard_functions_are_not_leads() {
+    let local = action(
+        "function tierOf(u) { return u.app_metadata.tier; }\napi.accessToken.setCustomClaim('https://acme.example/tier', tierOf(event.user));",
+    );
+    assert!(local.findings.is_empty(), "{:#?}", local.findings);
+    let standard = action(
+        "api.accessToken.setCustomClaim('https://acme.example/profile', JSON.stringify(event.user));",
+    );
+    assert_eq!(
+        at(&standard, "code.metadata-driven-privilege", 2).map(|f| f.severity),
+        Some(Severity::Critical),
+        "the JSON holds user_metadata"
+    );
+}
