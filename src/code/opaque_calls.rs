@@ -13,7 +13,7 @@ use crate::findings::{Category, Severity};
 
 /// The module function behind `set`, when `set` went through one and holds no user-writable
 /// source with a key of its own (every such source then came with the whole object).
-fn only_through_opaque(set: &SourceList) -> Option<&str> {
+pub fn only_through_opaque(set: &SourceList) -> Option<&str> {
     let callee = set.iter().find_map(|s| match s {
         Source::OpaqueCall { callee } => Some(&**callee),
         _ => None,

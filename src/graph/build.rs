@@ -227,12 +227,18 @@ fn add_code(g: &mut AttackGraph, u: usize, unit: &CodeUnit) {
                 continue; // trusted through the email_verified edge below
             }
             let a = g.node(ObjectKind::UserAttribute, &attr);
-            let read = if effect.value_sources.contains(source) {
-                "flows into"
+            let (set, read, maybe) = if effect.value_sources.contains(source) {
+                (&effect.value_sources, "flows into", "may flow into")
             } else {
-                "decides"
+                (&effect.guard_sources, "decides", "may decide")
             };
-            g.edge_via(a, code, EdgeKind::ReadBy, read, ev.clone(), (u, i));
+            match lead_through(source, set) {
+                Some(callee) => {
+                    let label = format!("{maybe} (through `{callee}`)");
+                    g.lead_via(a, code, EdgeKind::ReadBy, &label, ev.clone(), (u, i));
+                }
+                None => g.edge_via(a, code, EdgeKind::ReadBy, read, ev.clone(), (u, i)),
+            }
         }
         if effect.guarded_by_email_verified && effect.guard_sources.contains(&Source::Email) {
             let a = g.node(ObjectKind::UserAttribute, names::EMAIL_VERIFIED);
@@ -246,6 +252,27 @@ fn add_code(g: &mut AttackGraph, u: usize, unit: &CodeUnit) {
             );
         }
     }
+}
+
+/// The module function a key-less source came through, when it reached `set` only with a
+/// whole object passed into that function ([`crate::code::opaque_calls`]).
+fn lead_through<'s>(
+    source: &Source,
+    set: &'s crate::code::source_list::SourceList,
+) -> Option<&'s str> {
+    let keyless = matches!(
+        source,
+        Source::UserMetadata { key: None }
+            | Source::AppMetadata { key: None }
+            | Source::RequestQuery { key: None }
+            | Source::RequestBody { key: None }
+            | Source::Email
+            | Source::ProviderProfile
+    );
+    if !keyless {
+        return None;
+    }
+    crate::code::opaque_calls::only_through_opaque(set)
 }
 
 /// scope -> every API that defines it.

@@ -65,6 +65,9 @@ pub struct Edge {
     /// For edges into or out of a code node: the (code unit, effect) that realises the edge.
     /// A path may only pass through a code node on one effect.
     pub via: Option<(usize, usize)>,
+    /// Not a proven flow: the data went through code authpath does not analyse (a whole user
+    /// object passed into an npm module's function). A path over such an edge is a lead.
+    pub lead: bool,
 }
 
 /// The attack graph: nodes keyed by (kind, name), edges in insertion order.
@@ -106,7 +109,7 @@ impl AttackGraph {
         label: &str,
         evidence: Vec<Evidence>,
     ) {
-        self.add(from, to, kind, label, evidence, None);
+        self.add(from, to, kind, label, evidence, (None, false));
     }
 
     /// Adds an edge realised by one code effect (see [`Edge::via`]).
@@ -119,7 +122,20 @@ impl AttackGraph {
         evidence: Vec<Evidence>,
         via: (usize, usize),
     ) {
-        self.add(from, to, kind, label, evidence, Some(via));
+        self.add(from, to, kind, label, evidence, (Some(via), false));
+    }
+
+    /// [`AttackGraph::edge_via`] for a flow that is only a lead (see [`Edge::lead`]).
+    pub fn lead_via(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        kind: EdgeKind,
+        label: &str,
+        evidence: Vec<Evidence>,
+        via: (usize, usize),
+    ) {
+        self.add(from, to, kind, label, evidence, (Some(via), true));
     }
 
     fn add(
@@ -129,7 +145,7 @@ impl AttackGraph {
         kind: EdgeKind,
         label: &str,
         evidence: Vec<Evidence>,
-        via: Option<(usize, usize)>,
+        (via, lead): (Option<(usize, usize)>, bool),
     ) {
         if let Some(list) = self.outgoing.get(&from) {
             for &i in list {
@@ -138,6 +154,8 @@ impl AttackGraph {
                     && e.kind == kind
                     && e.via == via
                 {
+                    // A proven flow along the same edge makes it proven.
+                    e.lead &= lead;
                     for ev in evidence {
                         if !e.evidence.contains(&ev) {
                             e.evidence.push(ev);
@@ -155,6 +173,7 @@ impl AttackGraph {
             label: label.to_string(),
             evidence,
             via,
+            lead,
         });
         self.outgoing.entry(from).or_default().push(i);
     }

@@ -33,4 +33,6 @@ mod test_support;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_leads;
+#[cfg(test)]
 mod tests_multi_hop;

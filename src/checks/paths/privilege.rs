@@ -269,6 +269,19 @@ fn hit_for(ctx: &ScanContext, path: &FoundPath, what: &str) -> Option<Hit> {
     if ends_at_api {
         description.push_str(&format!(" The API \"{}\" trusts the scope.", last.name));
     }
+    // A step through code authpath does not analyse makes the path a lead to check.
+    let lead = path.edges.iter().any(|e| e.lead);
+    if lead {
+        description.push_str(
+            " One step is a lead, not a proven flow: the whole user object goes into an npm \
+             module's function that authpath does not analyse; check what it reads.",
+        );
+    }
+    let severity = if lead {
+        severity.min(Severity::Medium)
+    } else {
+        severity
+    };
     let latent = latent_reason(ctx, &units);
     if let Some(reason) = &latent {
         description.push_str(&format!(
