@@ -12,7 +12,7 @@ use super::egress::recognise;
 use super::expr::const_elements;
 use super::flow::Analyzer;
 use super::guards::unwrap;
-use super::library_calls::is_path_getter;
+use super::library_calls::{copies_data, is_path_getter};
 use super::secrets::classify_literal;
 use super::sources::SourceSet;
 use super::value::{Path, Root, Val};
@@ -392,12 +392,16 @@ fn is_object_assign(callee: &Val) -> bool {
     })
 }
 
-/// `module.fn` when `callee` is a function of a `require`d / imported npm module.
+/// `module.fn` when `callee` is a function of a `require`d / imported npm module whose result
+/// is not known to carry its arguments' data (see [`copies_data`]).
 fn npm_function(callee: &Val) -> Option<String> {
     let path = callee.path.as_ref()?;
     let Root::Module(module) = &path.root else {
         return None;
     };
+    if copies_data(path) {
+        return None;
+    }
     Some(if path.segs.is_empty() {
         module.to_string()
     } else {

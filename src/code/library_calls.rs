@@ -2,6 +2,9 @@
 //! `result` (`_.get(event.user, 'app_metadata.role', 'user')`, `require('lodash/get')`,
 //! `require('lodash.get')`). Read as the property path they name, so the value keeps the
 //! exact key (`app_metadata.role`, not the whole user) instead of every source of the object.
+//! Their functions that copy or merge objects (`pick`, `cloneDeep`, `merge`, ...) are known to
+//! carry the data along, so a whole user object passed to them is a proven flow, not a lead
+//! ([`super::opaque_calls`]).
 
 use swc_ecma_ast::{Expr, ExprOrSpread, Lit};
 
@@ -13,6 +16,41 @@ use super::value::{Path, Root, Val};
 const LODASH: [&str; 4] = ["lodash", "underscore", "lodash-es", "lodash/fp"];
 /// Modules that are the `get` function itself.
 const LODASH_GET: [&str; 4] = ["lodash/get", "lodash.get", "lodash/result", "lodash.result"];
+
+/// lodash / underscore functions whose result holds (part of) their arguments' data.
+const COPIES: [&str; 14] = [
+    "assign",
+    "clone",
+    "cloneDeep",
+    "defaults",
+    "defaultsDeep",
+    "extend",
+    "merge",
+    "mergeWith",
+    "omit",
+    "pick",
+    "pickBy",
+    "toPairs",
+    "values",
+    "entries",
+];
+
+/// Is this callee a lodash / underscore function that copies its arguments' data
+/// (`_.pick(event.user, ...)`, `require('lodash.clonedeep')`)?
+pub fn copies_data(callee: &Path) -> bool {
+    let Root::Module(m) = &callee.root else {
+        return false;
+    };
+    let named = |f: &str| COPIES.iter().any(|c| c.eq_ignore_ascii_case(f));
+    match callee.segs.as_slice() {
+        [] => m
+            .strip_prefix("lodash.")
+            .or_else(|| m.strip_prefix("lodash/"))
+            .is_some_and(named),
+        [f] => LODASH.contains(&&**m) && named(f),
+        _ => false,
+    }
+}
 
 /// Is this callee a lodash-style `get(object, path, default)`?
 pub fn is_path_getter(callee: &Path) -> bool {

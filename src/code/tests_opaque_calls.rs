@@ -71,3 +71,31 @@ fn local_helpers_and_standard_functions_are_not_leads() {
         "the JSON holds user_metadata"
     );
 }
+
+#[test]
+fn lodash_copies_are_proven_flows_not_leads() {
+    for (require, call) in [
+        (
+            "const _ = require('lodash');",
+            "_.pick(event.user, ['user_metadata'])",
+        ),
+        (
+            "const cloneDeep = require('lodash.clonedeep');",
+            "cloneDeep(event.user)",
+        ),
+        (
+            "const merge = require('lodash/merge');",
+            "merge({}, event.user)",
+        ),
+    ] {
+        let r = run(&format!(
+            "{require}\nexports.onExecutePostLogin = async (event, api) => {{\nconst copy = {call};\napi.accessToken.setCustomClaim('https://acme.example/profile', copy);\n}};"
+        ));
+        assert_eq!(
+            at(&r, "code.metadata-driven-privilege", 4).map(|f| f.severity),
+            Some(Severity::Critical),
+            "{call}: {:#?}",
+            r.findings
+        );
+    }
+}
