@@ -409,14 +409,15 @@ fn npm_function(callee: &Val) -> Option<String> {
     })
 }
 
-/// `event`, `event.user`, Rules `user` / `context`: an object that holds user-writable data
-/// next to everything else.
+/// `event`, `event.user`, `event.request`, Rules `user` / `context` / `context.request`: an
+/// object that holds user-writable data next to everything else.
 fn is_whole_object(v: &Val) -> bool {
     v.path
         .as_ref()
         .is_some_and(|p| match (&p.root, p.segs.as_slice()) {
             (Root::Event, []) | (Root::User, []) | (Root::Context, []) => true,
-            (Root::Event, [seg]) => &**seg == "user",
+            (Root::Event, [seg]) => matches!(&**seg, "user" | "request"),
+            (Root::Context, [seg]) => &**seg == "request",
             _ => false,
         })
 }

@@ -90,9 +90,9 @@ pub enum Source {
     Literal { value: Text },
     /// A credential written into the code (see [`EffectKind::HardcodedSecret`]), by fingerprint.
     HardcodedSecret { fingerprint: Text },
-    /// A whole object (`event`, `event.user`, Rules `user` / `context`) went into `callee`, a
-    /// function of an npm module, whose code is not analysed: the value may depend on any part
-    /// of that object, or on none.
+    /// A whole object (`event`, `event.user`, `event.request`, Rules `user` / `context`) went
+    /// into `callee`, a function of an npm module, whose code is not analysed: the value may
+    /// depend on any part of that object, or on none.
     OpaqueCall { callee: Text },
 }
 

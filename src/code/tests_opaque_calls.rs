@@ -99,3 +99,19 @@ fn lodash_copies_are_proven_flows_not_leads() {
         );
     }
 }
+
+#[test]
+fn the_whole_request_into_a_module_function_is_a_lead_too() {
+    let r = with_module(
+        "const mode = tiers.modeOf(event.request);\nif (mode === 'admin') api.accessToken.addScope('admin');",
+    );
+    let f = at(&r, "code.metadata-driven-privilege", 4).expect("lead");
+    assert_eq!(f.severity, Severity::Low);
+    let direct = with_module(
+        "const mode = tiers.modeOf(event.request.query.mode);\nif (mode === 'admin') api.accessToken.addScope('admin');",
+    );
+    assert_eq!(
+        at(&direct, "code.metadata-driven-privilege", 4).map(|f| f.severity),
+        Some(Severity::High)
+    );
+}
