@@ -154,7 +154,7 @@ code_rule!(
     "code.mfa-bypass-condition",
     "MFA is skipped under a condition the user controls",
     Severity::High,
-    "The call that requires MFA is skipped when prompt=none, a user_metadata flag, request input, the user agent or IP says so.",
+    "The call that requires MFA is skipped when prompt=none, a user_metadata flag, request input, the user agent or IP says so. Low when the condition only sees that data because the whole user or request object goes into an npm module's function (a lead to check).",
     "Require MFA unconditionally for the sensitive applications, or decide from data the user cannot write.",
     [
         "GAP mfa-skip-silent-auth",
@@ -170,7 +170,7 @@ code_rule!(
     "code.open-redirect",
     "A redirect target comes from request data",
     Severity::Medium,
-    "api.redirect.sendUserTo or a Rule's context.redirect uses a URL taken from the query or body.",
+    "api.redirect.sendUserTo or a Rule's context.redirect uses a URL taken from the query or body. Low when the URL only comes from an npm module's function given the whole user or request object (a lead to check).",
     "Redirect only to fixed URLs or an allow-list; validate the returning state with api.redirect.validateToken.",
     ["GAP redirect-no-validation"]
 );

@@ -17,6 +17,7 @@
 //! | `code.secret-to-external-endpoint` | high | a hard-coded secret, the whole `event` / `event.secrets`, or an Auth0 credential secret (`*CLIENT_SECRET*`, `*AUTH0*`, `*MGMT*`, `*MANAGEMENT*`) is sent to a literal non-Auth0 host. A third-party API key sent to a third-party host is its expected use and is not reported |
 //! | `code.mfa-bypass-condition` | high | MFA is required only under a condition on `prompt`, `user_metadata`, request query / body or other request data (user agent, IP) |
 //! | `code.open-redirect` | medium | the redirect URL comes from request data or `user_metadata` |
+//! | `code.mfa-bypass-condition`, `code.open-redirect` | low | that data only reaches the condition or URL with a whole user or request object passed into an npm module's function ([`super::opaque_calls`]) |
 //! | `code.unnamespaced-custom-claim` | medium | the claim name is restricted by Auth0 (`roles`, `permissions`, `sub`, ...) or in an Auth0 namespace (silently dropped) |
 //! | `code.unnamespaced-custom-claim` | low | the claim name has no `https://` / `http://` namespace |
 //! | `code.insecure-http-call` | high | an outbound call uses `http://` and sends a secret; or a token claim, SAML attribute, scope, access / MFA decision, role call, account linking or primary-user switch trusts the response of such a call ([`super::cleartext`]) |
@@ -30,6 +31,7 @@ use super::cleartext;
 use super::computed_names::starts_unknown;
 use super::effects::{CodeFinding, Effect, EffectKind, SecretKind, Source};
 use super::egress::is_auth0_host;
+use super::opaque_calls;
 use super::primary_user;
 use super::privilege_findings;
 use super::secrets::contains_ignore_ascii_case;
@@ -224,41 +226,68 @@ fn other(e: &Effect, out: &mut Out) {
             }
         }
         EffectKind::RequireMfa => {
-            let bypass: Vec<String> = e
+            let bypass: Vec<&Source> = e
                 .guard_sources
                 .iter()
                 .filter(|s| {
                     user_writable(s) || matches!(s, Source::Prompt | Source::RequestOther { .. })
                 })
-                .map(source_text)
                 .collect();
-            if !bypass.is_empty() {
-                out.push(
-                    Category::MfaBypassCondition,
-                    Severity::High,
-                    e.line,
-                    format!(
-                        "MFA is skipped under a condition the caller controls ({})",
-                        bypass.join(", ")
-                    ),
-                );
+            if bypass.is_empty() {
+                return;
             }
+            let listed: Vec<String> = bypass.iter().map(|s| source_text(s)).collect();
+            let full = format!(
+                "MFA is skipped under a condition the caller controls ({})",
+                listed.join(", ")
+            );
+            let lead = "MFA may be skipped under a condition the caller controls";
+            let (severity, message) =
+                lead_or(&e.guard_sources, &bypass, lead, (Severity::High, full));
+            out.push(Category::MfaBypassCondition, severity, e.line, message);
         }
-        EffectKind::Redirect
-            if any(&e.value_sources, |s| {
-                user_writable(s) || matches!(s, Source::RequestOther { .. })
-            }) =>
-        {
-            out.push(
-                Category::OpenRedirect,
-                Severity::Medium,
-                e.line,
-                "redirect URL comes from request or user data".into(),
-            )
+        EffectKind::Redirect => {
+            let from_caller: Vec<&Source> = e
+                .value_sources
+                .iter()
+                .filter(|s| user_writable(s) || matches!(s, Source::RequestOther { .. }))
+                .collect();
+            if from_caller.is_empty() {
+                return;
+            }
+            let full = "redirect URL comes from request or user data".to_string();
+            let lead = "the redirect URL may come from request or user data";
+            let (severity, message) = lead_or(
+                &e.value_sources,
+                &from_caller,
+                lead,
+                (Severity::Medium, full),
+            );
+            out.push(Category::OpenRedirect, severity, e.line, message);
         }
         EffectKind::AccessTokenClaim { name: Some(n) }
         | EffectKind::IdTokenClaim { name: Some(n) } => claim_name(n, e.line, out),
         _ => {}
+    }
+}
+
+/// `full` (severity and message), or a low lead when the caller-controlled `sources` (part of
+/// `set`) only came with a whole object passed into an npm module's function.
+fn lead_or(
+    set: &SourceList,
+    sources: &[&Source],
+    lead: &str,
+    full: (Severity, String),
+) -> (Severity, String) {
+    match opaque_calls::lead_behind(set, sources.iter().copied()) {
+        Some(callee) => (
+            Severity::Low,
+            format!(
+                "{lead}: the whole user or request object goes into `{callee}`, npm code \
+                 authpath does not analyse; check what it reads"
+            ),
+        ),
+        None => full,
     }
 }
 

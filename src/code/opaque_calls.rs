@@ -11,6 +11,32 @@ use super::privilege_findings::decided_by_email;
 use super::source_list::SourceList;
 use crate::findings::{Category, Severity};
 
+/// A source as it comes with a whole object: without a key or field of its own.
+pub fn keyless(s: &Source) -> bool {
+    match s {
+        Source::UserMetadata { key }
+        | Source::AppMetadata { key }
+        | Source::RequestQuery { key }
+        | Source::RequestBody { key } => key.is_none(),
+        Source::RequestOther { field } => &**field == "*",
+        Source::Email | Source::ProviderProfile => true,
+        _ => false,
+    }
+}
+
+/// The module function behind `sources` (a part of `set`), when every one of them is
+/// [`keyless`] and `set` went through such a function.
+pub(super) fn lead_behind<'s, 'x>(
+    set: &'s SourceList,
+    mut sources: impl Iterator<Item = &'x Source>,
+) -> Option<&'s str> {
+    let callee = set.iter().find_map(|s| match s {
+        Source::OpaqueCall { callee } => Some(&**callee),
+        _ => None,
+    })?;
+    sources.all(keyless).then_some(callee)
+}
+
 /// The module function behind `set`, when `set` went through one and holds no user-writable
 /// source with a key of its own (every such source then came with the whole object).
 pub fn only_through_opaque(set: &SourceList) -> Option<&str> {

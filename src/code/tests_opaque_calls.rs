@@ -115,3 +115,30 @@ fn the_whole_request_into_a_module_function_is_a_lead_too() {
         Some(Severity::High)
     );
 }
+
+#[test]
+fn mfa_and_redirect_rules_rate_leads_low() {
+    let r = with_module(
+        "if (!tiers.trusted(event.request)) {\n  api.multifactor.enable('any');\n}\napi.redirect.sendUserTo(tiers.next(event.user));",
+    );
+    let mfa = at(&r, "code.mfa-bypass-condition", 4).expect("MFA lead");
+    assert_eq!(mfa.severity, Severity::Low);
+    assert!(
+        mfa.message.contains("`@acme/tiers.trusted`"),
+        "{}",
+        mfa.message
+    );
+    let redirect = at(&r, "code.open-redirect", 6).expect("redirect lead");
+    assert_eq!(redirect.severity, Severity::Low);
+    let direct = with_module(
+        "if (!tiers.trusted(event.request.ip)) {\n  api.multifactor.enable('any');\n}\napi.redirect.sendUserTo(tiers.next(event.request.query.to));",
+    );
+    assert_eq!(
+        at(&direct, "code.mfa-bypass-condition", 4).map(|f| f.severity),
+        Some(Severity::High)
+    );
+    assert_eq!(
+        at(&direct, "code.open-redirect", 6).map(|f| f.severity),
+        Some(Severity::Medium)
+    );
+}

@@ -260,16 +260,7 @@ fn lead_through<'s>(
     source: &Source,
     set: &'s crate::code::source_list::SourceList,
 ) -> Option<&'s str> {
-    let keyless = matches!(
-        source,
-        Source::UserMetadata { key: None }
-            | Source::AppMetadata { key: None }
-            | Source::RequestQuery { key: None }
-            | Source::RequestBody { key: None }
-            | Source::Email
-            | Source::ProviderProfile
-    );
-    if !keyless {
+    if !crate::code::opaque_calls::keyless(source) {
         return None;
     }
     crate::code::opaque_calls::only_through_opaque(set)
