@@ -1,5 +1,5 @@
 //! Ratings when user-writable data reaches an effect only because a whole object (`event`,
-//! `event.user`, Rules `user` / `context`) went into a function of an npm module
+//! `event.user`, `event.request`, Rules `user` / `context`) went into a function of an npm module
 //! ([`Source::OpaqueCall`]). authpath does not analyse module code, so the value may depend on
 //! `user_metadata` or the e-mail address, or on neither: `computeTier(event.user)` is reported as
 //! a lead to check (medium for what would otherwise be critical, low otherwise), not as a proven
@@ -24,35 +24,28 @@ pub fn keyless(s: &Source) -> bool {
     }
 }
 
+/// The module function `set` went through, if any.
+fn opaque_callee(set: &SourceList) -> Option<&str> {
+    set.iter().find_map(|s| match s {
+        Source::OpaqueCall { callee } => Some(&**callee),
+        _ => None,
+    })
+}
+
 /// The module function behind `sources` (a part of `set`), when every one of them is
 /// [`keyless`] and `set` went through such a function.
 pub(super) fn lead_behind<'s, 'x>(
     set: &'s SourceList,
     mut sources: impl Iterator<Item = &'x Source>,
 ) -> Option<&'s str> {
-    let callee = set.iter().find_map(|s| match s {
-        Source::OpaqueCall { callee } => Some(&**callee),
-        _ => None,
-    })?;
+    let callee = opaque_callee(set)?;
     sources.all(keyless).then_some(callee)
 }
 
-/// The module function behind `set`, when `set` went through one and holds no user-writable
-/// source with a key of its own (every such source then came with the whole object).
+/// The module function behind `set`, when `set` went through one and every user-writable
+/// source in it is [`keyless`] (so each came with the whole object).
 pub fn only_through_opaque(set: &SourceList) -> Option<&str> {
-    let callee = set.iter().find_map(|s| match s {
-        Source::OpaqueCall { callee } => Some(&**callee),
-        _ => None,
-    })?;
-    let keyed = set.iter().any(|s| {
-        matches!(
-            s,
-            Source::UserMetadata { key: Some(_) }
-                | Source::RequestQuery { key: Some(_) }
-                | Source::RequestBody { key: Some(_) }
-        )
-    });
-    (!keyed).then_some(callee)
+    lead_behind(set, set.iter().filter(|s| user_writable(s)))
 }
 
 fn lead(what: &Describe, data: &str, callee: &str) -> String {
@@ -105,15 +98,10 @@ pub(super) fn maybe_privilege(e: &Effect, out: &mut Out) -> bool {
 
 /// The e-mail-trust finding of an effect whose e-mail source came with a whole object that went
 /// into a module function; `false` when that is not the case.
-pub(super) fn maybe_email(e: &Effect, out: &mut Out) -> bool {
-    let through = |set: &SourceList| {
+pub(super) fn maybe_email<'e>(e: &'e Effect, out: &mut Out) -> bool {
+    let through = |set: &'e SourceList| {
         set.contains(&Source::Email)
-            .then(|| {
-                set.iter().find_map(|s| match s {
-                    Source::OpaqueCall { callee } => Some(callee.clone()),
-                    _ => None,
-                })
-            })
+            .then(|| opaque_callee(set))
             .flatten()
     };
     // As in the full rating: a condition decides these; a role call is driven by its value too.
@@ -131,7 +119,7 @@ pub(super) fn maybe_email(e: &Effect, out: &mut Out) -> bool {
         Category::UnverifiedEmailTrust,
         Severity::Low,
         e.line,
-        lead(&Describe(&e.kind), "the unverified e-mail address", &callee),
+        lead(&Describe(&e.kind), "the unverified e-mail address", callee),
     );
     true
 }
