@@ -410,7 +410,7 @@ pub fn named(key: &str) -> Option<String> {
 const MAX_CONST_ELEMENTS: usize = 16;
 
 /// The constant-string elements of a local array (`['read:a', 'admin:b']`, or constants pushed
-/// into one), at most [`MAX_CONST_ELEMENTS`]: a loop over them runs once per element as well,
+/// into one), at most `MAX_CONST_ELEMENTS`: a loop over them runs once per element as well,
 /// so `for (const s of ADMIN_SCOPES) api.accessToken.addScope(s)` adds scopes with names.
 /// The flag is true when these are all the elements the array can hold, so the loop needs no
 /// run with an unknown element.

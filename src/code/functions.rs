@@ -19,7 +19,7 @@ pub enum FnBody<'a> {
     Expr(&'a Expr),
 }
 
-/// A local function: its parameters (a range of [`Analyzer::fn_params`]), body and the scope
+/// A local function: its parameters (a range of `Analyzer::fn_params`), body and the scope
 /// depth where it was defined.
 #[derive(Clone, Copy)]
 pub struct FnDef<'a> {

@@ -113,7 +113,7 @@ pub fn parse(source: &str) -> Result<Parsed, ParseError> {
 /// kB per level in debug builds), so even bounded inputs need more than a 2 MB thread stack.
 const ANALYSIS_STACK: usize = 64 * 1024 * 1024;
 
-/// Runs `f` on a stack of at least [`ANALYSIS_STACK`] bytes (allocated only when the current
+/// Runs `f` on a stack of at least `ANALYSIS_STACK` bytes (allocated only when the current
 /// stack has less than half of it left). Parsing, analysis and dropping the AST happen inside.
 pub fn with_analysis_stack<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(ANALYSIS_STACK / 2, ANALYSIS_STACK, f)

@@ -1,4 +1,4 @@
-//! Shared pieces of the configuration checks: the [`config_rule!`] macro that declares a rule,
+//! Shared pieces of the configuration checks: the `config_rule!` macro that declares a rule,
 //! evidence and object-reference helpers, and the context questions several rules ask (does an
 //! application have any connection, how does a client authenticate).
 
