@@ -173,8 +173,10 @@ impl<'a> Analyzer<'a> {
     ) -> Val {
         let base = recv.cloned().unwrap_or_else(|| callee.taint_only());
         let mut out = base.taint_only();
-        if let Some(name) = npm_function(callee)
-            && vals.iter().any(is_whole_object)
+        // The cheap test first: most calls pass no whole object, and naming the function
+        // allocates.
+        if vals.iter().any(is_whole_object)
+            && let Some(name) = npm_function(callee)
         {
             out.sources.insert(Source::OpaqueCall {
                 callee: name.into(),

@@ -32,12 +32,16 @@ pub(super) fn cleartext_call(e: &Effect, url: Option<&str>, out: &mut Out) {
     if hardcoded {
         secrets.push("a hard-coded credential".into());
     }
-    let mut message = format!("cleartext HTTP call to `{}`", url.unwrap_or("?"));
-    let email = e.value_sources.contains(&Source::Email);
-    let mut sent = secrets.clone();
-    if email {
+    let severity = if secrets.is_empty() {
+        Severity::Medium
+    } else {
+        Severity::High
+    };
+    let mut sent = secrets;
+    if e.value_sources.contains(&Source::Email) {
         sent.push("the e-mail address".into());
     }
+    let mut message = format!("cleartext HTTP call to `{}`", url.unwrap_or("?"));
     if !sent.is_empty() {
         let _ = write!(
             message,
@@ -45,11 +49,6 @@ pub(super) fn cleartext_call(e: &Effect, url: Option<&str>, out: &mut Out) {
             in_words(&sent)
         );
     }
-    let severity = if secrets.is_empty() {
-        Severity::Medium
-    } else {
-        Severity::High
-    };
     out.push(Category::InsecureHttpCall, severity, e.line, message);
 }
 

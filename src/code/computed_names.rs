@@ -71,8 +71,8 @@ impl<'a> Analyzer<'a> {
                 self.render(&b.right, depth + 1, out);
             }
             Expr::Ident(id) => {
-                let v = self.scopes.get(&id.sym).cloned().unwrap_or_default();
-                match (v.const_str(), v.prefix()) {
+                let v = self.scopes.get(&id.sym);
+                match (v.and_then(Val::const_str), v.and_then(Val::prefix)) {
                     (Some(s), _) => out.push_str(s),
                     (None, Some(p)) => {
                         out.push_str(p);

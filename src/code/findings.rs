@@ -4,7 +4,7 @@
 //! | rule | severity | fires when |
 //! |---|---|---|
 //! | `code.metadata-driven-privilege` | critical | an access-token claim or added scope takes its value from user-writable data (`user_metadata`, request query / body, requested scopes) |
-//! | `code.metadata-driven-privilege` | critical | the login continues as a user id taken from such data (`api.authentication.setPrimaryUser`, [`super::primary_user`]) |
+//! | `code.metadata-driven-privilege` | critical | the login continues as a user id taken from such data (`api.authentication.setPrimaryUser`) |
 //! | `code.metadata-driven-privilege` | high | an ID-token claim or SAML attribute takes such a value; or a claim, SAML attribute, scope, role / permission Management API call, `api.access.deny` or primary-user switch is decided by a condition on such data |
 //! | `code.metadata-driven-privilege` | medium / low | user-writable data reaches an access-token claim or scope value (medium) or anything else above (low) only because a whole `event` / `event.user` went into an npm module's function ([`super::opaque_calls`]) |
 //! | `code.metadata-driven-privilege` | low | a claim whose name is a display preference (`locale`, `theme`, `timezone`, ... see [`super::preference_claims`]) takes or is decided by such data |
@@ -32,7 +32,6 @@ use super::computed_names::starts_unknown;
 use super::effects::{CodeFinding, Effect, EffectKind, SecretKind, Source};
 use super::egress::is_auth0_host;
 use super::opaque_calls;
-use super::primary_user;
 use super::privilege_findings;
 use super::secrets::contains_ignore_ascii_case;
 use crate::findings::{Category, Severity};
@@ -94,7 +93,6 @@ pub fn code_findings(
         privilege_findings::email_trust(e, &mut out);
         other(e, &mut out);
         cleartext::trusts_cleartext_response(e, &mut out);
-        primary_user::primary_user(e, &mut out);
     }
     for (line, text) in substring_email_checks {
         out.push(

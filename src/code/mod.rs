@@ -31,7 +31,6 @@ pub mod opaque_calls;
 pub mod parse;
 pub mod paths;
 pub mod preference_claims;
-pub mod primary_user;
 pub mod privilege_findings;
 pub mod scopes;
 pub mod secrets;

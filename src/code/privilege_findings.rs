@@ -1,8 +1,9 @@
 //! The code findings where data someone else chose decides a privilege: user-writable data
 //! (`user_metadata`, the request) in or behind a token claim, SAML attribute, scope, role call,
-//! access decision or `app_metadata` write (`code.metadata-driven-privilege`,
-//! `code.user-input-to-app-metadata`), and the e-mail address trusted without `email_verified`
-//! (`code.unverified-email-trust`). Ratings are listed in [`super::findings`].
+//! access decision, `app_metadata` write or switch of the primary user
+//! (`code.metadata-driven-privilege`, `code.user-input-to-app-metadata`), and the e-mail address
+//! trusted without `email_verified` (`code.unverified-email-trust`). Ratings are listed in
+//! [`super::findings`].
 
 use super::effects::{Effect, EffectKind, Source};
 use super::findings::{Describe, Out, any, is_role_call, user_writable};
@@ -94,6 +95,22 @@ pub(super) fn privilege(e: &Effect, out: &mut Out) {
             e.line,
             format!("{what} stores user-writable data where the tenant expects trusted data"),
         ),
+        // `api.authentication.setPrimaryUser(id)`: whoever chooses the id logs in as that user.
+        EffectKind::SetPrimaryUser if value_tainted => out.push(
+            Category::MetadataDrivenPrivilege,
+            Severity::Critical,
+            e.line,
+            "the login continues as a user id taken from user-writable data: anyone can log in \
+             as any user"
+                .into(),
+        ),
+        EffectKind::SetPrimaryUser if guard_tainted => out.push(
+            Category::MetadataDrivenPrivilege,
+            Severity::High,
+            e.line,
+            "the switch to another primary user is decided by a condition on user-writable data"
+                .into(),
+        ),
         _ => {}
     }
 }
@@ -103,7 +120,7 @@ pub(super) fn email_trust(e: &Effect, out: &mut Out) {
     if e.guarded_by_email_verified {
         return;
     }
-    if !matches!(e.kind, EffectKind::LinkAccounts) && opaque_calls::maybe_email(e, out) {
+    if opaque_calls::maybe_email(e, out) {
         return;
     }
     let in_guard = e.guard_sources.contains(&Source::Email);
@@ -137,6 +154,14 @@ pub(super) fn email_trust(e: &Effect, out: &mut Out) {
             Severity::High,
             e.line,
             format!("{what} is decided by the e-mail address without an `email_verified` check"),
+        ),
+        EffectKind::SetPrimaryUser if in_guard || in_value => out.push(
+            Category::UnverifiedEmailTrust,
+            Severity::Critical,
+            e.line,
+            "the login continues as an account found by the e-mail address without an \
+             `email_verified` check: signing up with someone's address logs in as them"
+                .into(),
         ),
         _ => {}
     }

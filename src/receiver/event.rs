@@ -107,10 +107,14 @@ impl LogEvent {
         self.str_field(Field::Description)
     }
 
+    /// The event's `user_id` (for a dashboard change, the admin who made it).
+    pub fn user_id(&self) -> Option<&str> {
+        self.str_field(Field::UserId)
+    }
+
     /// Who the event is about: `user_id`, else `user_name` (failed logins carry only the name).
     pub fn user_key(&self) -> Option<&str> {
-        self.str_field(Field::UserId)
-            .or_else(|| self.str_field(Field::UserName))
+        self.user_id().or_else(|| self.str_field(Field::UserName))
     }
 
     /// `details.accessedSecrets`, when `details` is an object.

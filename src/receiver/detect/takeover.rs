@@ -18,7 +18,6 @@ use serde_json::Value;
 use crate::findings::Severity;
 
 use super::super::event::LogEvent;
-use super::super::event_fields::Field;
 use super::{Detection, DetectionKind, Thresholds};
 
 /// `description` of the owner invitation event.
@@ -48,7 +47,7 @@ type Actor = Option<u64>;
 
 fn actor(event: &LogEvent) -> Actor {
     use std::hash::{Hash, Hasher};
-    let id = event.str_field(Field::UserId).filter(|id| !id.is_empty())?;
+    let id = event.user_id().filter(|id| !id.is_empty())?;
     let mut h = std::collections::hash_map::DefaultHasher::new();
     id.hash(&mut h);
     Some(h.finish())
