@@ -241,7 +241,7 @@ fn other(e: &Effect, out: &mut Out) {
             );
             let lead = "MFA may be skipped under a condition the caller controls";
             let (severity, message) =
-                lead_or(&e.guard_sources, &bypass, lead, (Severity::High, full));
+                opaque_calls::lead_or(&e.guard_sources, &bypass, lead, (Severity::High, full));
             out.push(Category::MfaBypassCondition, severity, e.line, message);
         }
         EffectKind::Redirect => {
@@ -255,7 +255,7 @@ fn other(e: &Effect, out: &mut Out) {
             }
             let full = "redirect URL comes from request or user data".to_string();
             let lead = "the redirect URL may come from request or user data";
-            let (severity, message) = lead_or(
+            let (severity, message) = opaque_calls::lead_or(
                 &e.value_sources,
                 &from_caller,
                 lead,
@@ -266,26 +266,6 @@ fn other(e: &Effect, out: &mut Out) {
         EffectKind::AccessTokenClaim { name: Some(n) }
         | EffectKind::IdTokenClaim { name: Some(n) } => claim_name(n, e.line, out),
         _ => {}
-    }
-}
-
-/// `full` (severity and message), or a low lead when the caller-controlled `sources` (part of
-/// `set`) only came with a whole object passed into an npm module's function.
-fn lead_or(
-    set: &SourceList,
-    sources: &[&Source],
-    lead: &str,
-    full: (Severity, String),
-) -> (Severity, String) {
-    match opaque_calls::lead_behind(set, sources.iter().copied()) {
-        Some(callee) => (
-            Severity::Low,
-            format!(
-                "{lead}: the whole user or request object goes into `{callee}`, npm code \
-                 authpath does not analyse; check what it reads"
-            ),
-        ),
-        None => full,
     }
 }
 

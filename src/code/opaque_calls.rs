@@ -48,11 +48,26 @@ pub fn only_through_opaque(set: &SourceList) -> Option<&str> {
     lead_behind(set, set.iter().filter(|s| user_writable(s)))
 }
 
-fn lead(what: &Describe, data: &str, callee: &str) -> String {
+/// The message of a lead: `claim`, then why it is only a lead.
+fn lead_message(claim: &str, callee: &str) -> String {
     format!(
-        "{what} may depend on {data}: the whole user object goes into `{callee}`, npm code \
-         authpath does not analyse; check what it reads"
+        "{claim}: the whole user or request object goes into `{callee}`, npm code authpath does \
+         not analyse; check what it reads"
     )
+}
+
+/// `full` (severity and message), or a low lead when the caller-controlled `sources` (part of
+/// `set`) only came with a whole object passed into an npm module's function.
+pub(super) fn lead_or(
+    set: &SourceList,
+    sources: &[&Source],
+    claim: &str,
+    full: (Severity, String),
+) -> (Severity, String) {
+    match lead_behind(set, sources.iter().copied()) {
+        Some(callee) => (Severity::Low, lead_message(claim, callee)),
+        None => full,
+    }
 }
 
 /// The privilege finding of an effect that user-writable data reaches only through a module
@@ -91,7 +106,7 @@ pub(super) fn maybe_privilege(e: &Effect, out: &mut Out) -> bool {
         category,
         severity,
         e.line,
-        lead(&what, "user-writable data", callee),
+        lead_message(&format!("{what} may depend on user-writable data"), callee),
     );
     true
 }
@@ -119,7 +134,13 @@ pub(super) fn maybe_email<'e>(e: &'e Effect, out: &mut Out) -> bool {
         Category::UnverifiedEmailTrust,
         Severity::Low,
         e.line,
-        lead(&Describe(&e.kind), "the unverified e-mail address", callee),
+        lead_message(
+            &format!(
+                "{} may depend on the unverified e-mail address",
+                Describe(&e.kind)
+            ),
+            callee,
+        ),
     );
     true
 }
