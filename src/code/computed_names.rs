@@ -48,6 +48,15 @@ impl<'a> Analyzer<'a> {
         Some(out)
     }
 
+    /// [`Analyzer::computed_name`] of a call's first argument (`setCustomClaim(name, value)`).
+    pub(super) fn first_arg_name(
+        &mut self,
+        args: &'a [swc_ecma_ast::ExprOrSpread],
+        vals: &[Val],
+    ) -> Option<String> {
+        self.computed_name(args.first().map(|a| &*a.expr), vals.first())
+    }
+
     fn render(&mut self, expr: &'a Expr, depth: u32, out: &mut String) {
         if depth > MAX_DEPTH || out.len() > MAX_LEN {
             push_unknown(out);

@@ -31,15 +31,15 @@ impl<'a> Analyzer<'a> {
             ("user", "setAppMetadata") => (EffectKind::SetAppMetadata { key: name(0) }, 1),
             ("user", "setUserMetadata") => (EffectKind::SetUserMetadata { key: name(0) }, 1),
             ("accessToken", "setCustomClaim") => {
-                let name = self.computed_name(args.first().map(|a| &*a.expr), vals.first());
+                let name = self.first_arg_name(args, vals);
                 (EffectKind::AccessTokenClaim { name }, 1)
             }
             ("idToken", "setCustomClaim") => {
-                let name = self.computed_name(args.first().map(|a| &*a.expr), vals.first());
+                let name = self.first_arg_name(args, vals);
                 (EffectKind::IdTokenClaim { name }, 1)
             }
             ("samlResponse", "setAttribute") => {
-                let name = self.computed_name(args.first().map(|a| &*a.expr), vals.first());
+                let name = self.first_arg_name(args, vals);
                 (EffectKind::SamlAttribute { name }, 1)
             }
             ("authentication", "setPrimaryUser") => (EffectKind::SetPrimaryUser, 0),

@@ -4,6 +4,8 @@
 //! (`Edge::via`), so a path only runs through a piece of code when the *same* statement reads
 //! the attacker's data and performs the next step.
 
+use crate::code::opaque_calls::{keyless, only_through_opaque};
+use crate::code::source_list::SourceList;
 use crate::code::{CodeUnit, EffectKind, Source};
 use crate::findings::{Evidence, ObjectKind};
 use crate::tenant::{Connection, TenantSnapshot};
@@ -256,14 +258,11 @@ fn add_code(g: &mut AttackGraph, u: usize, unit: &CodeUnit) {
 
 /// The module function a key-less source came through, when it reached `set` only with a
 /// whole object passed into that function ([`crate::code::opaque_calls`]).
-fn lead_through<'s>(
-    source: &Source,
-    set: &'s crate::code::source_list::SourceList,
-) -> Option<&'s str> {
-    if !crate::code::opaque_calls::keyless(source) {
+fn lead_through<'s>(source: &Source, set: &'s SourceList) -> Option<&'s str> {
+    if !keyless(source) {
         return None;
     }
-    crate::code::opaque_calls::only_through_opaque(set)
+    only_through_opaque(set)
 }
 
 /// scope -> every API that defines it.

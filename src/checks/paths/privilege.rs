@@ -273,8 +273,8 @@ fn hit_for(ctx: &ScanContext, path: &FoundPath, what: &str) -> Option<Hit> {
     let lead = path.edges.iter().any(|e| e.lead);
     if lead {
         description.push_str(
-            " One step is a lead, not a proven flow: the whole user object goes into an npm \
-             module's function that authpath does not analyse; check what it reads.",
+            " One step is a lead, not a proven flow: the whole user or request object goes into \
+             an npm module's function that authpath does not analyse; check what it reads.",
         );
     }
     let severity = if lead {
