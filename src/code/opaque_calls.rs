@@ -6,7 +6,7 @@
 //! flow. A key the code reads itself (`event.user.user_metadata.role`) keeps the full rating.
 
 use super::effects::{Effect, EffectKind, Source};
-use super::findings::{Describe, Out, any, is_role_call, user_writable};
+use super::findings::{Describe, Out, is_role_call, user_writable};
 use super::privilege_findings::decided_by_email;
 use super::source_list::SourceList;
 use crate::findings::{Category, Severity};
@@ -70,11 +70,14 @@ pub(super) fn lead_or(
     }
 }
 
-/// The privilege finding of an effect that user-writable data reaches only through a module
-/// function; `false` when that is not the case (the caller rates it as usual).
-pub(super) fn maybe_privilege(e: &Effect, out: &mut Out) -> bool {
-    let value_tainted = any(&e.value_sources, user_writable);
-    let guard_tainted = any(&e.guard_sources, user_writable);
+/// The privilege finding of an effect that user-writable data reaches (in its value, in its
+/// guards) only through a module function; `false` when that is not the case (the caller rates
+/// it as usual).
+pub(super) fn maybe_privilege(
+    e: &Effect,
+    (value_tainted, guard_tainted): (bool, bool),
+    out: &mut Out,
+) -> bool {
     let value_opaque = only_through_opaque(&e.value_sources);
     let guard_opaque = only_through_opaque(&e.guard_sources);
     let callee = match (value_tainted, guard_tainted) {

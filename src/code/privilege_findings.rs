@@ -28,11 +28,11 @@ pub(super) fn decided_by_email(kind: &EffectKind) -> bool {
 /// User-writable data that sets or decides a claim, SAML attribute, scope, role call, access
 /// decision or `app_metadata` write.
 pub(super) fn privilege(e: &Effect, out: &mut Out) {
-    if opaque_calls::maybe_privilege(e, out) {
-        return;
-    }
     let value_tainted = any(&e.value_sources, user_writable);
     let guard_tainted = any(&e.guard_sources, user_writable);
+    if opaque_calls::maybe_privilege(e, (value_tainted, guard_tainted), out) {
+        return;
+    }
     let what = Describe(&e.kind);
     match &e.kind {
         EffectKind::AccessTokenClaim { name: Some(n) }
