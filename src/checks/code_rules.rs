@@ -94,7 +94,7 @@ code_rule!(
     "code.metadata-driven-privilege",
     "A scope, claim or role is decided by user-writable data",
     Severity::High,
-    "A scope, claim, SAML attribute, role or permission is set from, or under a condition on, user_metadata, request input or an unverified e-mail; or the login continues as a user id taken from such data (api.authentication.setPrimaryUser). A claim whose name is a display preference (locale, theme, timezone, nickname, ...) is rated low: carrying the user's own choice is its purpose. When the data only gets there because the whole user object went into an npm module's function (code authpath does not analyse), the finding is a lead to check: medium for an access-token claim or scope value, low otherwise.",
+    "A scope, claim, SAML attribute, role or permission is set from, or under a condition on, user_metadata, request input or an unverified e-mail; or the login continues as a user id taken from such data (api.authentication.setPrimaryUser). A claim whose name is a display preference (locale, theme, timezone, nickname, ...) is rated low: carrying the user's own choice is its purpose. When the data only gets there because the whole user object went into an npm module's function (code authpath does not analyse), the finding is a lead to check: medium for an access-token claim or scope value, an app_metadata write, a role call or the user id of a primary-user switch, low otherwise. Data the code reads itself next to such a call keeps the full rating.",
     "Decide privileges from roles or app_metadata written by trusted back ends; treat user_metadata and request data as untrusted.",
     ["GAP claims-from-user-metadata", "GAP scope-override"]
 );
@@ -116,7 +116,7 @@ code_rule!(
     "code.unverified-email-trust",
     "An e-mail address is trusted without checking email_verified",
     Severity::High,
-    "The e-mail address or its domain decides access, a scope or a role, links accounts or picks the user the login continues as (api.authentication.setPrimaryUser), and no email_verified check guards it (or the domain is matched by substring); or a database / profile script returns email_verified: true for every user. Low when the e-mail only comes with the whole user object passed to an npm module's function.",
+    "The e-mail address or its domain decides access, a scope or a role, links accounts or picks the user the login continues as (api.authentication.setPrimaryUser), and no email_verified check guards it (or the domain is matched by substring); or a database / profile script returns email_verified: true for every user. When the e-mail only comes with the whole user object passed to an npm module's function, a lead: low, medium for a primary-user switch.",
     "Check event.user.email_verified first and compare the parsed domain exactly; better, use organisations or roles. In database and profile scripts, return email_verified only from a real verification, never as a constant.",
     ["GAP authz-on-unverified-email", "GAP email-substring-match"]
 );

@@ -175,15 +175,18 @@ impl<'a> Analyzer<'a> {
         let mut out = base.taint_only();
         // The cheap test first: most calls pass no whole object, and naming the function
         // allocates.
-        if vals.iter().any(is_whole_object)
-            && let Some(name) = npm_function(callee)
-        {
-            out.sources.insert(Source::OpaqueCall {
-                callee: name.into(),
-            });
-        }
+        let opaque = vals.iter().any(is_whole_object) && {
+            match npm_function(callee) {
+                Some(name) => {
+                    out.sources.insert(opaque_call(name, &vals));
+                    true
+                }
+                None => false,
+            }
+        };
         for v in &vals {
-            if v.func.is_none() {
+            // A whole object's sources went into the module function, listed in its source.
+            if v.func.is_none() && !(opaque && is_whole_object(v)) {
                 out = out.join(&v.taint_only());
             }
         }
@@ -409,6 +412,19 @@ fn npm_function(callee: &Val) -> Option<String> {
     } else {
         format!("{module}.{}", path.dotted())
     })
+}
+
+/// The source of a call of the npm function `name` with whole objects among `vals`: the
+/// function, with what those objects carry.
+fn opaque_call(name: String, vals: &[Val]) -> Source {
+    let mut carried = SourceSet::new();
+    for v in vals.iter().filter(|v| is_whole_object(v)) {
+        carried.union_with(&v.sources);
+    }
+    Source::OpaqueCall {
+        callee: name.into(),
+        carries: carried.iter().cloned().collect(),
+    }
 }
 
 /// `event`, `event.user`, `event.request`, Rules `user` / `context` / `context.request`: an

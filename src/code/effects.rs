@@ -92,8 +92,13 @@ pub enum Source {
     HardcodedSecret { fingerprint: Text },
     /// A whole object (`event`, `event.user`, `event.request`, Rules `user` / `context`) went
     /// into `callee`, a function of an npm module, whose code is not analysed: the value may
-    /// depend on any part of that object, or on none.
-    OpaqueCall { callee: Text },
+    /// depend on any part of that object, or on none. `carries` lists the sources of the
+    /// objects passed; they are kept apart from the sources the code reads itself, which stay
+    /// proven flows.
+    OpaqueCall {
+        callee: Text,
+        carries: std::sync::Arc<[Source]>,
+    },
 }
 
 impl Source {

@@ -6,11 +6,12 @@
 //! | `code.metadata-driven-privilege` | critical | an access-token claim or added scope takes its value from user-writable data (`user_metadata`, request query / body, requested scopes) |
 //! | `code.metadata-driven-privilege` | critical | the login continues as a user id taken from such data (`api.authentication.setPrimaryUser`) |
 //! | `code.metadata-driven-privilege` | high | an ID-token claim or SAML attribute takes such a value; or a claim, SAML attribute, scope, role / permission Management API call, `api.access.deny` or primary-user switch is decided by a condition on such data |
-//! | `code.metadata-driven-privilege` | medium / low | user-writable data reaches an access-token claim or scope value (medium) or anything else above (low) only because a whole `event` / `event.user` went into an npm module's function ([`super::opaque_calls`]) |
+//! | `code.metadata-driven-privilege`, `code.user-input-to-app-metadata` | medium / low | user-writable data reaches an access-token claim or scope value, an `app_metadata` write, a role call or a primary-user switch's user id (medium) or anything else above (low) only because a whole `event` / `event.user` went into an npm module's function ([`super::opaque_calls`]); data the code reads itself keeps the ratings above |
 //! | `code.metadata-driven-privilege` | low | a claim whose name is a display preference (`locale`, `theme`, `timezone`, ... see [`super::preference_claims`]) takes or is decided by such data |
 //! | `code.user-input-to-app-metadata` | high | `app_metadata` is written from user-writable data |
 //! | `code.unverified-email-trust` | critical | accounts are linked, or the login continues as another user, using the e-mail without an `email_verified` guard |
 //! | `code.unverified-email-trust` | high | a claim, scope, deny, role or `app_metadata` write is decided by the e-mail without an `email_verified` guard; or the e-mail domain is checked by substring (`includes`, `indexOf`, `match`, `endsWith` without `@`) |
+//! | `code.unverified-email-trust` | medium / low | the e-mail only comes with a whole user object passed into an npm module's function: medium for a primary-user switch, low otherwise |
 //! | `code.unverified-email-trust` | medium | a database or profile script returns the constant `email_verified: true` (the attack path through it is `path.email-verified-trust-to-privilege`) |
 //! | `code.hardcoded-secret` | critical | a client secret literal (SDK constructor / token body), which is a Management API credential when paired with a client id or domain |
 //! | `code.hardcoded-secret` | high | any other recognised credential literal (known key format, `Authorization` header, credential-named high-entropy literal) |
@@ -224,44 +225,35 @@ fn other(e: &Effect, out: &mut Out) {
             }
         }
         EffectKind::RequireMfa => {
-            let bypass: Vec<&Source> = e
-                .guard_sources
-                .iter()
-                .filter(|s| {
-                    user_writable(s) || matches!(s, Source::Prompt | Source::RequestOther { .. })
-                })
-                .collect();
-            if bypass.is_empty() {
-                return;
-            }
-            let listed: Vec<String> = bypass.iter().map(|s| source_text(s)).collect();
-            let full = format!(
-                "MFA is skipped under a condition the caller controls ({})",
-                listed.join(", ")
-            );
+            let bypass = |s: &Source| {
+                user_writable(s) || matches!(s, Source::Prompt | Source::RequestOther { .. })
+            };
             let lead = "MFA may be skipped under a condition the caller controls";
-            let (severity, message) =
-                opaque_calls::lead_or(&e.guard_sources, &bypass, lead, (Severity::High, full));
-            out.push(Category::MfaBypassCondition, severity, e.line, message);
+            let rated = opaque_calls::full_or_lead(&e.guard_sources, bypass, lead, |direct| {
+                let listed: Vec<String> = direct.iter().map(|s| source_text(s)).collect();
+                let full = format!(
+                    "MFA is skipped under a condition the caller controls ({})",
+                    listed.join(", ")
+                );
+                (Severity::High, full)
+            });
+            if let Some((severity, message)) = rated {
+                out.push(Category::MfaBypassCondition, severity, e.line, message);
+            }
         }
         EffectKind::Redirect => {
-            let from_caller: Vec<&Source> = e
-                .value_sources
-                .iter()
-                .filter(|s| user_writable(s) || matches!(s, Source::RequestOther { .. }))
-                .collect();
-            if from_caller.is_empty() {
-                return;
-            }
-            let full = "redirect URL comes from request or user data".to_string();
+            let from_caller =
+                |s: &Source| user_writable(s) || matches!(s, Source::RequestOther { .. });
             let lead = "the redirect URL may come from request or user data";
-            let (severity, message) = opaque_calls::lead_or(
-                &e.value_sources,
-                &from_caller,
-                lead,
-                (Severity::Medium, full),
-            );
-            out.push(Category::OpenRedirect, severity, e.line, message);
+            let rated = opaque_calls::full_or_lead(&e.value_sources, from_caller, lead, |_| {
+                (
+                    Severity::Medium,
+                    "redirect URL comes from request or user data".to_string(),
+                )
+            });
+            if let Some((severity, message)) = rated {
+                out.push(Category::OpenRedirect, severity, e.line, message);
+            }
         }
         EffectKind::AccessTokenClaim { name: Some(n) }
         | EffectKind::IdTokenClaim { name: Some(n) } => claim_name(n, e.line, out),

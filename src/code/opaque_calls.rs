@@ -3,7 +3,9 @@
 //! ([`Source::OpaqueCall`]). authpath does not analyse module code, so the value may depend on
 //! `user_metadata` or the e-mail address, or on neither: `computeTier(event.user)` is reported as
 //! a lead to check (medium for what would otherwise be critical, low otherwise), not as a proven
-//! flow. A key the code reads itself (`event.user.user_metadata.role`) keeps the full rating.
+//! flow. What the objects carry is listed inside the call's source, apart from what the code
+//! reads itself: a key (`event.user.user_metadata.role`) or a whole field (`event.user.email`)
+//! read next to such a call keeps the full rating.
 
 use super::effects::{Effect, EffectKind, Source};
 use super::findings::{Describe, Out, is_role_call, user_writable};
@@ -11,41 +13,21 @@ use super::privilege_findings::decided_by_email;
 use super::source_list::SourceList;
 use crate::findings::{Category, Severity};
 
-/// A source as it comes with a whole object: without a key or field of its own.
-pub fn keyless(s: &Source) -> bool {
-    match s {
-        Source::UserMetadata { key }
-        | Source::AppMetadata { key }
-        | Source::RequestQuery { key }
-        | Source::RequestBody { key } => key.is_none(),
-        Source::RequestOther { field } => &**field == "*",
-        Source::Email | Source::ProviderProfile => true,
-        _ => false,
-    }
+/// Each module function in `set` with one of the sources it carries.
+pub fn carried(set: &SourceList) -> impl Iterator<Item = (&str, &Source)> {
+    set.iter()
+        .filter_map(|s| match s {
+            Source::OpaqueCall { callee, carries } => Some((&**callee, carries)),
+            _ => None,
+        })
+        .flat_map(|(callee, carries)| carries.iter().map(move |s| (callee, s)))
 }
 
-/// The module function `set` went through, if any.
-fn opaque_callee(set: &SourceList) -> Option<&str> {
-    set.iter().find_map(|s| match s {
-        Source::OpaqueCall { callee } => Some(&**callee),
-        _ => None,
-    })
-}
-
-/// The module function behind `sources` (a part of `set`), when every one of them is
-/// [`keyless`] and `set` went through such a function.
-pub(super) fn lead_behind<'s, 'x>(
-    set: &'s SourceList,
-    mut sources: impl Iterator<Item = &'x Source>,
-) -> Option<&'s str> {
-    let callee = opaque_callee(set)?;
-    sources.all(keyless).then_some(callee)
-}
-
-/// The module function behind `set`, when `set` went through one and every user-writable
-/// source in it is [`keyless`] (so each came with the whole object).
-pub fn only_through_opaque(set: &SourceList) -> Option<&str> {
-    lead_behind(set, set.iter().filter(|s| user_writable(s)))
+/// The first module function in `set` that carries a source `matches` accepts.
+pub fn carrier(set: &SourceList, matches: impl Fn(&Source) -> bool) -> Option<&str> {
+    carried(set)
+        .find(|(_, s)| matches(s))
+        .map(|(callee, _)| callee)
 }
 
 /// The message of a lead: `claim`, then why it is only a lead.
@@ -56,39 +38,32 @@ fn lead_message(claim: &str, callee: &str) -> String {
     )
 }
 
-/// `full` (severity and message), or a low lead when the caller-controlled `sources` (part of
-/// `set`) only came with a whole object passed into an npm module's function.
-pub(super) fn lead_or(
-    set: &SourceList,
-    sources: &[&Source],
-    claim: &str,
-    full: (Severity, String),
-) -> (Severity, String) {
-    match lead_behind(set, sources.iter().copied()) {
-        Some(callee) => (Severity::Low, lead_message(claim, callee)),
-        None => full,
+/// The rating of the caller-controlled sources of `set` (those `matches` accepts): `full` of
+/// them when the code reads one itself, a low lead (`lead_claim` and the function) when one
+/// only came with a whole object passed into an npm module's function, `None` without either.
+pub(super) fn full_or_lead<'s>(
+    set: &'s SourceList,
+    matches: impl Fn(&Source) -> bool,
+    lead_claim: &str,
+    full: impl FnOnce(&[&'s Source]) -> (Severity, String),
+) -> Option<(Severity, String)> {
+    let direct: Vec<&Source> = set.iter().filter(|s| matches(s)).collect();
+    if !direct.is_empty() {
+        return Some(full(&direct));
     }
+    carrier(set, matches).map(|callee| (Severity::Low, lead_message(lead_claim, callee)))
 }
 
-/// The privilege finding of an effect that user-writable data reaches (in its value, in its
-/// guards) only through a module function; `false` when that is not the case (the caller rates
-/// it as usual).
-pub(super) fn maybe_privilege(
-    e: &Effect,
-    (value_tainted, guard_tainted): (bool, bool),
-    out: &mut Out,
-) -> bool {
-    let value_opaque = only_through_opaque(&e.value_sources);
-    let guard_opaque = only_through_opaque(&e.guard_sources);
-    let callee = match (value_tainted, guard_tainted) {
-        (true, true) => value_opaque.filter(|_| guard_opaque.is_some()),
-        (true, false) => value_opaque,
-        (false, true) => guard_opaque,
-        (false, false) => None,
-    };
-    let Some(callee) = callee else {
+/// The privilege lead of an effect that user-writable data reaches (in its value, in its
+/// guards) only through a module function: the caller found no proven flow. `false` when there
+/// is no such lead either.
+pub(super) fn maybe_privilege(e: &Effect, out: &mut Out) -> bool {
+    let value = carrier(&e.value_sources, user_writable);
+    let guard = carrier(&e.guard_sources, user_writable);
+    let Some(callee) = value.or(guard) else {
         return false;
     };
+    let value_tainted = value.is_some();
     let (category, severity) = match &e.kind {
         EffectKind::AccessTokenClaim { .. } | EffectKind::AddScope { .. } if value_tainted => {
             (Category::MetadataDrivenPrivilege, Severity::Medium)
@@ -96,12 +71,16 @@ pub(super) fn maybe_privilege(
         EffectKind::SetAppMetadata { .. } if value_tainted => {
             (Category::UserInputToAppMetadata, Severity::Medium)
         }
+        EffectKind::SetPrimaryUser if value_tainted => {
+            (Category::MetadataDrivenPrivilege, Severity::Medium)
+        }
         k if is_role_call(k) => (Category::MetadataDrivenPrivilege, Severity::Medium),
         EffectKind::AccessTokenClaim { .. }
         | EffectKind::IdTokenClaim { .. }
         | EffectKind::SamlAttribute { .. }
         | EffectKind::AddScope { .. }
-        | EffectKind::DenyAccess => (Category::MetadataDrivenPrivilege, Severity::Low),
+        | EffectKind::DenyAccess
+        | EffectKind::SetPrimaryUser => (Category::MetadataDrivenPrivilege, Severity::Low),
         _ => return false,
     };
     let what = Describe(&e.kind);
@@ -114,28 +93,30 @@ pub(super) fn maybe_privilege(
     true
 }
 
-/// The e-mail-trust finding of an effect whose e-mail source came with a whole object that went
-/// into a module function; `false` when that is not the case.
-pub(super) fn maybe_email<'e>(e: &'e Effect, out: &mut Out) -> bool {
-    let through = |set: &'e SourceList| {
-        set.contains(&Source::Email)
-            .then(|| opaque_callee(set))
-            .flatten()
-    };
-    // As in the full rating: a condition decides these; a role call is driven by its value too.
-    let callee = if decided_by_email(&e.kind) {
-        through(&e.guard_sources)
+/// The e-mail-trust lead of an effect whose e-mail source came only with a whole object that
+/// went into a module function: the caller found no proven use. `false` when there is no such
+/// lead either.
+pub(super) fn maybe_email(e: &Effect, out: &mut Out) -> bool {
+    let through = |set| carrier(set, |s| *s == Source::Email);
+    // As in the full rating: a condition decides these; a role call and the switch of the
+    // primary user are driven by their value too.
+    let (callee, severity) = if decided_by_email(&e.kind) {
+        (through(&e.guard_sources), Severity::Low)
     } else if is_role_call(&e.kind) {
-        through(&e.guard_sources).or_else(|| through(&e.value_sources))
+        let callee = through(&e.guard_sources).or_else(|| through(&e.value_sources));
+        (callee, Severity::Low)
+    } else if e.kind == EffectKind::SetPrimaryUser {
+        let callee = through(&e.guard_sources).or_else(|| through(&e.value_sources));
+        (callee, Severity::Medium)
     } else {
-        None
+        (None, Severity::Low)
     };
     let Some(callee) = callee else {
         return false;
     };
     out.push(
         Category::UnverifiedEmailTrust,
-        Severity::Low,
+        severity,
         e.line,
         lead_message(
             &format!(

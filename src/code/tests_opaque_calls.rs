@@ -23,9 +23,19 @@ fn a_whole_user_into_a_module_function_is_a_lead_not_a_flow() {
     let r = with_module(
         "const tier = tiers.compute(event.user);\napi.accessToken.setCustomClaim('https://acme.example/tier', tier);\nif (tiers.compute(event.user) === 'gold') api.accessToken.addScope('gold');",
     );
-    assert!(claim(&r).value_sources.contains(&Source::OpaqueCall {
-        callee: "@acme/tiers.compute".into()
-    }));
+    let value = &claim(&r).value_sources;
+    let carries = value.iter().find_map(|s| match s {
+        Source::OpaqueCall { callee, carries } if &**callee == "@acme/tiers.compute" => {
+            Some(carries)
+        }
+        _ => None,
+    });
+    let carries = carries.expect("the call's source names the function");
+    assert!(
+        carries.contains(&Source::Email) && carries.contains(&Source::UserMetadata { key: None })
+    );
+    // What the user object carries is listed in the call's source, not loose next to it.
+    assert!(!value.contains(&Source::Email), "{value:?}");
     let value = at(&r, "code.metadata-driven-privilege", 4).expect("claim lead");
     assert_eq!(value.severity, Severity::Medium);
     assert!(
@@ -140,5 +150,55 @@ fn mfa_and_redirect_rules_rate_leads_low() {
     assert_eq!(
         at(&direct, "code.open-redirect", 6).map(|f| f.severity),
         Some(Severity::Medium)
+    );
+}
+
+#[test]
+fn a_direct_read_next_to_a_module_call_keeps_the_full_rating() {
+    // The e-mail address is read directly in the guard; the module call next to it must not
+    // turn that proven read into a lead.
+    let r = with_module(
+        "const vip = tiers.compute(event.user);\nif (vip || event.user.email.endsWith('@acme.com')) api.accessToken.addScope('admin:orders');",
+    );
+    assert_eq!(
+        at(&r, "code.unverified-email-trust", 4).map(|f| f.severity),
+        Some(Severity::High),
+        "{:#?}",
+        r.findings
+    );
+    // The whole user_metadata object, read directly, put in a claim next to a module result.
+    let r = with_module(
+        "const tier = tiers.compute(event.user);\napi.accessToken.setCustomClaim('https://acme.example/role', tier || event.user.user_metadata);",
+    );
+    assert_eq!(
+        at(&r, "code.metadata-driven-privilege", 4).map(|f| f.severity),
+        Some(Severity::Critical),
+        "{:#?}",
+        r.findings
+    );
+}
+
+#[test]
+fn switching_the_primary_user_on_a_module_result_is_a_lead() {
+    let r = with_module(
+        "const id = await tiers.findLinked(event.user);\napi.authentication.setPrimaryUser(id);",
+    );
+    let privilege = at(&r, "code.metadata-driven-privilege", 4).expect("privilege lead");
+    assert_eq!(privilege.severity, Severity::Medium);
+    assert!(privilege.message.contains("`@acme/tiers.findLinked`"));
+    let email = at(&r, "code.unverified-email-trust", 4).expect("e-mail lead");
+    assert_eq!(email.severity, Severity::Medium);
+    assert!(
+        email
+            .message
+            .contains("may depend on the unverified e-mail address")
+    );
+    // The same switch on an id the code finds by the e-mail address itself stays critical.
+    let r = with_module(
+        "const found = await tiers.byEmail(event.user.email);\napi.authentication.setPrimaryUser(found);",
+    );
+    assert_eq!(
+        at(&r, "code.unverified-email-trust", 4).map(|f| f.severity),
+        Some(Severity::Critical)
     );
 }

@@ -4,8 +4,7 @@
 //! (`Edge::via`), so a path only runs through a piece of code when the *same* statement reads
 //! the attacker's data and performs the next step.
 
-use crate::code::opaque_calls::{keyless, only_through_opaque};
-use crate::code::source_list::SourceList;
+use crate::code::opaque_calls::carried;
 use crate::code::{CodeUnit, EffectKind, Source};
 use crate::findings::{Evidence, ObjectKind};
 use crate::tenant::{Connection, TenantSnapshot};
@@ -229,17 +228,28 @@ fn add_code(g: &mut AttackGraph, u: usize, unit: &CodeUnit) {
                 continue; // trusted through the email_verified edge below
             }
             let a = g.node(ObjectKind::UserAttribute, &attr);
-            let (set, read, maybe) = if effect.value_sources.contains(source) {
-                (&effect.value_sources, "flows into", "may flow into")
+            let read = if effect.value_sources.contains(source) {
+                "flows into"
             } else {
-                (&effect.guard_sources, "decides", "may decide")
+                "decides"
             };
-            match lead_through(source, set) {
-                Some(callee) => {
-                    let label = format!("{maybe} (through `{callee}`)");
-                    g.lead_via(a, code, EdgeKind::ReadBy, &label, ev.clone(), (u, i));
+            g.edge_via(a, code, EdgeKind::ReadBy, read, ev.clone(), (u, i));
+        }
+        // What whole objects passed into npm functions carry: leads, not proven flows.
+        for (set, maybe) in [
+            (&effect.value_sources, "may flow into"),
+            (&effect.guard_sources, "may decide"),
+        ] {
+            for (callee, source) in carried(set) {
+                let Some(attr) = names::attribute_of(source) else {
+                    continue;
+                };
+                if matches!(source, Source::Email) && effect.guarded_by_email_verified {
+                    continue;
                 }
-                None => g.edge_via(a, code, EdgeKind::ReadBy, read, ev.clone(), (u, i)),
+                let a = g.node(ObjectKind::UserAttribute, &attr);
+                let label = format!("{maybe} (through `{callee}`)");
+                g.lead_via(a, code, EdgeKind::ReadBy, &label, ev.clone(), (u, i));
             }
         }
         if effect.guarded_by_email_verified && effect.guard_sources.contains(&Source::Email) {
@@ -254,15 +264,6 @@ fn add_code(g: &mut AttackGraph, u: usize, unit: &CodeUnit) {
             );
         }
     }
-}
-
-/// The module function a key-less source came through, when it reached `set` only with a
-/// whole object passed into that function ([`crate::code::opaque_calls`]).
-fn lead_through<'s>(source: &Source, set: &'s SourceList) -> Option<&'s str> {
-    if !keyless(source) {
-        return None;
-    }
-    only_through_opaque(set)
 }
 
 /// scope -> every API that defines it.

@@ -61,3 +61,14 @@ fn a_key_read_by_the_code_keeps_the_path_critical() {
     assert_eq!(findings[0].severity, Severity::Critical);
     assert!(!findings[0].description.contains("lead"));
 }
+
+#[test]
+fn a_whole_metadata_object_read_next_to_a_module_call_keeps_the_path_critical() {
+    // The code reads the whole user_metadata object itself; the module call beside it is a
+    // lead, but it must not turn the proven flow into one.
+    let findings = tenant(&copy_through("event.user) || (event.user.user_metadata"))
+        .run(&SIGNUP_METADATA_LAUNDERED);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].severity, Severity::Critical, "{findings:#?}");
+    assert!(!findings[0].description.contains("lead"));
+}
