@@ -170,7 +170,7 @@ code_rule!(
     "code.open-redirect",
     "A redirect target comes from request data",
     Severity::Medium,
-    "api.redirect.sendUserTo or a Rule's context.redirect uses a URL taken from the query or body. Low when the URL only comes from an npm module's function given the whole user or request object (a lead to check).",
+    "api.redirect.sendUserTo or a Rule's context.redirect uses a URL taken from the query or body, and no condition around it compares that URL with constants (an allow-list, an exact URL, a prefix ending in the host's `/`, or its origin or host). A prefix without that `/` (startsWith('https://app.example.com')) is no check: app.example.com.evil.example passes it. Low when the URL only comes from an npm module's function given the whole user or request object (a lead to check).",
     "Redirect only to fixed URLs or an allow-list; validate the returning state with api.redirect.validateToken.",
     ["GAP redirect-no-validation"]
 );

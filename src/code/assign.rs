@@ -108,13 +108,15 @@ impl<'a> Analyzer<'a> {
                     self.emit(EffectKind::RequireMfa, span, &rhs.sources);
                 }
                 (Root::Context, []) if key == "redirect" => {
-                    let url = rhs
-                        .prop("url")
-                        .map_or_else(|| rhs.sources.clone(), |u| u.sources.clone());
-                    self.emit(EffectKind::Redirect, span, &url);
+                    let (url, checked) = match rhs.prop("url") {
+                        Some(u) => (u.sources.clone(), self.is_checked(u)),
+                        None => (rhs.sources.clone(), false),
+                    };
+                    self.emit(EffectKind::Redirect { checked }, span, &url);
                 }
                 (Root::Context, ["redirect"]) if key == "url" => {
-                    self.emit(EffectKind::Redirect, span, &rhs.sources);
+                    let checked = self.is_checked(rhs);
+                    self.emit(EffectKind::Redirect { checked }, span, &rhs.sources);
                 }
                 (Root::User, ["app_metadata"]) => {
                     self.pend(

@@ -137,8 +137,10 @@ pub enum EffectKind {
     RequireMfa,
     /// `api.access.deny(...)`, Rules `callback(new UnauthorizedError(...))`.
     DenyAccess,
-    /// `api.redirect.sendUserTo(url)`, Rules `context.redirect = {url}`.
-    Redirect,
+    /// `api.redirect.sendUserTo(url)`, Rules `context.redirect = {url}`. `checked`: the
+    /// conditions around it compare the URL with constants (an allow-list, an exact URL, a
+    /// prefix that pins the host, or the origin; see [`super::url_checks`]).
+    Redirect { checked: bool },
     /// `api.authentication.setPrimaryUser(user_id)`: the login continues as another user
     /// (account linking's last step). The value is the user id.
     SetPrimaryUser,

@@ -15,7 +15,7 @@ use swc_ecma_ast::{
 use super::effects::{SecretKind, Source};
 use super::flow::{Analyzer, MAX_WALK_DEPTH, keep_path_join};
 use super::functions::FnBody;
-use super::guards::asserts_verified;
+use super::guards::GuardFrame;
 use super::literal_secrets::note_secret;
 use super::secrets::classify_literal;
 use super::sources::SourceSet;
@@ -84,11 +84,10 @@ impl<'a> Analyzer<'a> {
             Expr::Update(u) => self.eval(&u.arg).taint_only(),
             Expr::Cond(c) => {
                 let test = self.eval(&c.test);
-                let leaf = |e: &Expr| self.is_verified_leaf(e);
-                let pos = asserts_verified(&c.test, true, &leaf);
-                let neg = asserts_verified(&c.test, false, &leaf);
-                let cons = self.guarded(test.sources.clone(), pos, |a| a.eval(&c.cons));
-                let alt = self.guarded(test.sources.clone(), neg, |a| a.eval(&c.alt));
+                let pos = self.frame(test.sources.clone(), &c.test, true);
+                let cons = self.guarded(pos, |a| a.eval(&c.cons));
+                let neg = self.frame(test.sources.clone(), &c.test, false);
+                let alt = self.guarded(neg, |a| a.eval(&c.alt));
                 // The test picks the value: `md.admin ? 'admin' : 'user'` is decided by
                 // `md.admin` even though both branches are constants.
                 let mut v = cons.join(&alt);
@@ -122,14 +121,8 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    pub fn guarded<T>(
-        &mut self,
-        sources: SourceSet,
-        verified: bool,
-        f: impl FnOnce(&mut Self) -> T,
-    ) -> T {
-        self.guards
-            .push(super::guards::GuardFrame { sources, verified });
+    pub fn guarded<T>(&mut self, frame: GuardFrame, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.guards.push(frame);
         let len = self.guards.len();
         let out = f(self);
         self.guards.truncate(len - 1);
@@ -262,13 +255,12 @@ impl<'a> Analyzer<'a> {
         let left = self.eval(&b.left);
         match b.op {
             BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing => {
-                let leaf = |e: &Expr| self.is_verified_leaf(e);
-                let verified = match b.op {
-                    BinaryOp::LogicalAnd => asserts_verified(&b.left, true, &leaf),
-                    BinaryOp::LogicalOr => asserts_verified(&b.left, false, &leaf),
-                    _ => false,
+                let frame = match b.op {
+                    BinaryOp::LogicalAnd => self.frame(left.sources.clone(), &b.left, true),
+                    BinaryOp::LogicalOr => self.frame(left.sources.clone(), &b.left, false),
+                    _ => left.sources.clone().into(),
                 };
-                let right = self.guarded(left.sources.clone(), verified, |a| a.eval(&b.right));
+                let right = self.guarded(frame, |a| a.eval(&b.right));
                 if b.op == BinaryOp::LogicalAnd {
                     return right.join(&left.taint_only());
                 }

@@ -17,7 +17,7 @@
 //! | `code.hardcoded-secret` | high | any other recognised credential literal (known key format, `Authorization` header, credential-named high-entropy literal) |
 //! | `code.secret-to-external-endpoint` | high | a hard-coded secret, the whole `event` / `event.secrets`, or an Auth0 credential secret (`*CLIENT_SECRET*`, `*AUTH0*`, `*MGMT*`, `*MANAGEMENT*`) is sent to a literal non-Auth0 host. A third-party API key sent to a third-party host is its expected use and is not reported |
 //! | `code.mfa-bypass-condition` | high | MFA is required only under a condition on `prompt`, `user_metadata`, request query / body or other request data (user agent, IP) |
-//! | `code.open-redirect` | medium | the redirect URL comes from request data or `user_metadata` |
+//! | `code.open-redirect` | medium | the redirect URL comes from request data or `user_metadata`, and no condition around the redirect checks it against constants ([`super::url_checks`]) |
 //! | `code.mfa-bypass-condition`, `code.open-redirect` | low | that data only reaches the condition or URL with a whole user or request object passed into an npm module's function ([`super::opaque_calls`]) |
 //! | `code.unnamespaced-custom-claim` | medium | the claim name is restricted by Auth0 (`roles`, `permissions`, `sub`, ...) or in an Auth0 namespace (silently dropped) |
 //! | `code.unnamespaced-custom-claim` | low | the claim name has no `https://` / `http://` namespace |
@@ -241,7 +241,7 @@ fn other(e: &Effect, out: &mut Out) {
                 out.push(Category::MfaBypassCondition, severity, e.line, message);
             }
         }
-        EffectKind::Redirect => {
+        EffectKind::Redirect { checked: false } => {
             let from_caller =
                 |s: &Source| user_writable(s) || matches!(s, Source::RequestOther { .. });
             let lead = "the redirect URL may come from request or user data";

@@ -8,6 +8,7 @@ use swc_ecma_ast::{BinaryOp, Expr, Lit, Stmt, UnaryOp};
 
 use super::source_list::SourceList;
 use super::sources::SourceSet;
+use super::value::Path;
 
 /// One enclosing condition.
 #[derive(Debug, Clone, Default)]
@@ -15,6 +16,19 @@ pub struct GuardFrame {
     pub sources: SourceSet,
     /// The path under this frame is only taken when `email_verified` is true.
     pub verified: bool,
+    /// Values this condition checks against constants (an allow-list, an exact value, a safe
+    /// URL prefix or origin), by access path: see [`super::url_checks`].
+    pub checked: Vec<Path>,
+}
+
+impl From<SourceSet> for GuardFrame {
+    /// A condition that asserts nothing beyond its sources.
+    fn from(sources: SourceSet) -> Self {
+        GuardFrame {
+            sources,
+            ..GuardFrame::default()
+        }
+    }
 }
 
 /// Union of the sources of all frames, and whether any frame asserts `email_verified`.
@@ -56,41 +70,86 @@ pub fn asserts_verified(
     positive: bool,
     is_verified_leaf: &dyn Fn(&Expr) -> bool,
 ) -> bool {
-    asserts_at(cond, positive, is_verified_leaf, 0)
+    let leaf = |e: &Expr, positive: bool| (positive && is_verified_leaf(e)).then_some(());
+    !implied(cond, positive, &leaf).is_empty()
 }
 
-fn asserts_at(cond: &Expr, positive: bool, leaf: &dyn Fn(&Expr) -> bool, depth: u32) -> bool {
+/// The facts `cond` evaluating to `positive` implies, where `leaf` names the fact (if any) a
+/// leaf expression gives with a polarity: both sides of a true `&&` (or a false `||`) hold,
+/// only what both sides give holds for a true `||` (or a false `&&`), `!` flips the polarity,
+/// and so does a comparison with `false`.
+pub fn implied<K: PartialEq>(
+    cond: &Expr,
+    positive: bool,
+    leaf: &dyn Fn(&Expr, bool) -> Option<K>,
+) -> Vec<K> {
+    let mut out = Vec::new();
+    implied_at(cond, positive, leaf, 0, &mut out);
+    out
+}
+
+fn implied_at<K: PartialEq>(
+    cond: &Expr,
+    positive: bool,
+    leaf: &dyn Fn(&Expr, bool) -> Option<K>,
+    depth: u32,
+    out: &mut Vec<K>,
+) {
     if depth > 64 {
-        return false;
+        return;
     }
     let cond = unwrap(cond);
     let next = depth + 1;
     match cond {
-        Expr::Unary(u) if u.op == UnaryOp::Bang => asserts_at(&u.arg, !positive, leaf, next),
-        Expr::Bin(b) => match b.op {
-            BinaryOp::LogicalAnd if positive => {
-                asserts_at(&b.left, true, leaf, next) || asserts_at(&b.right, true, leaf, next)
+        Expr::Unary(u) if u.op == UnaryOp::Bang => implied_at(&u.arg, !positive, leaf, next, out),
+        Expr::Bin(b) if is_and(b.op, positive) => {
+            implied_at(&b.left, positive, leaf, next, out);
+            implied_at(&b.right, positive, leaf, next, out);
+        }
+        Expr::Bin(b) if is_and(b.op, !positive) => {
+            // Either side may be the one that decided: only what both give holds.
+            let mut left = Vec::new();
+            implied_at(&b.left, positive, leaf, next, &mut left);
+            if left.is_empty() {
+                return;
             }
-            BinaryOp::LogicalOr if !positive => {
-                asserts_at(&b.left, false, leaf, next) || asserts_at(&b.right, false, leaf, next)
-            }
-            BinaryOp::LogicalOr => {
-                asserts_at(&b.left, true, leaf, next) && asserts_at(&b.right, true, leaf, next)
-            }
-            BinaryOp::EqEq | BinaryOp::EqEqEq | BinaryOp::NotEq | BinaryOp::NotEqEq => {
-                let eq = matches!(b.op, BinaryOp::EqEq | BinaryOp::EqEqEq);
-                let (other, lit) = match (bool_lit(&b.left), bool_lit(&b.right)) {
-                    (_, Some(v)) => (&*b.left, v),
-                    (Some(v), _) => (&*b.right, v),
-                    _ => return false,
-                };
-                // x === true, x !== false -> positive polarity on x.
-                let same = eq == lit;
-                asserts_at(other, if same { positive } else { !positive }, leaf, next)
-            }
-            _ => false,
-        },
-        _ => positive && leaf(cond),
+            let mut right = Vec::new();
+            implied_at(&b.right, positive, leaf, next, &mut right);
+            out.extend(left.into_iter().filter(|k| right.contains(k)));
+        }
+        Expr::Bin(b)
+            if matches!(
+                b.op,
+                BinaryOp::EqEq | BinaryOp::EqEqEq | BinaryOp::NotEq | BinaryOp::NotEqEq
+            ) && (bool_lit(&b.left).is_some() || bool_lit(&b.right).is_some()) =>
+        {
+            let eq = matches!(b.op, BinaryOp::EqEq | BinaryOp::EqEqEq);
+            let (other, lit) = match (bool_lit(&b.left), bool_lit(&b.right)) {
+                (_, Some(v)) => (&*b.left, v),
+                (Some(v), _) => (&*b.right, v),
+                _ => return,
+            };
+            // x === true, x !== false -> the polarity of x.
+            let same = eq == lit;
+            implied_at(
+                other,
+                if same { positive } else { !positive },
+                leaf,
+                next,
+                out,
+            )
+        }
+        _ => out.extend(leaf(cond, positive)),
+    }
+}
+
+/// `op` joins facts that must all hold when the whole is `positive`: `&&` when true, `||` when
+/// false.
+fn is_and(op: BinaryOp, positive: bool) -> bool {
+    match op {
+        BinaryOp::LogicalAnd => positive,
+        BinaryOp::LogicalOr => !positive,
+        _ => false,
     }
 }
 

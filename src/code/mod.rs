@@ -40,6 +40,7 @@ pub mod source_list;
 pub mod sources;
 pub mod stmt;
 pub mod units;
+pub mod url_checks;
 pub mod value;
 
 pub use effects::{
@@ -140,6 +141,8 @@ mod tests_implicit;
 mod tests_opaque_calls;
 #[cfg(test)]
 mod tests_preferences;
+#[cfg(test)]
+mod tests_redirects;
 #[cfg(test)]
 mod tests_secrets;
 #[cfg(test)]

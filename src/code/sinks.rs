@@ -52,7 +52,8 @@ impl<'a> Analyzer<'a> {
             ) => return self.emit(EffectKind::RequireMfa, span, &union_of(vals)),
             ("access", "deny") => return self.emit(EffectKind::DenyAccess, span, &union_of(vals)),
             ("redirect", "sendUserTo") => {
-                return self.emit(EffectKind::Redirect, span, &union_of(vals));
+                let checked = vals.first().is_some_and(|url| self.is_checked(url));
+                return self.emit(EffectKind::Redirect { checked }, span, &union_of(vals));
             }
             _ => return,
         };

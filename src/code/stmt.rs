@@ -8,7 +8,7 @@ use super::effects::CodeKind;
 use super::expr::const_elements;
 use super::flow::{Analyzer, MAX_WALK_DEPTH};
 use super::functions::FnBody;
-use super::guards::{GuardFrame, always_exits, asserts_verified};
+use super::guards::{GuardFrame, always_exits};
 use super::sources::SourceSet;
 use super::value::{Root, Val};
 
@@ -51,9 +51,8 @@ impl<'a> Analyzer<'a> {
                 let exits_cons = always_exits(&i.cons, &deny);
                 let exits_alt = i.alt.as_ref().is_some_and(|a| always_exits(a, &deny));
                 if exits_cons != exits_alt {
-                    let leaf = |e: &Expr| self.is_verified_leaf(e);
-                    let verified = asserts_verified(&i.test, exits_alt, &leaf);
-                    self.guards.push(GuardFrame { sources, verified });
+                    let frame = self.frame(sources, &i.test, exits_alt);
+                    self.guards.push(frame);
                 }
             }
         }
@@ -155,8 +154,8 @@ impl<'a> Analyzer<'a> {
         self.depth -= 1;
     }
 
-    fn with_guard(&mut self, sources: SourceSet, verified: bool, f: impl FnOnce(&mut Self)) {
-        self.guards.push(GuardFrame { sources, verified });
+    fn with_guard(&mut self, frame: GuardFrame, f: impl FnOnce(&mut Self)) {
+        self.guards.push(frame);
         let len = self.guards.len();
         f(self);
         self.guards.truncate(len - 1);
@@ -197,12 +196,11 @@ impl<'a> Analyzer<'a> {
             Stmt::Block(b) => self.walk_block(&b.stmts),
             Stmt::If(i) => {
                 let test = self.eval(&i.test);
-                let leaf = |e: &Expr| self.is_verified_leaf(e);
-                let pos = asserts_verified(&i.test, true, &leaf);
-                let neg = asserts_verified(&i.test, false, &leaf);
-                self.with_guard(test.sources.clone(), pos, |a| a.walk_body(&i.cons));
+                let pos = self.frame(test.sources.clone(), &i.test, true);
+                self.with_guard(pos, |a| a.walk_body(&i.cons));
                 if let Some(alt) = &i.alt {
-                    self.with_guard(test.sources.clone(), neg, |a| a.walk_body(alt));
+                    let neg = self.frame(test.sources.clone(), &i.test, false);
+                    self.with_guard(neg, |a| a.walk_body(alt));
                 }
                 self.last_if_test = Some(test.sources);
             }
@@ -213,7 +211,7 @@ impl<'a> Analyzer<'a> {
                         sources.union_with(&self.eval(t).sources);
                     }
                 }
-                self.with_guard(sources, false, |a| {
+                self.with_guard(sources.into(), |a| {
                     for c in &sw.cases {
                         a.walk_block(&c.cons);
                     }
@@ -235,11 +233,11 @@ impl<'a> Analyzer<'a> {
             }
             Stmt::While(w) => {
                 let t = self.eval(&w.test).sources;
-                self.with_guard(t, false, |a| a.walk_body(&w.body));
+                self.with_guard(t.into(), |a| a.walk_body(&w.body));
             }
             Stmt::DoWhile(w) => {
                 let t = self.eval(&w.test).sources;
-                self.with_guard(t, false, |a| a.walk_body(&w.body));
+                self.with_guard(t.into(), |a| a.walk_body(&w.body));
             }
             Stmt::For(f) => {
                 self.scopes.push();
@@ -255,7 +253,7 @@ impl<'a> Analyzer<'a> {
                     .as_ref()
                     .map(|e| self.eval(e).sources)
                     .unwrap_or_default();
-                self.with_guard(t, false, |a| {
+                self.with_guard(t.into(), |a| {
                     a.walk_body(&f.body);
                     if let Some(u) = &f.update {
                         a.eval(u);
@@ -302,7 +300,7 @@ impl<'a> Analyzer<'a> {
             ForHead::Pat(p) => self.bind_pat(p, elem),
             ForHead::UsingDecl(_) => {}
         }
-        self.with_guard(sources, false, |a| a.walk_body(body));
+        self.with_guard(sources.into(), |a| a.walk_body(body));
         self.scopes.pop();
     }
 

@@ -224,7 +224,7 @@ fn rules_sources_and_sinks() {
             scope: Some("write".into())
         }));
     assert!(r.effects.iter().any(|e| e.kind == EffectKind::RequireMfa));
-    let red = effect(&r, |k| matches!(k, EffectKind::Redirect));
+    let red = effect(&r, |k| matches!(k, EffectKind::Redirect { .. }));
     assert!(red.value_sources.contains(&Source::RequestQuery {
         key: Some("next".into())
     }));

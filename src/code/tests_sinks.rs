@@ -29,7 +29,7 @@ fn actions_api_sinks() {
         scope: Some("c".into())
     }));
     assert!(kinds.contains(&&EffectKind::RequireMfa));
-    assert!(kinds.contains(&&EffectKind::Redirect));
+    assert!(kinds.contains(&&EffectKind::Redirect { checked: false }));
     assert!(kinds.contains(&&EffectKind::DenyAccess));
     assert!(r.findings.is_empty(), "{:?}", r.findings);
 }

@@ -99,7 +99,7 @@ fn eval_non_interactive_redirect(ctx: &ScanContext) -> Vec<Hit> {
                 .report
                 .effects
                 .iter()
-                .filter(|e| e.kind == EffectKind::Redirect)
+                .filter(|e| matches!(e.kind, EffectKind::Redirect { .. }))
                 .filter(|e| {
                     !e.guard_sources.iter().any(|s| {
                         matches!(s, Source::Prompt)

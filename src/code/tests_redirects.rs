@@ -1,0 +1,109 @@
+//! Analyzer tests: a redirect whose URL the surrounding conditions compare with constants (an
+//! allow-list, an exact URL, a prefix that pins the host, the origin) is not an open redirect;
+//! a check that leaves the host open, a check of another value, or a check that another
+//! condition can skip still is.
+
+use super::tests_flow::{action, rule};
+
+/// The lines of the open-redirect findings.
+fn open_redirects(r: &super::CodeReport) -> Vec<u32> {
+    r.findings
+        .iter()
+        .filter(|f| f.rule == "code.open-redirect")
+        .map(|f| f.line)
+        .collect()
+}
+
+/// One Action body with the checked redirect on line 4 (the wrapper is line 1).
+fn checked(setup: &str, condition: &str) -> super::CodeReport {
+    action(&format!(
+        "{setup}\nconst rt = event.request.query.return_to;\nif ({condition}) api.redirect.sendUserTo(rt);"
+    ))
+}
+
+const LIST: &str =
+    "const ALLOWED = ['https://app.example.com/home', 'https://app.example.com/billing'];";
+
+#[test]
+fn checks_against_constants_make_the_redirect_safe() {
+    for (setup, condition) in [
+        (LIST, "ALLOWED.includes(rt)"),
+        (LIST, "ALLOWED.indexOf(rt) !== -1"),
+        (LIST, "ALLOWED.indexOf(rt) > -1"),
+        ("", "['https://a.example/x', '/home'].includes(rt)"),
+        ("", "rt === 'https://app.example.com/home'"),
+        ("const HOME = '/home';", "HOME === rt"),
+        ("", "rt.startsWith('https://app.example.com/')"),
+        ("", "rt && rt.startsWith('/account/')"),
+        ("", "new URL(rt).origin === 'https://app.example.com'"),
+        (
+            "const HOSTS = ['app.example.com'];",
+            "HOSTS.includes(new URL(rt).hostname)",
+        ),
+    ] {
+        let r = checked(setup, condition);
+        assert_eq!(
+            open_redirects(&r),
+            Vec::<u32>::new(),
+            "{condition}: {:#?}",
+            r.findings
+        );
+    }
+}
+
+#[test]
+fn checks_that_leave_the_host_open_or_can_be_skipped_do_not_count() {
+    for (setup, condition) in [
+        // `https://app.example.com.evil.example` passes this prefix.
+        ("", "rt.startsWith('https://app.example.com')"),
+        ("", "rt.startsWith('/')"),
+        ("", "rt.includes('app.example.com')"),
+        // Either side of `||` may be the one that held.
+        (LIST, "ALLOWED.includes(rt) || event.request.query.force"),
+        (LIST, "!ALLOWED.includes(rt)"),
+        (LIST, "ALLOWED.indexOf(rt) === -1"),
+        // The list holds request data, or the check is on another value.
+        (
+            "const LIST2 = [event.request.query.other];",
+            "LIST2.includes(rt)",
+        ),
+        (LIST, "ALLOWED.includes(event.request.query.next)"),
+        ("", "rt === event.request.query.expected"),
+    ] {
+        let r = checked(setup, condition);
+        assert_eq!(
+            open_redirects(&r),
+            vec![4],
+            "{condition}: {:#?}",
+            r.findings
+        );
+    }
+}
+
+#[test]
+fn an_early_exit_on_a_failed_check_covers_the_rest_of_the_block() {
+    let r = action(&format!(
+        "{LIST}\nconst q = event.request.query || {{}};\nif (!ALLOWED.includes(q.next)) return;\napi.redirect.sendUserTo(q.next);\napi.redirect.sendUserTo(q.other);"
+    ));
+    assert_eq!(open_redirects(&r), vec![6], "{:#?}", r.findings);
+    let r = action(&format!(
+        "{LIST}\nconst q = event.request.query;\nif (ALLOWED.indexOf(q.next) === -1) {{ api.access.deny('bad'); return; }}\napi.redirect.sendUserTo(q.next);"
+    ));
+    assert_eq!(open_redirects(&r), Vec::<u32>::new(), "{:#?}", r.findings);
+}
+
+#[test]
+fn a_value_replaced_after_the_check_is_not_checked() {
+    let r = action(&format!(
+        "{LIST}\nlet rt = event.request.query.a;\nif (ALLOWED.includes(rt)) {{\n  rt = event.request.query.b;\n  api.redirect.sendUserTo(rt);\n}}"
+    ));
+    assert_eq!(open_redirects(&r), vec![6], "{:#?}", r.findings);
+}
+
+#[test]
+fn rules_redirects_are_checked_the_same_way() {
+    let r = rule(
+        "const ALLOWED = ['https://app.example.com/welcome'];\nconst next = context.request.query.next;\nif (ALLOWED.includes(next)) {\n  context.redirect = { url: next };\n}\nif (next.startsWith('https://app.example.com')) {\n  context.redirect = { url: next };\n}\nreturn callback(null, user, context);",
+    );
+    assert_eq!(open_redirects(&r), vec![8], "{:#?}", r.findings);
+}
