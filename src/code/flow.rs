@@ -50,6 +50,9 @@ pub struct Analyzer<'a> {
     pub(super) verified_calls: Vec<u32>,
     pub depth: u32,
     pub(super) last_if_test: Option<SourceSet>,
+    /// The text mentions `redirect`: without it no redirect sink is reachable, and conditions
+    /// need not be searched for URL checks ([`super::url_checks`]).
+    pub(super) may_redirect: bool,
     pub(super) paths: PathTable,
     pub out: Collected,
 }
@@ -75,6 +78,7 @@ impl<'a> Analyzer<'a> {
             verified_calls: Vec::new(),
             depth: 0,
             last_if_test: None,
+            may_redirect: memchr::memmem::find(text.as_bytes(), b"redirect").is_some(),
             paths: PathTable::take(kind),
             out: Collected::default(),
         }

@@ -9,6 +9,7 @@ use swc_ecma_ast::{BinaryOp, Expr, Lit, Stmt, UnaryOp};
 use super::source_list::SourceList;
 use super::sources::SourceSet;
 use super::value::Path;
+use std::rc::Rc;
 
 /// One enclosing condition.
 #[derive(Debug, Clone, Default)]
@@ -18,7 +19,7 @@ pub struct GuardFrame {
     pub verified: bool,
     /// Values this condition checks against constants (an allow-list, an exact value, a safe
     /// URL prefix or origin), by access path: see [`super::url_checks`].
-    pub checked: Vec<Path>,
+    pub checked: Vec<Rc<Path>>,
 }
 
 impl From<SourceSet> for GuardFrame {
@@ -70,8 +71,8 @@ pub fn asserts_verified(
     positive: bool,
     is_verified_leaf: &dyn Fn(&Expr) -> bool,
 ) -> bool {
-    let leaf = |e: &Expr, positive: bool| (positive && is_verified_leaf(e)).then_some(());
-    !implied(cond, positive, &leaf).is_empty()
+    let mut leaf = |e: &Expr, positive: bool| (positive && is_verified_leaf(e)).then_some(());
+    !implied(cond, positive, &mut leaf).is_empty()
 }
 
 /// The facts `cond` evaluating to `positive` implies, where `leaf` names the fact (if any) a
@@ -81,7 +82,7 @@ pub fn asserts_verified(
 pub fn implied<K: PartialEq>(
     cond: &Expr,
     positive: bool,
-    leaf: &dyn Fn(&Expr, bool) -> Option<K>,
+    leaf: &mut dyn FnMut(&Expr, bool) -> Option<K>,
 ) -> Vec<K> {
     let mut out = Vec::new();
     implied_at(cond, positive, leaf, 0, &mut out);
@@ -91,7 +92,7 @@ pub fn implied<K: PartialEq>(
 fn implied_at<K: PartialEq>(
     cond: &Expr,
     positive: bool,
-    leaf: &dyn Fn(&Expr, bool) -> Option<K>,
+    leaf: &mut dyn FnMut(&Expr, bool) -> Option<K>,
     depth: u32,
     out: &mut Vec<K>,
 ) {

@@ -15,6 +15,8 @@
 //! the value's access path (`event.request.query.return_to`, also through a local alias), not
 //! for values computed from it.
 
+use std::rc::Rc;
+
 use swc_ecma_ast::{BinaryOp, CallExpr, Callee, Expr, Lit, MemberProp, OptChainBase, UnaryOp};
 
 use super::flow::Analyzer;
@@ -22,58 +24,80 @@ use super::guards::{GuardFrame, implied, unwrap};
 use super::sources::SourceSet;
 use super::value::{Path, Val};
 
+/// What one leaf of a condition asserts.
+#[derive(PartialEq)]
+enum Fact {
+    EmailVerified,
+    Checked(Rc<Path>),
+}
+
 impl<'a> Analyzer<'a> {
     /// The guard frame of a condition `test` that holds with `positive` polarity.
-    pub(super) fn frame(&self, sources: SourceSet, test: &Expr, positive: bool) -> GuardFrame {
-        let verified_leaf =
-            |e: &Expr, positive: bool| (positive && self.is_verified_leaf(e)).then_some(());
-        let verified = !implied(test, positive, &verified_leaf).is_empty();
-        let checked_leaf = |e: &Expr, positive: bool| self.checked_value(e, positive);
-        GuardFrame {
-            sources,
-            verified,
-            checked: implied(test, positive, &checked_leaf),
+    pub(super) fn frame(&mut self, sources: SourceSet, test: &Expr, positive: bool) -> GuardFrame {
+        let mut leaf = |e: &Expr, positive: bool| {
+            if positive && self.is_verified_leaf(e) {
+                Some(Fact::EmailVerified)
+            } else if self.may_redirect {
+                self.checked_value(e, positive).map(Fact::Checked)
+            } else {
+                None
+            }
+        };
+        let facts = implied(test, positive, &mut leaf);
+        let mut frame = GuardFrame::from(sources);
+        for fact in facts {
+            match fact {
+                Fact::EmailVerified => frame.verified = true,
+                Fact::Checked(path) => frame.checked.push(path),
+            }
         }
+        frame
     }
 
     /// The enclosing conditions checked `v` against constants.
     pub(super) fn is_checked(&self, v: &Val) -> bool {
-        let Some(path) = v.path.as_deref() else {
+        let Some(path) = v.path.as_ref() else {
             return false;
         };
-        self.guards.iter().any(|f| f.checked.contains(path))
+        self.guards
+            .iter()
+            .flat_map(|f| &f.checked)
+            .any(|c| Rc::ptr_eq(c, path) || c == path)
     }
 
     /// The value a leaf condition checks against constants when it is `positive`.
-    fn checked_value(&self, e: &Expr, positive: bool) -> Option<Path> {
+    fn checked_value(&mut self, e: &Expr, positive: bool) -> Option<Rc<Path>> {
         match unwrap(e) {
             Expr::Call(c) if positive => self.checked_by_call(c),
             Expr::Bin(b) => {
                 let eq = match b.op {
                     BinaryOp::EqEq | BinaryOp::EqEqEq => true,
                     BinaryOp::NotEq | BinaryOp::NotEqEq => false,
-                    BinaryOp::Gt | BinaryOp::GtEq if positive => {
-                        // `ALLOWED.indexOf(url) > -1` / `>= 0`.
-                        return self.index_of(&b.left).filter(|_| is_found(b.op, &b.right));
+                    // `ALLOWED.indexOf(url) > -1` / `>= 0`.
+                    BinaryOp::Gt | BinaryOp::GtEq if positive && is_found(b.op, &b.right) => {
+                        return self.index_of(&b.left);
                     }
                     _ => return None,
                 };
-                if let Some(path) = self.index_of(&b.left) {
+                if is_minus_one(&b.right) {
                     // `indexOf(url) !== -1` holds when true, `=== -1` when false.
-                    return (is_minus_one(&b.right) && eq != positive).then_some(path);
+                    return if eq != positive {
+                        self.index_of(&b.left)
+                    } else {
+                        None
+                    };
                 }
                 if eq != positive {
                     return None;
                 }
-                let (value, other) = if self.is_constant(&b.right) {
-                    (&b.left, &b.right)
+                let value = if self.is_constant(&b.right) {
+                    &b.left
+                } else if self.is_constant(&b.left) {
+                    &b.right
                 } else {
-                    (&b.right, &b.left)
-                };
-                if !self.is_constant(other) {
                     return None;
-                }
-                self.url_part_of(value).or_else(|| self.path_of(value))
+                };
+                self.url_or_path(value)
             }
             _ => None,
         }
@@ -81,83 +105,74 @@ impl<'a> Analyzer<'a> {
 
     /// `ALLOWED.includes(x)`, `ALLOWED_HOSTS.includes(new URL(x).hostname)`,
     /// `x.startsWith('https://host/')`.
-    fn checked_by_call(&self, c: &CallExpr) -> Option<Path> {
+    fn checked_by_call(&mut self, c: &CallExpr) -> Option<Rc<Path>> {
         let (object, method) = method_call(c)?;
         let arg = c.args.first().filter(|a| a.spread.is_none())?;
         match method {
-            "includes" | "has" if self.is_constant_list(object) => self
-                .url_part_of(&arg.expr)
-                .or_else(|| self.path_of(&arg.expr)),
+            "includes" | "has" if self.is_constant_list(object) => self.url_or_path(&arg.expr),
             "startsWith" if c.args.len() == 1 => {
-                let prefix = self.constant_str(&arg.expr)?;
-                is_safe_prefix(&prefix)
-                    .then(|| self.path_of(object))
-                    .flatten()
+                let safe = self.constant_str(&arg.expr).is_some_and(is_safe_prefix);
+                if safe { self.path_of(object) } else { None }
             }
             _ => None,
         }
     }
 
     /// The value whose position `ALLOWED.indexOf(value)` looks up.
-    fn index_of(&self, e: &Expr) -> Option<Path> {
+    fn index_of(&mut self, e: &Expr) -> Option<Rc<Path>> {
         let Expr::Call(c) = unwrap(e) else {
             return None;
         };
         let (object, method) = method_call(c)?;
         let arg = c.args.first()?;
-        (method == "indexOf" && self.is_constant_list(object))
-            .then(|| {
-                self.url_part_of(&arg.expr)
-                    .or_else(|| self.path_of(&arg.expr))
-            })
-            .flatten()
+        if method == "indexOf" && self.is_constant_list(object) {
+            self.url_or_path(&arg.expr)
+        } else {
+            None
+        }
     }
 
-    /// `new URL(x).origin` (or `.host`, `.hostname`): the value `x`.
-    fn url_part_of(&self, e: &Expr) -> Option<Path> {
-        let Expr::Member(m) = unwrap(e) else {
-            return None;
-        };
-        let part = m.prop.as_ident()?;
-        if !matches!(&*part.sym, "origin" | "host" | "hostname") {
-            return None;
+    /// The value `x` of `new URL(x).origin` (or `.host`, `.hostname`), else what `e` reads.
+    fn url_or_path(&mut self, e: &Expr) -> Option<Rc<Path>> {
+        match url_part_of(e) {
+            Some(url) => self.path_of(url),
+            None => self.path_of(e),
         }
-        let Expr::New(n) = unwrap(&m.obj) else {
-            return None;
-        };
-        let is_url = matches!(unwrap(&n.callee), Expr::Ident(i) if &*i.sym == "URL");
-        let url = n.args.as_ref()?.first()?;
-        if !is_url {
-            return None;
-        }
-        self.path_of(&url.expr)
     }
 
     /// The access path an expression reads, without evaluating it (conditions were evaluated
-    /// already): a variable's path, then literal property names.
-    fn path_of(&self, e: &Expr) -> Option<Path> {
-        match unwrap(e) {
-            Expr::Ident(i) => self.scopes.get(&i.sym)?.path.as_deref().cloned(),
-            Expr::Member(m) => Some(self.path_of(&m.obj)?.child(member_name(&m.prop)?)),
+    /// already, so the paths are interned): a variable's path, then literal property names.
+    fn path_of(&mut self, e: &Expr) -> Option<Rc<Path>> {
+        let (obj, prop) = match unwrap(e) {
+            Expr::Ident(i) => return self.scopes.get(&i.sym)?.path.clone(),
+            Expr::Member(m) => (&m.obj, &m.prop),
             Expr::OptChain(o) => match &*o.base {
-                OptChainBase::Member(m) => Some(self.path_of(&m.obj)?.child(member_name(&m.prop)?)),
-                OptChainBase::Call(_) => None,
+                OptChainBase::Member(m) => (&m.obj, &m.prop),
+                OptChainBase::Call(_) => return None,
             },
-            _ => None,
-        }
+            _ => return None,
+        };
+        let key = member_name(prop)?;
+        let parent = self.path_of(obj)?;
+        let ((path, _), _) = self.paths.child(&parent, key, self.kind);
+        Some(path)
     }
 
     /// A string literal, or a variable holding a constant string.
-    fn constant_str(&self, e: &Expr) -> Option<String> {
+    fn constant_str<'e>(&'e self, e: &'e Expr) -> Option<&'e str> {
         match unwrap(e) {
-            Expr::Lit(Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
-            Expr::Ident(i) => self.scopes.get(&i.sym)?.const_str().map(str::to_string),
+            Expr::Lit(Lit::Str(s)) => s.value.as_str(),
+            Expr::Ident(i) => self.scopes.get(&i.sym)?.const_str(),
             _ => None,
         }
     }
 
     fn is_constant(&self, e: &Expr) -> bool {
-        self.constant_str(e).is_some()
+        match unwrap(e) {
+            Expr::Lit(Lit::Str(_)) => true,
+            Expr::Ident(_) => self.constant_str(e).is_some(),
+            _ => false,
+        }
     }
 
     /// An array literal of string literals, or a variable holding only constant strings.
@@ -182,6 +197,23 @@ impl<'a> Analyzer<'a> {
             _ => false,
         }
     }
+}
+
+/// The `x` of `new URL(x).origin`, `.host` or `.hostname`.
+fn url_part_of(e: &Expr) -> Option<&Expr> {
+    let Expr::Member(m) = unwrap(e) else {
+        return None;
+    };
+    let part = m.prop.as_ident()?;
+    if !matches!(&*part.sym, "origin" | "host" | "hostname") {
+        return None;
+    }
+    let Expr::New(n) = unwrap(&m.obj) else {
+        return None;
+    };
+    let is_url = matches!(unwrap(&n.callee), Expr::Ident(i) if &*i.sym == "URL");
+    let url = n.args.as_ref()?.first()?;
+    is_url.then_some(&*url.expr)
 }
 
 /// `object.method(...)` with a plain method name.
