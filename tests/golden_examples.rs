@@ -174,6 +174,7 @@ fn acme_clean_look_alikes_stay_clean() {
         "Require MFA for Admins",
         "Add Namespaced Roles",
         "Notify Slack",
+        "Terms Acceptance",
         "acme-employees",
     ] {
         let hits: Vec<&str> = findings_on(&r, clean)

@@ -109,13 +109,19 @@ impl<'a> Analyzer<'a> {
                 }
                 (Root::Context, []) if key == "redirect" => {
                     let (url, checked) = match rhs.prop("url") {
-                        Some(u) => (u.sources.clone(), self.is_checked(u)),
-                        None => (rhs.sources.clone(), false),
+                        Some(u) => (
+                            u.sources.clone(),
+                            self.redirect_checked(std::slice::from_ref(u)),
+                        ),
+                        None => (
+                            rhs.sources.clone(),
+                            self.redirect_checked(std::slice::from_ref(rhs)),
+                        ),
                     };
                     self.emit(EffectKind::Redirect { checked }, span, &url);
                 }
                 (Root::Context, ["redirect"]) if key == "url" => {
-                    let checked = self.is_checked(rhs);
+                    let checked = self.redirect_checked(std::slice::from_ref(rhs));
                     self.emit(EffectKind::Redirect { checked }, span, &rhs.sources);
                 }
                 (Root::User, ["app_metadata"]) => {

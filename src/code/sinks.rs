@@ -52,7 +52,7 @@ impl<'a> Analyzer<'a> {
             ) => return self.emit(EffectKind::RequireMfa, span, &union_of(vals)),
             ("access", "deny") => return self.emit(EffectKind::DenyAccess, span, &union_of(vals)),
             ("redirect", "sendUserTo") => {
-                let checked = vals.first().is_some_and(|url| self.is_checked(url));
+                let checked = self.redirect_checked(vals);
                 return self.emit(EffectKind::Redirect { checked }, span, &union_of(vals));
             }
             _ => return,

@@ -107,3 +107,22 @@ fn rules_redirects_are_checked_the_same_way() {
     );
     assert_eq!(open_redirects(&r), vec![8], "{:#?}", r.findings);
 }
+
+#[test]
+fn query_options_count_as_part_of_the_redirect() {
+    let prefix =
+        "const PREFIX = 'https://shop.acme.example/';\nconst rt = event.request.query.return_to;";
+    let r = action(&format!(
+        "{prefix}\nif (rt && rt.startsWith(PREFIX)) api.redirect.sendUserTo('https://terms.acme.example/', {{ query: {{ return_to: rt }} }});"
+    ));
+    assert_eq!(open_redirects(&r), Vec::<u32>::new(), "{:#?}", r.findings);
+    let r = action(&format!(
+        "{prefix}\napi.redirect.sendUserTo('https://terms.acme.example/', {{ query: {{ return_to: rt }} }});"
+    ));
+    assert_eq!(open_redirects(&r), vec![4], "{:#?}", r.findings);
+    // The client id is not the caller's to choose: it needs no check.
+    let r = action(
+        "const rt = event.request.query.return_to;\nif (rt === '/home') api.redirect.sendUserTo(rt, { query: { client: event.client.client_id } });",
+    );
+    assert_eq!(open_redirects(&r), Vec::<u32>::new(), "{:#?}", r.findings);
+}

@@ -19,6 +19,7 @@ use std::rc::Rc;
 
 use swc_ecma_ast::{BinaryOp, CallExpr, Callee, Expr, Lit, MemberProp, OptChainBase, UnaryOp};
 
+use super::effects::Source;
 use super::flow::Analyzer;
 use super::guards::{GuardFrame, implied, unwrap};
 use super::sources::SourceSet;
@@ -52,6 +53,30 @@ impl<'a> Analyzer<'a> {
             }
         }
         frame
+    }
+
+    /// Every part of the redirect arguments `vals` that the caller controls (the URL, query
+    /// options such as `{ query: { return_to } }`) was checked against constants by the
+    /// enclosing conditions; parts without caller-controlled data need no check.
+    pub(super) fn redirect_checked(&self, vals: &[Val]) -> bool {
+        vals.iter().all(|v| self.checked_or_harmless(v, 0))
+    }
+
+    fn checked_or_harmless(&self, v: &Val, depth: u32) -> bool {
+        let controlled = v
+            .sources
+            .iter()
+            .any(|s| s.is_attacker_controlled() || matches!(s, Source::OpaqueCall { .. }));
+        if !controlled || self.is_checked(v) {
+            return true;
+        }
+        // An options object is as checked as its properties (at most four levels deep).
+        match &v.props {
+            Some(props) if depth < 4 && v.path.is_none() => props
+                .iter()
+                .all(|(_, p)| self.checked_or_harmless(p, depth + 1)),
+            _ => false,
+        }
     }
 
     /// The enclosing conditions checked `v` against constants.
