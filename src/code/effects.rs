@@ -137,9 +137,10 @@ pub enum EffectKind {
     RequireMfa,
     /// `api.access.deny(...)`, Rules `callback(new UnauthorizedError(...))`.
     DenyAccess,
-    /// `api.redirect.sendUserTo(url)`, Rules `context.redirect = {url}`. `checked`: the
-    /// conditions around it compare the URL with constants (an allow-list, an exact URL, a
-    /// prefix that pins the host, or the origin; see [`super::url_checks`]).
+    /// `api.redirect.sendUserTo(url)`, Rules `context.redirect = {url}`. `checked`: every part
+    /// of the URL and its query options that the caller controls is compared with constants by
+    /// the conditions around it (an allow-list, an exact URL, a prefix that pins the host, or
+    /// the origin; see [`super::url_checks`]); true as well when no part is caller-controlled.
     Redirect { checked: bool },
     /// `api.authentication.setPrimaryUser(user_id)`: the login continues as another user
     /// (account linking's last step). The value is the user id.

@@ -29,7 +29,8 @@ fn actions_api_sinks() {
         scope: Some("c".into())
     }));
     assert!(kinds.contains(&&EffectKind::RequireMfa));
-    assert!(kinds.contains(&&EffectKind::Redirect { checked: false }));
+    // A constant URL has no part the caller controls, so nothing is left unchecked.
+    assert!(kinds.contains(&&EffectKind::Redirect { checked: true }));
     assert!(kinds.contains(&&EffectKind::DenyAccess));
     assert!(r.findings.is_empty(), "{:?}", r.findings);
 }
