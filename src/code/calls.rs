@@ -3,7 +3,9 @@
 //! `ManagementClient` construction and methods, Rules `auth0.users.*`, and HTTP egress.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
+use swc_atoms::Atom;
 use swc_common::Span;
 use swc_ecma_ast::{Expr, ExprOrSpread, NewExpr};
 
@@ -303,6 +305,11 @@ impl<'a> Analyzer<'a> {
         if callee.path.is_none() {
             out.props.clone_from(&callee.props);
         }
+        if is_global(&callee, "URL")
+            && let Some(url) = vals.first()
+        {
+            out.props = url_parts(url);
+        }
         out
     }
 
@@ -412,6 +419,25 @@ fn npm_function(callee: &Val) -> Option<String> {
     } else {
         format!("{module}.{}", path.dotted())
     })
+}
+
+/// The global `name` itself (`URL`, not `URL.parse`).
+fn is_global(v: &Val, name: &str) -> bool {
+    v.path
+        .as_ref()
+        .is_some_and(|p| p.segs.is_empty() && matches!(&p.root, Root::Global(g) if &**g == name))
+}
+
+/// The parts of `new URL(x)` that stand for `x` itself: a condition on `u.origin`, `u.host` or
+/// `u.hostname` checks `x`, and `u.href` redirects to it ([`super::url_checks`]).
+fn url_parts(url: &Val) -> Option<Rc<Vec<(Atom, Val)>>> {
+    let path = url.path.clone()?;
+    let part = Val::at(path, url.sources.clone());
+    let parts = ["origin", "host", "hostname", "href"]
+        .into_iter()
+        .map(|name| (Atom::from(name), part.clone()))
+        .collect();
+    Some(Rc::new(parts))
 }
 
 /// The source of a call of the npm function `name` with whole objects among `vals`: the

@@ -126,3 +126,11 @@ fn query_options_count_as_part_of_the_redirect() {
     );
     assert_eq!(open_redirects(&r), Vec::<u32>::new(), "{:#?}", r.findings);
 }
+
+#[test]
+fn a_url_object_checked_by_its_origin_checks_its_input() {
+    let r = action(
+        "const next = event.request.query.next;\nconst u = new URL(next, 'https://app.example.com');\nif (u.origin === 'https://app.example.com') api.redirect.sendUserTo(u.href);\nif (u.hostname === 'app.example.com') api.redirect.sendUserTo(next);\nif (u.pathname === '/home') api.redirect.sendUserTo(u.href);\nif (u.hostname.endsWith('example.com')) api.redirect.sendUserTo(next);",
+    );
+    assert_eq!(open_redirects(&r), vec![6, 7], "{:#?}", r.findings);
+}

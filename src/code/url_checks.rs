@@ -7,13 +7,15 @@
 //! - a safe prefix: `url.startsWith('https://app.example.com/')` (scheme, host and the `/` that
 //!   ends the host) or `url.startsWith('/app/')` (a path that cannot become `//host`);
 //! - an origin or host: `new URL(url).origin === 'https://app.example.com'`, or the `host` /
-//!   `hostname` of it compared with a constant or looked up in an allow-list.
+//!   `hostname` of it compared with a constant or looked up in an allow-list; also through a
+//!   variable (`const u = new URL(url, base)`, then `u.origin`), whose `href` then redirects to
+//!   the checked value.
 //!
 //! `url.startsWith('https://app.example.com')` is not a check: it lets
 //! `https://app.example.com.evil.example` through. The condition's polarity counts
 //! (`if (!ALLOWED.includes(url)) return;` checks everything after it), and a check holds for
 //! the value's access path (`event.request.query.return_to`, also through a local alias), not
-//! for values computed from it.
+//! for values computed from it (`u.toString()`, `url + '?x=1'`).
 
 use std::rc::Rc;
 
@@ -178,7 +180,13 @@ impl<'a> Analyzer<'a> {
             _ => return None,
         };
         let key = member_name(prop)?;
-        let parent = self.path_of(obj)?;
+        let Some(parent) = self.path_of(obj) else {
+            // A known property of a local object (`new URL(x).origin` stands for `x`).
+            let Expr::Ident(i) = unwrap(obj) else {
+                return None;
+            };
+            return self.scopes.get(&i.sym)?.prop(key)?.path.clone();
+        };
         let ((path, _), _) = self.paths.child(&parent, key, self.kind);
         Some(path)
     }
