@@ -108,21 +108,12 @@ impl<'a> Analyzer<'a> {
                     self.emit(EffectKind::RequireMfa, span, &rhs.sources);
                 }
                 (Root::Context, []) if key == "redirect" => {
-                    let (url, checked) = match rhs.prop("url") {
-                        Some(u) => (
-                            u.sources.clone(),
-                            self.redirect_checked(std::slice::from_ref(u)),
-                        ),
-                        None => (
-                            rhs.sources.clone(),
-                            self.redirect_checked(std::slice::from_ref(rhs)),
-                        ),
-                    };
-                    self.emit(EffectKind::Redirect { checked }, span, &url);
+                    let url = rhs.prop("url").unwrap_or(rhs).clone();
+                    self.emit_redirect(&url, span);
                 }
                 (Root::Context, ["redirect"]) if key == "url" => {
-                    let checked = self.redirect_checked(std::slice::from_ref(rhs));
-                    self.emit(EffectKind::Redirect { checked }, span, &rhs.sources);
+                    let url = rhs.clone();
+                    self.emit_redirect(&url, span);
                 }
                 (Root::User, ["app_metadata"]) => {
                     self.pend(

@@ -141,7 +141,14 @@ pub enum EffectKind {
     /// of the URL and its query options that the caller controls is compared with constants by
     /// the conditions around it (an allow-list, an exact URL, a prefix that pins the host, or
     /// the origin; see [`super::url_checks`]); true as well when no part is caller-controlled.
-    Redirect { checked: bool },
+    /// `open_prefix`: a `startsWith` prefix an unchecked part was compared with that leaves
+    /// the host open (`https://app.example.com` lets `https://app.example.com.evil.example`
+    /// through).
+    Redirect {
+        checked: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        open_prefix: Option<String>,
+    },
     /// `api.authentication.setPrimaryUser(user_id)`: the login continues as another user
     /// (account linking's last step). The value is the user id.
     SetPrimaryUser,

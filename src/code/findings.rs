@@ -35,6 +35,7 @@ use super::egress::is_auth0_host;
 use super::opaque_calls;
 use super::privilege_findings;
 use super::secrets::contains_ignore_ascii_case;
+use super::url_checks;
 use crate::findings::{Category, Severity};
 
 /// Data the user, or anyone calling the login, chooses.
@@ -241,15 +242,23 @@ fn other(e: &Effect, out: &mut Out) {
                 out.push(Category::MfaBypassCondition, severity, e.line, message);
             }
         }
-        EffectKind::Redirect { checked: false } => {
+        EffectKind::Redirect {
+            checked: false,
+            open_prefix,
+        } => {
             let from_caller =
                 |s: &Source| user_writable(s) || matches!(s, Source::RequestOther { .. });
             let lead = "the redirect URL may come from request or user data";
             let rated = opaque_calls::full_or_lead(&e.value_sources, from_caller, lead, |_| {
-                (
-                    Severity::Medium,
-                    "redirect URL comes from request or user data".to_string(),
-                )
+                let mut message = "redirect URL comes from request or user data".to_string();
+                if let Some(prefix) = open_prefix {
+                    message.push_str(&format!(
+                        "; the check `startsWith('{prefix}')` leaves the host open: `{}` \
+                         passes it",
+                        url_checks::passes_open_prefix(prefix)
+                    ));
+                }
+                (Severity::Medium, message)
             });
             if let Some((severity, message)) = rated {
                 out.push(Category::OpenRedirect, severity, e.line, message);

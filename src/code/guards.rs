@@ -20,6 +20,9 @@ pub struct GuardFrame {
     /// Values this condition checks against constants (an allow-list, an exact value, a safe
     /// URL prefix or origin), by access path: see [`super::url_checks`].
     pub checked: Vec<Rc<Path>>,
+    /// `startsWith` checks whose URL prefix leaves the host open (no check; the finding says
+    /// why), by the path checked.
+    pub open_prefixes: Vec<(Rc<Path>, Rc<str>)>,
 }
 
 impl From<SourceSet> for GuardFrame {

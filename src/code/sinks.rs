@@ -52,8 +52,12 @@ impl<'a> Analyzer<'a> {
             ) => return self.emit(EffectKind::RequireMfa, span, &union_of(vals)),
             ("access", "deny") => return self.emit(EffectKind::DenyAccess, span, &union_of(vals)),
             ("redirect", "sendUserTo") => {
-                let checked = self.redirect_checked(vals);
-                return self.emit(EffectKind::Redirect { checked }, span, &union_of(vals));
+                let (checked, open_prefix) = self.redirect_check(vals);
+                let kind = EffectKind::Redirect {
+                    checked,
+                    open_prefix,
+                };
+                return self.emit(kind, span, &union_of(vals));
             }
             _ => return,
         };

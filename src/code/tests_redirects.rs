@@ -134,3 +134,33 @@ fn a_url_object_checked_by_its_origin_checks_its_input() {
     );
     assert_eq!(open_redirects(&r), vec![6, 7], "{:#?}", r.findings);
 }
+
+#[test]
+fn the_finding_names_the_prefix_that_leaves_the_host_open() {
+    let r = checked("", "rt.startsWith('https://app.example.com')");
+    let f = r.findings.iter().find(|f| f.rule == "code.open-redirect");
+    let message = f.map(|f| f.message.as_str()).unwrap_or_default();
+    assert!(
+        message.contains("`startsWith('https://app.example.com')` leaves the host open")
+            && message.contains("`https://app.example.com.evil.example` passes it"),
+        "{message}"
+    );
+    let r = checked("", "rt.startsWith('/')");
+    let message = r
+        .findings
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect::<String>();
+    assert!(message.contains("`//evil.example` passes it"), "{message}");
+    // A check of something else is no prefix check of the URL.
+    let r = checked(
+        "",
+        "event.request.query.other.startsWith('https://app.example.com')",
+    );
+    let message = r
+        .findings
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect::<String>();
+    assert!(!message.contains("leaves the host open"), "{message}");
+}

@@ -30,7 +30,10 @@ fn actions_api_sinks() {
     }));
     assert!(kinds.contains(&&EffectKind::RequireMfa));
     // A constant URL has no part the caller controls, so nothing is left unchecked.
-    assert!(kinds.contains(&&EffectKind::Redirect { checked: true }));
+    assert!(kinds.contains(&&EffectKind::Redirect {
+        checked: true,
+        open_prefix: None
+    }));
     assert!(kinds.contains(&&EffectKind::DenyAccess));
     assert!(r.findings.is_empty(), "{:?}", r.findings);
 }

@@ -32,6 +32,9 @@ use super::value::{Path, Val};
 enum Fact {
     EmailVerified,
     Checked(Rc<Path>),
+    /// `startsWith` with a URL prefix that leaves the host open: no check, but the finding
+    /// says why.
+    OpenPrefix(Rc<Path>, Rc<str>),
 }
 
 impl<'a> Analyzer<'a> {
@@ -41,7 +44,7 @@ impl<'a> Analyzer<'a> {
             if positive && self.is_verified_leaf(e) {
                 Some(Fact::EmailVerified)
             } else if self.may_redirect {
-                self.checked_value(e, positive).map(Fact::Checked)
+                self.checked_value(e, positive)
             } else {
                 None
             }
@@ -52,32 +55,59 @@ impl<'a> Analyzer<'a> {
             match fact {
                 Fact::EmailVerified => frame.verified = true,
                 Fact::Checked(path) => frame.checked.push(path),
+                Fact::OpenPrefix(path, prefix) => frame.open_prefixes.push((path, prefix)),
             }
         }
         frame
     }
 
-    /// Every part of the redirect arguments `vals` that the caller controls (the URL, query
-    /// options such as `{ query: { return_to } }`) was checked against constants by the
-    /// enclosing conditions; parts without caller-controlled data need no check.
-    pub(super) fn redirect_checked(&self, vals: &[Val]) -> bool {
-        vals.iter().all(|v| self.checked_or_harmless(v, 0))
+    /// Whether every part of the redirect arguments `vals` that the caller controls (the URL,
+    /// query options such as `{ query: { return_to } }`) was checked against constants by the
+    /// enclosing conditions (parts without caller-controlled data need no check), and else a
+    /// prefix check of an unchecked part that leaves the host open.
+    pub(super) fn redirect_check(&self, vals: &[Val]) -> (bool, Option<String>) {
+        let mut unchecked = Vec::new();
+        for v in vals {
+            self.unchecked_parts(v, 0, &mut unchecked);
+        }
+        let open_prefix = unchecked.iter().flatten().find_map(|path| {
+            self.guards
+                .iter()
+                .flat_map(|f| &f.open_prefixes)
+                .find(|(p, _)| Rc::ptr_eq(p, path) || p == *path)
+                .map(|(_, prefix)| prefix.to_string())
+        });
+        (unchecked.is_empty(), open_prefix)
     }
 
-    fn checked_or_harmless(&self, v: &Val, depth: u32) -> bool {
+    /// Records a Rules redirect (`context.redirect = { url }`) to `url`.
+    pub(super) fn emit_redirect(&mut self, url: &Val, span: swc_common::Span) {
+        let (checked, open_prefix) = self.redirect_check(std::slice::from_ref(url));
+        let kind = super::effects::EffectKind::Redirect {
+            checked,
+            open_prefix,
+        };
+        self.emit(kind, span, &url.sources);
+    }
+
+    /// The caller-controlled parts of `v` no enclosing condition checked, by path (`None` for
+    /// a part without one).
+    fn unchecked_parts<'v>(&self, v: &'v Val, depth: u32, out: &mut Vec<Option<&'v Rc<Path>>>) {
         let controlled = v
             .sources
             .iter()
             .any(|s| s.is_attacker_controlled() || matches!(s, Source::OpaqueCall { .. }));
         if !controlled || self.is_checked(v) {
-            return true;
+            return;
         }
         // An options object is as checked as its properties (at most four levels deep).
         match &v.props {
-            Some(props) if depth < 4 && v.path.is_none() => props
-                .iter()
-                .all(|(_, p)| self.checked_or_harmless(p, depth + 1)),
-            _ => false,
+            Some(props) if depth < 4 && v.path.is_none() => {
+                for (_, p) in props.iter() {
+                    self.unchecked_parts(p, depth + 1, out);
+                }
+            }
+            _ => out.push(v.path.as_ref()),
         }
     }
 
@@ -93,7 +123,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// The value a leaf condition checks against constants when it is `positive`.
-    fn checked_value(&mut self, e: &Expr, positive: bool) -> Option<Rc<Path>> {
+    fn checked_value(&mut self, e: &Expr, positive: bool) -> Option<Fact> {
         match unwrap(e) {
             Expr::Call(c) if positive => self.checked_by_call(c),
             Expr::Bin(b) => {
@@ -102,14 +132,14 @@ impl<'a> Analyzer<'a> {
                     BinaryOp::NotEq | BinaryOp::NotEqEq => false,
                     // `ALLOWED.indexOf(url) > -1` / `>= 0`.
                     BinaryOp::Gt | BinaryOp::GtEq if positive && is_found(b.op, &b.right) => {
-                        return self.index_of(&b.left);
+                        return self.index_of(&b.left).map(Fact::Checked);
                     }
                     _ => return None,
                 };
                 if is_minus_one(&b.right) {
                     // `indexOf(url) !== -1` holds when true, `=== -1` when false.
                     return if eq != positive {
-                        self.index_of(&b.left)
+                        self.index_of(&b.left).map(Fact::Checked)
                     } else {
                         None
                     };
@@ -124,7 +154,7 @@ impl<'a> Analyzer<'a> {
                 } else {
                     return None;
                 };
-                self.url_or_path(value)
+                self.url_or_path(value).map(Fact::Checked)
             }
             _ => None,
         }
@@ -132,14 +162,24 @@ impl<'a> Analyzer<'a> {
 
     /// `ALLOWED.includes(x)`, `ALLOWED_HOSTS.includes(new URL(x).hostname)`,
     /// `x.startsWith('https://host/')`.
-    fn checked_by_call(&mut self, c: &CallExpr) -> Option<Rc<Path>> {
+    fn checked_by_call(&mut self, c: &CallExpr) -> Option<Fact> {
         let (object, method) = method_call(c)?;
         let arg = c.args.first().filter(|a| a.spread.is_none())?;
         match method {
-            "includes" | "has" if self.is_constant_list(object) => self.url_or_path(&arg.expr),
+            "includes" | "has" if self.is_constant_list(object) => {
+                self.url_or_path(&arg.expr).map(Fact::Checked)
+            }
             "startsWith" if c.args.len() == 1 => {
-                let safe = self.constant_str(&arg.expr).is_some_and(is_safe_prefix);
-                if safe { self.path_of(object) } else { None }
+                let prefix = self.constant_str(&arg.expr)?;
+                if is_safe_prefix(prefix) {
+                    return self.path_of(object).map(Fact::Checked);
+                }
+                let url_like = prefix.starts_with('/') || prefix.contains("://");
+                let prefix: Rc<str> = Rc::from(prefix);
+                url_like
+                    .then(|| self.path_of(object))
+                    .flatten()
+                    .map(|path| Fact::OpenPrefix(path, prefix))
             }
             _ => None,
         }
@@ -309,9 +349,40 @@ pub fn is_safe_prefix(prefix: &str) -> bool {
     chars.next() == Some('/') && chars.next().is_some_and(|c| c != '/' && c != '\\')
 }
 
+/// A URL on another host that starts with `prefix`, a prefix [`is_safe_prefix`] refuses.
+pub fn passes_open_prefix(prefix: &str) -> String {
+    let host_only = prefix
+        .split_once("://")
+        .is_some_and(|(_, host)| !host.is_empty() && !host.contains('/'));
+    if host_only {
+        format!("{prefix}.evil.example")
+    } else if prefix.contains("://") {
+        format!("{prefix}evil.example")
+    } else {
+        "//evil.example".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_safe_prefix;
+    use super::{is_safe_prefix, passes_open_prefix};
+
+    #[test]
+    fn an_open_prefix_is_passed_by_another_host() {
+        assert_eq!(
+            passes_open_prefix("https://app.example.com"),
+            "https://app.example.com.evil.example"
+        );
+        assert_eq!(passes_open_prefix("https://"), "https://evil.example");
+        assert_eq!(passes_open_prefix("/"), "//evil.example");
+        for prefix in ["https://app.example.com", "https://", "/"] {
+            let url = passes_open_prefix(prefix);
+            assert!(
+                url.starts_with(prefix) && !is_safe_prefix(prefix),
+                "{prefix}"
+            );
+        }
+    }
 
     #[test]
     fn safe_prefixes_pin_the_host() {
