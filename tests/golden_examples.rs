@@ -120,6 +120,13 @@ fn acme_mission_paths_are_found() {
         &["Username-Password-Authentication", "Acme Admin Portal"],
     );
     assert_eq!(hidden.len(), 1, "hidden signup on the admin portal");
+    let p5 = paths_through(
+        &r,
+        "path.cleartext-response-to-privilege",
+        &["Session Preferences", "https://acme.example/loyalty_tier"],
+    );
+    assert_eq!(p5.len(), 1, "P5");
+    assert_eq!(p5[0].severity.as_str(), "high");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Attack-path rules: each one a query over the attack graph (see [`crate::graph`]).
 
+pub mod cleartext;
 pub mod login_paths;
 pub mod m2m;
 pub mod privilege;
@@ -15,6 +16,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &privilege::SIGNUP_METADATA_LAUNDERED,
         &privilege::SIGNUP_METADATA_DIRECT,
         &privilege::EMAIL_VERIFIED_TRUST,
+        &cleartext::CLEARTEXT_RESPONSE_TO_PRIVILEGE,
         &m2m::LEAKED_M2M_SECRET,
         &signup::RBAC_OFF_SELF_GRANT,
         &signup::HIDDEN_SIGNUP_INTERNAL_APP,
@@ -32,6 +34,8 @@ pub fn rules() -> Vec<&'static Rule> {
 mod test_support;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_cleartext;
 #[cfg(test)]
 mod tests_leads;
 #[cfg(test)]

@@ -121,7 +121,7 @@ fn eval_direct(ctx: &ScanContext) -> Vec<Hit> {
 
 /// Keeps paths that end in a privilege (every scope; claims whose name carries authorisation
 /// meaning), and of several paths between the same start and privilege only the shortest.
-fn shortest_per_privilege<'g>(
+pub(super) fn shortest_per_privilege<'g>(
     ctx: &ScanContext<'g>,
     paths: Vec<FoundPath<'g>>,
 ) -> Vec<FoundPath<'g>> {
@@ -225,9 +225,22 @@ fn eval_email(ctx: &ScanContext) -> Vec<Hit> {
 
 /// Builds the hit of a found path: objects, steps, severity by reachability and end point.
 fn hit_for(ctx: &ScanContext, path: &FoundPath, what: &str) -> Option<Hit> {
+    let first = ctx.graph.get(path.edges.first()?.from)?;
+    let who = format!("Anyone who can use {} \"{}\"", first.kind, first.name);
+    hit_with(ctx, path, &who, what, Severity::Critical)
+}
+
+/// [`hit_for`] with the attacker (`who` reaches the privilege) and the highest severity the
+/// path can have.
+pub(super) fn hit_with(
+    ctx: &ScanContext,
+    path: &FoundPath,
+    who: &str,
+    what: &str,
+    cap: Severity,
+) -> Option<Hit> {
     let g = ctx.graph;
     let steps = g.steps(&path.edges);
-    let first = steps.first()?;
     let last = steps.last()?;
     let mut objects: Vec<ObjectRef> = steps
         .iter()
@@ -259,11 +272,7 @@ fn hit_for(ctx: &ScanContext, path: &FoundPath, what: &str) -> Option<Hit> {
         .map(|u| u.label())
         .collect();
     let mut description = format!(
-        "Anyone who can use {} \"{}\" reaches \"{}\": {} ({}).",
-        first.kind,
-        first.name,
-        privilege,
-        what,
+        "{who} reaches \"{privilege}\": {what} ({}).",
         code.join(" -> ")
     );
     if ends_at_api {
@@ -280,7 +289,7 @@ fn hit_for(ctx: &ScanContext, path: &FoundPath, what: &str) -> Option<Hit> {
     let severity = if lead {
         severity.min(Severity::Medium)
     } else {
-        severity
+        severity.min(cap)
     };
     let latent = latent_reason(ctx, &units);
     if let Some(reason) = &latent {
