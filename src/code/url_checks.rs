@@ -17,7 +17,7 @@
 //! the value's access path (`event.request.query.return_to`, also through a local alias), not
 //! for values computed from it (`u.toString()`, `url + '?x=1'`).
 //!
-//! The guard frame of every condition is built here ([`Analyzer::frame`]): one pass over the
+//! The guard frame of every condition is built here (`Analyzer::frame`): one pass over the
 //! condition finds the URL checks and the `email_verified` assertion together.
 
 use std::rc::Rc;
