@@ -35,7 +35,7 @@ use super::egress::is_auth0_host;
 use super::opaque_calls;
 use super::privilege_findings;
 use super::secrets::contains_ignore_ascii_case;
-use super::url_checks;
+use super::url_patterns;
 use crate::findings::{Category, Severity};
 
 /// Data the user, or anyone calling the login, chooses.
@@ -255,7 +255,7 @@ fn other(e: &Effect, out: &mut Out) {
                     message.push_str(&format!(
                         "; the check `startsWith('{prefix}')` leaves the host open: `{}` \
                          passes it",
-                        url_checks::passes_open_prefix(prefix)
+                        url_patterns::passes_open_prefix(prefix)
                     ));
                 }
                 (Severity::Medium, message)

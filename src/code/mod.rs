@@ -41,6 +41,7 @@ pub mod sources;
 pub mod stmt;
 pub mod units;
 pub mod url_checks;
+pub mod url_patterns;
 pub mod value;
 
 pub use effects::{

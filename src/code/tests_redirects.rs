@@ -37,6 +37,14 @@ fn checks_against_constants_make_the_redirect_safe() {
         ("", "rt && rt.startsWith('/account/')"),
         ("", "new URL(rt).origin === 'https://app.example.com'"),
         (
+            "const PREFIXES = ['https://app.example.com/', '/account/'];",
+            "PREFIXES.some((p) => rt.startsWith(p))",
+        ),
+        (
+            "",
+            "['https://a.example/'].some(function (p) { return rt.startsWith(p); })",
+        ),
+        (
             "const HOSTS = ['app.example.com'];",
             "HOSTS.includes(new URL(rt).hostname)",
         ),
@@ -69,6 +77,19 @@ fn checks_that_leave_the_host_open_or_can_be_skipped_do_not_count() {
         ),
         (LIST, "ALLOWED.includes(event.request.query.next)"),
         ("", "rt === event.request.query.expected"),
+        // One prefix leaves the host open, or the callback checks something else.
+        (
+            "const PREFIXES = ['https://app.example.com/', 'https://evil'];",
+            "PREFIXES.some((p) => rt.startsWith(p))",
+        ),
+        (
+            "const PREFIXES = ['https://app.example.com/'];",
+            "PREFIXES.some((p) => event.request.query.other.startsWith(p))",
+        ),
+        (
+            "const PREFIXES = ['https://app.example.com/'];",
+            "PREFIXES.some((p) => rt.startsWith('https://'))",
+        ),
     ] {
         let r = checked(setup, condition);
         assert_eq!(

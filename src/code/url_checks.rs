@@ -5,7 +5,8 @@
 //!   constant strings, or an array literal);
 //! - an exact value: `url === 'https://app.example.com/home'`;
 //! - a safe prefix: `url.startsWith('https://app.example.com/')` (scheme, host and the `/` that
-//!   ends the host) or `url.startsWith('/app/')` (a path that cannot become `//host`);
+//!   ends the host) or `url.startsWith('/app/')` (a path that cannot become `//host`), also from
+//!   a list: `PREFIXES.some((p) => url.startsWith(p))` when every prefix is safe;
 //! - an origin or host: `new URL(url).origin === 'https://app.example.com'`, or the `host` /
 //!   `hostname` of it compared with a constant or looked up in an allow-list; also through a
 //!   variable (`const u = new URL(url, base)`, then `u.origin`), whose `href` then redirects to
@@ -22,12 +23,16 @@
 
 use std::rc::Rc;
 
-use swc_ecma_ast::{BinaryOp, CallExpr, Callee, Expr, Lit, MemberProp, OptChainBase, UnaryOp};
+use swc_ecma_ast::{BinaryOp, CallExpr, Expr, Lit, OptChainBase};
 
 use super::effects::Source;
 use super::flow::Analyzer;
 use super::guards::{GuardFrame, implied, unwrap};
 use super::sources::SourceSet;
+use super::url_patterns::{
+    is_found, is_minus_one, is_safe_prefix, member_name, method_call, starts_with_param,
+    url_part_of,
+};
 use super::value::{Path, Val};
 
 /// What one leaf of a condition asserts.
@@ -172,6 +177,11 @@ impl<'a> Analyzer<'a> {
             "includes" | "has" if self.is_constant_list(object) => {
                 self.url_or_path(&arg.expr).map(Fact::Checked)
             }
+            // `PREFIXES.some((p) => x.startsWith(p))` over prefixes that all pin the host.
+            "some" if self.constant_list_all(object, is_safe_prefix) => {
+                let checked = starts_with_param(&arg.expr)?;
+                self.path_of(checked).map(Fact::Checked)
+            }
             "startsWith" if c.args.len() == 1 => {
                 let prefix = self.constant_str(&arg.expr)?;
                 if is_safe_prefix(prefix) {
@@ -253,13 +263,19 @@ impl<'a> Analyzer<'a> {
 
     /// An array literal of string literals, or a variable holding only constant strings.
     fn is_constant_list(&self, e: &Expr) -> bool {
+        self.constant_list_all(e, |_| true)
+    }
+
+    /// [`Self::is_constant_list`] whose every string `accepts` takes.
+    fn constant_list_all(&self, e: &Expr, accepts: impl Fn(&str) -> bool) -> bool {
         match unwrap(e) {
             Expr::Array(a) => {
                 !a.elems.is_empty()
                     && a.elems.iter().all(|el| {
                         el.as_ref().is_some_and(|el| {
                             el.spread.is_none()
-                                && matches!(unwrap(&el.expr), Expr::Lit(Lit::Str(_)))
+                                && matches!(unwrap(&el.expr), Expr::Lit(Lit::Str(s))
+                                    if s.value.as_str().is_some_and(&accepts))
                         })
                     })
             }
@@ -267,149 +283,13 @@ impl<'a> Analyzer<'a> {
                 v.path.is_none()
                     && v.sources.is_empty()
                     && v.props.as_ref().is_some_and(|props| {
-                        !props.is_empty() && props.iter().all(|(_, p)| p.const_str().is_some())
+                        !props.is_empty()
+                            && props
+                                .iter()
+                                .all(|(_, p)| p.const_str().is_some_and(&accepts))
                     })
             }),
             _ => false,
-        }
-    }
-}
-
-/// The `x` of `new URL(x).origin`, `.host` or `.hostname`.
-fn url_part_of(e: &Expr) -> Option<&Expr> {
-    let Expr::Member(m) = unwrap(e) else {
-        return None;
-    };
-    let part = m.prop.as_ident()?;
-    if !matches!(&*part.sym, "origin" | "host" | "hostname") {
-        return None;
-    }
-    let Expr::New(n) = unwrap(&m.obj) else {
-        return None;
-    };
-    let is_url = matches!(unwrap(&n.callee), Expr::Ident(i) if &*i.sym == "URL");
-    let url = n.args.as_ref()?.first()?;
-    is_url.then_some(&*url.expr)
-}
-
-/// `object.method(...)` with a plain method name.
-fn method_call(c: &CallExpr) -> Option<(&Expr, &str)> {
-    let Callee::Expr(callee) = &c.callee else {
-        return None;
-    };
-    let Expr::Member(m) = unwrap(callee) else {
-        return None;
-    };
-    Some((&m.obj, &*m.prop.as_ident()?.sym))
-}
-
-fn member_name(prop: &MemberProp) -> Option<&str> {
-    match prop {
-        MemberProp::Ident(i) => Some(&i.sym),
-        MemberProp::Computed(c) => match unwrap(&c.expr) {
-            Expr::Lit(Lit::Str(s)) => s.value.as_str(),
-            _ => None,
-        },
-        MemberProp::PrivateName(_) => None,
-    }
-}
-
-/// `-1` (also written `- 1`).
-fn is_minus_one(e: &Expr) -> bool {
-    match unwrap(e) {
-        Expr::Unary(u) if u.op == UnaryOp::Minus => {
-            matches!(unwrap(&u.arg), Expr::Lit(Lit::Num(n)) if n.value == 1.0)
-        }
-        Expr::Lit(Lit::Num(n)) => n.value == -1.0,
-        _ => false,
-    }
-}
-
-/// `> -1` or `>= 0`: the position was found.
-fn is_found(op: BinaryOp, right: &Expr) -> bool {
-    match op {
-        BinaryOp::Gt => is_minus_one(right),
-        BinaryOp::GtEq => matches!(unwrap(right), Expr::Lit(Lit::Num(n)) if n.value == 0.0),
-        _ => false,
-    }
-}
-
-/// A prefix that pins the destination: `http(s)://host/...` up to and including the `/` after
-/// the host, or a path `/x...` whose second character cannot start `//host` or `/\host`.
-pub fn is_safe_prefix(prefix: &str) -> bool {
-    let lower = prefix.to_ascii_lowercase();
-    if let Some(rest) = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))
-    {
-        let Some(slash) = rest.find('/') else {
-            return false;
-        };
-        let host = rest.get(..slash).unwrap_or_default();
-        return !host.is_empty() && !host.contains(['@', '\\', '?', '#']);
-    }
-    let mut chars = prefix.chars();
-    chars.next() == Some('/') && chars.next().is_some_and(|c| c != '/' && c != '\\')
-}
-
-/// A URL on another host that starts with `prefix`, a prefix [`is_safe_prefix`] refuses.
-pub fn passes_open_prefix(prefix: &str) -> String {
-    let host_only = prefix
-        .split_once("://")
-        .is_some_and(|(_, host)| !host.is_empty() && !host.contains('/'));
-    if host_only {
-        format!("{prefix}.evil.example")
-    } else if prefix.contains("://") {
-        format!("{prefix}evil.example")
-    } else {
-        "//evil.example".to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{is_safe_prefix, passes_open_prefix};
-
-    #[test]
-    fn an_open_prefix_is_passed_by_another_host() {
-        assert_eq!(
-            passes_open_prefix("https://app.example.com"),
-            "https://app.example.com.evil.example"
-        );
-        assert_eq!(passes_open_prefix("https://"), "https://evil.example");
-        assert_eq!(passes_open_prefix("/"), "//evil.example");
-        for prefix in ["https://app.example.com", "https://", "/"] {
-            let url = passes_open_prefix(prefix);
-            assert!(
-                url.starts_with(prefix) && !is_safe_prefix(prefix),
-                "{prefix}"
-            );
-        }
-    }
-
-    #[test]
-    fn safe_prefixes_pin_the_host() {
-        for ok in [
-            "https://app.example.com/",
-            "https://app.example.com/account/",
-            "HTTPS://App.Example.com/x",
-            "/app/",
-            "/a",
-        ] {
-            assert!(is_safe_prefix(ok), "{ok}");
-        }
-        for bad in [
-            "https://app.example.com",
-            "https://",
-            "https:///x",
-            "https://user@evil.example/",
-            "/",
-            "//app.example.com/",
-            "/\\evil",
-            "app.example.com/",
-            "",
-        ] {
-            assert!(!is_safe_prefix(bad), "{bad}");
         }
     }
 }
