@@ -97,6 +97,10 @@ impl<'a> Analyzer<'a> {
             if self.last_call_verifies {
                 self.verified_calls.push(span.lo.0);
             }
+            if !self.last_call_checks.is_empty() {
+                let checked = std::mem::take(&mut self.last_call_checks);
+                self.checking_calls.push((span.lo.0, checked));
+            }
             return ret;
         }
         self.generic_call(recv.as_ref(), method.as_deref(), &callee_val, vals, false)

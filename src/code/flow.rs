@@ -11,7 +11,7 @@ use swc_ecma_ast::{ModuleItem, Pat, Program, Stmt};
 
 use super::collect::Collected;
 use super::effects::CodeKind;
-use super::functions::{FnDef, FnId, table_index};
+use super::functions::{FnDef, FnId, ReturnChecks, table_index};
 use super::guards::{GuardFrame, sources_since};
 use super::parse::LineTable;
 use super::paths::{Interned, PathTable};
@@ -42,12 +42,18 @@ pub struct Analyzer<'a> {
     pub(super) returns: Vec<Val>,
     /// Per running call: (every truthy `return` asserts `email_verified`, some return can be
     /// truthy).
-    pub(super) return_checks: Vec<(bool, bool)>,
+    pub(super) return_checks: Vec<ReturnChecks>,
     /// Whether the local function call that just ended returns truthy only for a verified
     /// e-mail (`function isVerified(u) { return u.email_verified === true; }`).
     pub(super) last_call_verifies: bool,
     /// Start positions of call sites whose result asserts `email_verified` when truthy.
     pub(super) verified_calls: Vec<u32>,
+    /// Whether the local function call that just ended returns truthy only when these values
+    /// were checked against constants (`function isAllowed(u) { return ALLOWED.includes(u); }`).
+    pub(super) last_call_checks: Vec<Rc<Path>>,
+    /// Start positions of call sites whose truthy result checks these values (see
+    /// [`super::url_checks`]).
+    pub(super) checking_calls: Vec<(u32, Vec<Rc<Path>>)>,
     pub depth: u32,
     pub(super) last_if_test: Option<SourceSet>,
     /// The text mentions `redirect`: without it no redirect sink is reachable, and conditions
@@ -76,6 +82,8 @@ impl<'a> Analyzer<'a> {
             return_checks: Vec::new(),
             last_call_verifies: false,
             verified_calls: Vec::new(),
+            last_call_checks: Vec::new(),
+            checking_calls: Vec::new(),
             depth: 0,
             last_if_test: None,
             may_redirect: memchr::memmem::find(text.as_bytes(), b"redirect").is_some(),

@@ -4,13 +4,16 @@
 //! truthy returns assert `email_verified`, and entry points (`exports.onExecute*`, the Rule /
 //! Hook / script function).
 
+use std::rc::Rc;
+
 use swc_common::Span;
 use swc_ecma_ast::{Expr, Pat, Stmt};
 
 use super::effects::CodeKind;
 use super::flow::{Analyzer, MAX_INLINE};
-use super::guards::{asserts_verified, is_falsy_literal};
-use super::value::{Root, Val};
+use super::guards::is_falsy_literal;
+use super::sources::SourceSet;
+use super::value::{Path, Root, Val};
 
 /// A body of a local function.
 #[derive(Clone, Copy)]
@@ -54,6 +57,27 @@ pub(super) fn table_index(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
 
+/// What the truthy `return`s of a running local function assert.
+#[derive(Debug)]
+pub struct ReturnChecks {
+    /// Every truthy `return` asserts `email_verified`.
+    pub all_verify: bool,
+    /// Some `return` can be truthy.
+    pub any_truthy: bool,
+    /// The values every truthy `return` checks against constants (`None` before the first).
+    pub checked: Option<Vec<Rc<Path>>>,
+}
+
+impl Default for ReturnChecks {
+    fn default() -> Self {
+        ReturnChecks {
+            all_verify: true,
+            any_truthy: false,
+            checked: None,
+        }
+    }
+}
+
 impl<'a> Analyzer<'a> {
     /// Registers a function (once per source position) and returns its index.
     pub fn register_fn(
@@ -87,6 +111,7 @@ impl<'a> Analyzer<'a> {
             *c = true;
         }
         self.last_call_verifies = false;
+        self.last_call_checks.clear();
         if self.call_stack.contains(&id) || self.call_stack.len() >= MAX_INLINE {
             return args
                 .iter()
@@ -98,7 +123,7 @@ impl<'a> Analyzer<'a> {
         let saved_base = std::mem::replace(&mut self.fn_guard_base, self.guards.len());
         self.call_stack.push(id);
         self.returns.push(Val::default());
-        self.return_checks.push((true, false));
+        self.return_checks.push(ReturnChecks::default());
         let mut args = args.into_iter();
         for at in def.params.0..def.params.1 {
             let Some(p) = self.fn_params.get(at as usize).copied() else {
@@ -119,10 +144,9 @@ impl<'a> Analyzer<'a> {
             }
         }
         let ret = self.returns.pop().unwrap_or_default();
-        self.last_call_verifies = self
-            .return_checks
-            .pop()
-            .is_some_and(|(all, any)| all && any);
+        let checks = self.return_checks.pop().unwrap_or_default();
+        self.last_call_verifies = checks.any_truthy && checks.all_verify;
+        self.last_call_checks = checks.checked.unwrap_or_default();
         self.call_stack.pop();
         self.fn_guard_base = saved_base;
         self.scopes.reattach(keep, saved_scopes);
@@ -146,16 +170,21 @@ impl<'a> Analyzer<'a> {
         let Some(e) = e.filter(|e| !is_falsy_literal(e)) else {
             return;
         };
-        let leaf = |e: &Expr| self.is_verified_leaf(e);
-        // `if (!u.email_verified) return false; return true;`: the guard asserts it.
-        let under_verified_guard = self
-            .guards
-            .get(self.fn_guard_base..)
-            .is_some_and(|frames| frames.iter().any(|f| f.verified));
-        let verifies = under_verified_guard || asserts_verified(e, true, &leaf);
-        if let Some((all, any)) = self.return_checks.last_mut() {
-            *all &= verifies;
-            *any = true;
+        // What the returned value asserts when truthy, and what the conditions around the
+        // `return` assert (`if (!u.email_verified) return false; return true;`).
+        let returned = self.frame(SourceSet::new(), e, true);
+        let around = self.guards.get(self.fn_guard_base..).unwrap_or_default();
+        let verifies = returned.verified || around.iter().any(|f| f.verified);
+        let mut checked = returned.checked;
+        checked.extend(around.iter().flat_map(|f| f.checked.iter().cloned()));
+        if let Some(r) = self.return_checks.last_mut() {
+            r.all_verify &= verifies;
+            r.any_truthy = true;
+            // Only what every truthy `return` checks.
+            r.checked = Some(match r.checked.take() {
+                Some(before) => before.into_iter().filter(|p| checked.contains(p)).collect(),
+                None => checked,
+            });
         }
     }
 

@@ -185,3 +185,34 @@ fn the_finding_names_the_prefix_that_leaves_the_host_open() {
         .collect::<String>();
     assert!(!message.contains("leaves the host open"), "{message}");
 }
+
+#[test]
+fn a_local_validator_that_checks_its_argument_counts() {
+    let validator = |body: &str| {
+        action(&format!(
+            "{LIST}\nconst rt = event.request.query.return_to;\nif (isAllowed(rt)) api.redirect.sendUserTo(rt);\nfunction isAllowed(url) {{\n{body}\n}}"
+        ))
+    };
+    for body in [
+        "return ALLOWED.includes(url);",
+        "if (!url) return false;\nreturn url.startsWith('https://app.example.com/');",
+        "if (!ALLOWED.includes(url)) return false;\nreturn true;",
+    ] {
+        let r = validator(body);
+        assert_eq!(
+            open_redirects(&r),
+            Vec::<u32>::new(),
+            "{body}: {:#?}",
+            r.findings
+        );
+    }
+    for body in [
+        // One truthy return checks nothing.
+        "if (url.length < 5) return true;\nreturn ALLOWED.includes(url);",
+        "return url.startsWith('https://app.example.com');",
+        "return true;",
+    ] {
+        let r = validator(body);
+        assert_eq!(open_redirects(&r), vec![4], "{body}: {:#?}", r.findings);
+    }
+}

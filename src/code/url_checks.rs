@@ -10,7 +10,9 @@
 //! - an origin or host: `new URL(url).origin === 'https://app.example.com'`, or the `host` /
 //!   `hostname` of it compared with a constant or looked up in an allow-list; also through a
 //!   variable (`const u = new URL(url, base)`, then `u.origin`), whose `href` then redirects to
-//!   the checked value.
+//!   the checked value;
+//! - a local validator whose every truthy `return` checks its argument one of these ways
+//!   (`function isAllowed(u) { return ALLOWED.includes(u); }`, then `if (isAllowed(url))`).
 //!
 //! `url.startsWith('https://app.example.com')` is not a check: it lets
 //! `https://app.example.com.evil.example` through. The condition's polarity counts
@@ -171,6 +173,14 @@ impl<'a> Analyzer<'a> {
     /// `ALLOWED.includes(x)`, `ALLOWED_HOSTS.includes(new URL(x).hostname)`,
     /// `x.startsWith('https://host/')`.
     fn checked_by_call(&mut self, c: &CallExpr) -> Option<Fact> {
+        // A local validator: `isAllowed(url)` whose every truthy return checks `url`.
+        if let Some((_, checked)) = self
+            .checking_calls
+            .iter()
+            .find(|(at, _)| *at == c.span.lo.0)
+        {
+            return checked.first().cloned().map(Fact::Checked);
+        }
         let (object, method) = method_call(c)?;
         let arg = c.args.first().filter(|a| a.spread.is_none())?;
         match method {
