@@ -1,8 +1,8 @@
 //! Local functions: their table (registered once per source position), inlined calls (each
 //! call runs the body with the caller's argument values, depth-bounded, so helpers propagate
-//! taint and their sinks keep the caller's guards), return values and whether a helper's
-//! truthy returns assert `email_verified`, and entry points (`exports.onExecute*`, the Rule /
-//! Hook / script function).
+//! taint and their sinks keep the caller's guards), return values and what a helper's truthy
+//! returns assert (`email_verified`, URL checks of its arguments), and entry points
+//! (`exports.onExecute*`, the Rule / Hook / script function).
 
 use std::rc::Rc;
 
