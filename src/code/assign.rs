@@ -108,12 +108,11 @@ impl<'a> Analyzer<'a> {
                     self.emit(EffectKind::RequireMfa, span, &rhs.sources);
                 }
                 (Root::Context, []) if key == "redirect" => {
-                    let url = rhs.prop("url").unwrap_or(rhs).clone();
-                    self.emit_redirect(&url, span);
+                    let url = rhs.prop("url").unwrap_or(rhs);
+                    self.emit_redirect(std::slice::from_ref(url), &url.sources, span);
                 }
                 (Root::Context, ["redirect"]) if key == "url" => {
-                    let url = rhs.clone();
-                    self.emit_redirect(&url, span);
+                    self.emit_redirect(std::slice::from_ref(rhs), &rhs.sources, span);
                 }
                 (Root::User, ["app_metadata"]) => {
                     self.pend(

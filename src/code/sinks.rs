@@ -52,12 +52,7 @@ impl<'a> Analyzer<'a> {
             ) => return self.emit(EffectKind::RequireMfa, span, &union_of(vals)),
             ("access", "deny") => return self.emit(EffectKind::DenyAccess, span, &union_of(vals)),
             ("redirect", "sendUserTo") => {
-                let (checked, open_prefix) = self.redirect_check(vals);
-                let kind = EffectKind::Redirect {
-                    checked,
-                    open_prefix,
-                };
-                return self.emit(kind, span, &union_of(vals));
+                return self.emit_redirect(vals, &union_of(vals), span);
             }
             _ => return,
         };

@@ -25,9 +25,11 @@
 
 use std::rc::Rc;
 
+use swc_common::Span;
+
 use swc_ecma_ast::{BinaryOp, CallExpr, Expr, Lit, OptChainBase};
 
-use super::effects::Source;
+use super::effects::{EffectKind, Source};
 use super::flow::Analyzer;
 use super::guards::{GuardFrame, implied, unwrap};
 use super::sources::SourceSet;
@@ -35,7 +37,7 @@ use super::url_patterns::{
     is_found, is_minus_one, is_safe_prefix, member_name, method_call, starts_with_param,
     url_part_of,
 };
-use super::value::{Path, Val};
+use super::value::{Path, Val, same_path};
 
 /// What one leaf of a condition asserts.
 #[derive(PartialEq)]
@@ -84,20 +86,21 @@ impl<'a> Analyzer<'a> {
             self.guards
                 .iter()
                 .flat_map(|f| &f.open_prefixes)
-                .find(|(p, _)| Rc::ptr_eq(p, path) || p == *path)
+                .find(|(p, _)| same_path(p, path))
                 .map(|(_, prefix)| prefix.to_string())
         });
         (unchecked.is_empty(), open_prefix)
     }
 
-    /// Records a Rules redirect (`context.redirect = { url }`) to `url`.
-    pub(super) fn emit_redirect(&mut self, url: &Val, span: swc_common::Span) {
-        let (checked, open_prefix) = self.redirect_check(std::slice::from_ref(url));
-        let kind = super::effects::EffectKind::Redirect {
+    /// Records a redirect whose arguments are `parts` (`sendUserTo(url, options)`, a Rule's
+    /// `{ url }`), with what they carry.
+    pub(super) fn emit_redirect(&mut self, parts: &[Val], sources: &SourceSet, span: Span) {
+        let (checked, open_prefix) = self.redirect_check(parts);
+        let kind = EffectKind::Redirect {
             checked,
             open_prefix,
         };
-        self.emit(kind, span, &url.sources);
+        self.emit(kind, span, sources);
     }
 
     /// The caller-controlled parts of `v` no enclosing condition checked, by path (`None` for
@@ -129,7 +132,7 @@ impl<'a> Analyzer<'a> {
         self.guards
             .iter()
             .flat_map(|f| &f.checked)
-            .any(|c| Rc::ptr_eq(c, path) || c == path)
+            .any(|c| same_path(c, path))
     }
 
     /// The value a leaf condition checks against constants when it is `positive`.

@@ -165,7 +165,7 @@ impl Val {
         let other_is_default = other.path.is_none() && other.sources.is_empty();
         if self_is_default && !other_is_default {
             self.path = other.path.clone();
-        } else if !same_path(&self.path, &other.path) && !other_is_default {
+        } else if !same_opt_path(&self.path, &other.path) && !other_is_default {
             self.path = None;
         }
         self.sources.union_with(&other.sources);
@@ -193,9 +193,14 @@ impl Val {
 }
 
 /// Equal paths; interned paths are shared, so the pointer comparison settles most cases.
-fn same_path(a: &Option<Rc<Path>>, b: &Option<Rc<Path>>) -> bool {
+pub fn same_path(a: &Rc<Path>, b: &Rc<Path>) -> bool {
+    Rc::ptr_eq(a, b) || a == b
+}
+
+/// [`same_path`] of two optional paths.
+fn same_opt_path(a: &Option<Rc<Path>>, b: &Option<Rc<Path>>) -> bool {
     match (a, b) {
-        (Some(x), Some(y)) => Rc::ptr_eq(x, y) || x == y,
+        (Some(x), Some(y)) => same_path(x, y),
         (None, None) => true,
         _ => false,
     }

@@ -221,13 +221,9 @@ fn add_code(g: &mut AttackGraph, u: usize, unit: &CodeUnit) {
             .iter()
             .chain(effect.guard_sources.iter())
         {
-            let Some(attr) = names::attribute_of(source) else {
+            let Some(a) = read_attribute(g, source, effect.guarded_by_email_verified) else {
                 continue;
             };
-            if matches!(source, Source::Email) && effect.guarded_by_email_verified {
-                continue; // trusted through the email_verified edge below
-            }
-            let a = g.node(ObjectKind::UserAttribute, &attr);
             let read = if effect.value_sources.contains(source) {
                 "flows into"
             } else {
@@ -241,13 +237,9 @@ fn add_code(g: &mut AttackGraph, u: usize, unit: &CodeUnit) {
             (&effect.guard_sources, "may decide"),
         ] {
             for (callee, source) in carried(set) {
-                let Some(attr) = names::attribute_of(source) else {
+                let Some(a) = read_attribute(g, source, effect.guarded_by_email_verified) else {
                     continue;
                 };
-                if matches!(source, Source::Email) && effect.guarded_by_email_verified {
-                    continue;
-                }
-                let a = g.node(ObjectKind::UserAttribute, &attr);
                 let label = format!("{maybe} (through `{callee}`)");
                 g.lead_via(a, code, EdgeKind::ReadBy, &label, ev.clone(), (u, i));
             }
@@ -264,6 +256,16 @@ fn add_code(g: &mut AttackGraph, u: usize, unit: &CodeUnit) {
             );
         }
     }
+}
+
+/// The user-attribute node a source reads, if it reads one. An e-mail address behind an
+/// `email_verified` check is trusted through the `email_verified` edge instead.
+fn read_attribute(g: &mut AttackGraph, source: &Source, email_verified: bool) -> Option<NodeId> {
+    if matches!(source, Source::Email) && email_verified {
+        return None;
+    }
+    let attr = names::attribute_of(source)?;
+    Some(g.node(ObjectKind::UserAttribute, &attr))
 }
 
 /// scope -> every API that defines it.
